@@ -1,0 +1,22 @@
+package io.meterline.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code meterline} command. */
+@Command(name = "meterline", mixinStandardHelpOptions = true, version = "meterline 0.1.0",
+    description = "The AWS Marketplace Metering Service as software you run yourself.",
+    subcommands = {ServeCommand.class})
+public final class Main implements Runnable {
+  @CommandLine.Spec
+  private CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(System.out);
+  }
+
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new Main()).execute(args));
+  }
+}

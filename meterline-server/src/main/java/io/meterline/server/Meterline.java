@@ -1,0 +1,94 @@
+package io.meterline.server;
+
+import io.meterline.server.admin.AdminApi;
+import io.meterline.server.admin.AdminContext;
+import io.meterline.server.auth.Authenticator;
+import io.meterline.server.auth.Ids;
+import io.meterline.server.auth.MasterKey;
+import io.meterline.server.auth.TemporaryCredentials;
+import io.meterline.server.config.ServerConfig;
+import io.meterline.server.config.ServiceClock;
+import io.meterline.server.http.DataPlane;
+import io.meterline.server.http.Dispatcher;
+import io.meterline.server.http.HttpServer;
+import io.meterline.server.metering.FaultInjector;
+import io.meterline.server.metering.MeteringService;
+import io.meterline.server.metering.Throttler;
+import io.meterline.server.store.Database;
+import io.meterline.server.store.Lookups;
+import io.meterline.server.store.Tables;
+import io.meterline.wire.sigv4.SigV4Verifier;
+import java.time.Clock;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Builds and starts the whole server: storage, caches, the metering operations, authentication,
+ * the control plane and the HTTP edge. The command line and the tests both start it here.
+ */
+public final class Meterline {
+  /** The SigV4 signing name of the metering service (facts §1). */
+  public static final String SIGNING_NAME = "aws-marketplace";
+
+  private Meterline() {}
+
+  /** Starts a server on the real clock. */
+  public static MeterlineServer start(ServerConfig config) throws Exception {
+    return start(config, Clock.systemUTC());
+  }
+
+  /**
+   * Starts a server.
+   *
+   * @param realClock the real time, which authentication and the {@code Date} header use; the
+   *     service time follows it, or starts from it under {@code --test-clock}
+   */
+  public static MeterlineServer start(ServerConfig config, Clock realClock) throws Exception {
+    ServiceClock clock = config.testClock() ? ServiceClock.testClock(realClock)
+        : ServiceClock.following(realClock);
+    MasterKey masterKey = MasterKey.loadOrCreate(config.effectiveMasterKeyFile());
+    Tables tables = Tables.create(masterKey);
+    Database db = Database.open(config, clock);
+    ExecutorService blocking = pool("meterline-io", 8);
+    ExecutorService signing = pool("meterline-sign", Runtime.getRuntime().availableProcessors());
+    ExecutorService admin = pool("meterline-admin", 4);
+    try {
+      Lookups lookups = new Lookups(db, tables, blocking);
+      FaultInjector faults = new FaultInjector();
+      MeteringService metering = new MeteringService(db, lookups, clock, config.limits(),
+          new Throttler(config.quotas(), System::nanoTime), faults, signing);
+      Authenticator authenticator = new Authenticator(
+          new SigV4Verifier(SIGNING_NAME, config.regions()::contains,
+              config.limits().signatureSkew()), realClock, masterKey, lookups);
+      TemporaryCredentials credentials = new TemporaryCredentials(masterKey, realClock,
+          config.limits().credentialTtl());
+      String adminToken = config.adminToken() != null ? config.adminToken() : Ids.adminToken();
+      AdminApi adminApi = new AdminApi(adminToken, new AdminContext(db, tables, lookups, clock,
+          config.limits(), config.regions(), credentials, faults), masterKey, admin);
+      Dispatcher dispatcher = new Dispatcher(adminApi, new DataPlane(authenticator, metering));
+      HttpServer http = HttpServer.start(config.host(), config.port(), config.ioThreads(),
+          config.maxBodyBytes(), dispatcher, realClock);
+      return new MeterlineServer(http, db, clock, config.host(), adminToken,
+          List.of(blocking, signing, admin));
+    } catch (Exception | Error e) {
+      blocking.shutdownNow();
+      signing.shutdownNow();
+      admin.shutdownNow();
+      db.close();
+      throw e;
+    }
+  }
+
+  private static ExecutorService pool(String name, int threads) {
+    AtomicInteger n = new AtomicInteger();
+    ThreadFactory factory = r -> {
+      Thread t = new Thread(r, name + "-" + n.getAndIncrement());
+      t.setDaemon(true);
+      return t;
+    };
+    return Executors.newFixedThreadPool(threads, factory);
+  }
+}

@@ -1,0 +1,59 @@
+package io.meterline.server.admin;
+
+import io.meterline.server.auth.TemporaryCredentials;
+import io.meterline.server.config.Limits;
+import io.meterline.server.config.ServiceClock;
+import io.meterline.server.metering.FaultInjector;
+import io.meterline.server.store.Database;
+import io.meterline.server.store.Lookups;
+import io.meterline.server.store.SqlWork;
+import io.meterline.server.store.StoreBusyException;
+import io.meterline.server.store.StoreException;
+import io.meterline.server.store.Tables;
+import java.util.Set;
+import java.util.concurrent.CompletionException;
+
+/** What the control plane works with. */
+public record AdminContext(
+    Database db,
+    Tables tables,
+    Lookups lookups,
+    ServiceClock clock,
+    Limits limits,
+    Set<String> regions,
+    TemporaryCredentials credentials,
+    FaultInjector faults) {
+
+  /** Runs write work in a committed transaction and waits for it. */
+  <T> T write(SqlWork<T> work) {
+    try {
+      return db.write(work).join();
+    } catch (CompletionException e) {
+      throw rethrow(e.getCause());
+    }
+  }
+
+  /** Runs read work. */
+  <T> T read(SqlWork<T> work) {
+    return db.read(work);
+  }
+
+  private static RuntimeException rethrow(Throwable cause) {
+    if (cause instanceof StoreBusyException busy) {
+      return new AdminBusyException(busy);
+    }
+    if (cause instanceof RuntimeException e) {
+      return e;
+    }
+    return new StoreException("write failed", cause);
+  }
+
+  /** The write queue was full; answered 503. */
+  static final class AdminBusyException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    AdminBusyException(Throwable cause) {
+      super("the server is at capacity; retry shortly", cause);
+    }
+  }
+}

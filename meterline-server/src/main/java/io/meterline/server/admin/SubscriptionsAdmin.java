@@ -1,0 +1,86 @@
+package io.meterline.server.admin;
+
+import io.meterline.server.auth.Ids;
+import io.meterline.server.domain.ContractLine;
+import io.meterline.server.domain.Product;
+import io.meterline.server.domain.Subscription;
+import io.meterline.server.store.StoreException;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/** Subscriptions; subscribing to a SaaS product mints its registration token. */
+final class SubscriptionsAdmin {
+  private final AdminContext ctx;
+
+  SubscriptionsAdmin(AdminContext ctx) {
+    this.ctx = ctx;
+  }
+
+  Map<String, Object> create(Body body) {
+    String code = body.string("productCode", ProductsAdmin.PRODUCT_CODE, "a product code");
+    String accountId = body.string("awsAccountId", ProductsAdmin.ACCOUNT_ID,
+        "a 12-digit account id");
+    List<ContractLine> contract = body.optionalList("contract", line -> new ContractLine(
+        line.string("dimension"),
+        line.requiredLong("quantity", 0, Long.MAX_VALUE),
+        line.enumValue("per", ContractLine.Per.class)));
+    Instant now = ctx.clock().instant();
+    try {
+      return ctx.write(c -> {
+        Product product = ctx.tables().products().find(c, code);
+        if (product == null) {
+          throw AdminException.notFound("productCode", "no product has the code " + code);
+        }
+        if (ctx.tables().accounts().find(c, accountId) == null) {
+          throw AdminException.notFound("awsAccountId", "no account " + accountId
+              + "; create it with POST /admin/v1/buyers");
+        }
+        List<ContractLine> lines = contract == null ? List.of() : contract;
+        for (int i = 0; i < lines.size(); i++) {
+          if (product.dimension(lines.get(i).dimension()).isEmpty()) {
+            throw AdminException.badField("contract[" + i + "].dimension", "product " + code
+                + " has no dimension \"" + lines.get(i).dimension() + "\"");
+          }
+        }
+        String token = product.saas() ? Ids.registrationToken() : null;
+        Subscription s = new Subscription(Ids.subscriptionId(), code, accountId, now, null,
+            token == null ? null : now.plus(ctx.limits().registrationTokenTtl()), lines);
+        ctx.tables().subscriptions().insert(c, s, token);
+        Map<String, Object> view = Views.subscription(s);
+        if (token != null) {
+          view.put("registrationToken", token);
+        }
+        return view;
+      });
+    } catch (StoreException e) {
+      if (e.isUniqueViolation()) {
+        throw AdminException.conflict("awsAccountId", "account " + accountId + " already has "
+            + "an active subscription to " + code);
+      }
+      throw e;
+    }
+  }
+
+  Map<String, Object> get(String id) {
+    Subscription s = ctx.read(c -> ctx.tables().subscriptions().find(c, id));
+    if (s == null) {
+      throw AdminException.notFound(null, "no subscription " + id);
+    }
+    return Views.subscription(s);
+  }
+
+  Map<String, Object> end(String id) {
+    Instant now = ctx.clock().instant();
+    return Views.subscription(ctx.write(c -> {
+      Subscription s = ctx.tables().subscriptions().find(c, id);
+      if (s == null) {
+        throw AdminException.notFound(null, "no subscription " + id);
+      }
+      if (!ctx.tables().subscriptions().end(c, id, now)) {
+        throw AdminException.conflict(null, "subscription " + id + " ended at " + s.endedAt());
+      }
+      return ctx.tables().subscriptions().find(c, id);
+    }));
+  }
+}

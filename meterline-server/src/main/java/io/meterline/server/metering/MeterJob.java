@@ -1,0 +1,56 @@
+package io.meterline.server.metering;
+
+import io.meterline.server.ledger.LedgerEntry;
+import io.meterline.server.store.BatchHandler;
+import io.meterline.server.store.ClientTokensTable;
+import io.meterline.wire.ServiceException;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * One MeterUsage request on its way to the ledger. Its outcome is the MeteringRecordId ({@code
+ * null} for a DryRun).
+ *
+ * @param tokenKey the ClientToken under the caller's identity, {@code null} without one
+ * @param tokenFingerprint what the token must have been used for before, to be a retry
+ * @param deferred an error already known, answered only after the ClientToken check (an
+ *     IdempotencyConflict outranks it: SPEC §1.1 "Order of checks")
+ * @param entitlement the admission to decide, {@code null} when already admitted
+ * @param entry the record to write (its id is used only if it is new); {@code null} when
+ *     {@code deferred} is set
+ */
+final class MeterJob extends io.meterline.server.store.WriteJob<String> {
+  final ClientTokensTable.Key tokenKey;
+  final String tokenFingerprint;
+  final ServiceException deferred;
+  final Entitlement.Request entitlement;
+  final LedgerEntry entry;
+  final boolean dryRun;
+  private final BatchHandler<MeterJob> handler;
+
+  MeterJob(BatchHandler<MeterJob> handler, ClientTokensTable.Key tokenKey,
+      String tokenFingerprint, ServiceException deferred, Entitlement.Request entitlement,
+      LedgerEntry entry, boolean dryRun) {
+    this.handler = handler;
+    this.tokenKey = tokenKey;
+    this.tokenFingerprint = tokenFingerprint;
+    this.deferred = deferred;
+    this.entitlement = entitlement;
+    this.entry = entry;
+    this.dryRun = dryRun;
+  }
+
+  @Override
+  protected BatchHandler<?> handler() {
+    return handler;
+  }
+
+  /** Whether this request claims its token for good if it succeeds. */
+  boolean reservesToken() {
+    return tokenKey != null && deferred == null && !dryRun;
+  }
+
+  List<Object> keys() {
+    return Arrays.asList(tokenKey, entry == null ? null : entry.key());
+  }
+}

@@ -1,0 +1,200 @@
+package io.meterline.server.metering;
+
+import io.meterline.server.ledger.DedupKey;
+import io.meterline.server.ledger.LedgerEntry;
+import io.meterline.server.store.BatchHandler;
+import io.meterline.server.store.ClientTokensTable;
+import io.meterline.server.store.Tables;
+import io.meterline.server.store.UsageRecordsTable;
+import io.meterline.wire.ErrorCode;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Applies a batch of MeterUsage requests in one transaction, in set-based phases.
+ *
+ * <p>Notes on the design:
+ * <ol>
+ *   <li><b>Tokens.</b> A request that would write reserves its ClientToken first (insert, ignore
+ *       if taken). A taken token is a retry when the stored request matches, answered with the
+ *       stored record id, else an IdempotencyConflict. Reserving before anything else makes the
+ *       database decide between concurrent requests with one token, even on two servers.
+ *   <li><b>Deferred errors</b> (bad product, platform, region, window…) are answered now: after
+ *       the token check, which outranks them.
+ *   <li><b>Entitlement</b> of tasks not yet admitted, and their admission (a DryRun admits too).
+ *   <li><b>Records.</b> Insert, ignore if the dedup key is taken; a taken key with the same
+ *       content returns the stored id (idempotent), other content is a DuplicateRequest.
+ *   <li><b>Token outcome.</b> Reservations of failed requests are released; those answered with
+ *       an existing record are pointed at it.
+ * </ol>
+ * Requests sharing a token or dedup key go to successive rounds ({@link Rounds}), so each
+ * statement's rows are distinct and a later request sees an earlier one's write. Rows are
+ * inserted in key order so that concurrent PostgreSQL transactions lock them in one order.
+ */
+final class MeterUsageHandler implements BatchHandler<MeterJob> {
+  private static final Comparator<DedupKey> KEY_ORDER = Comparator.comparing(DedupKey::scope)
+      .thenComparing(DedupKey::productCode).thenComparing(DedupKey::dimension)
+      .thenComparing(DedupKey::hour);
+  private static final Comparator<ClientTokensTable.Key> TOKEN_ORDER =
+      Comparator.comparing(ClientTokensTable.Key::scope).thenComparing(
+          ClientTokensTable.Key::token);
+
+  private final Tables tables;
+  private final Clock clock;
+
+  MeterUsageHandler(Tables tables, Clock clock) {
+    this.tables = tables;
+    this.clock = clock;
+  }
+
+  @Override
+  public int order() {
+    return 10;
+  }
+
+  @Override
+  public void apply(Connection c, List<MeterJob> jobs) throws SQLException {
+    for (List<MeterJob> round : Rounds.of(jobs, MeterJob::keys)) {
+      applyRound(c, round);
+    }
+  }
+
+  private void applyRound(Connection c, List<MeterJob> round) throws SQLException {
+    List<MeterJob> reserved = checkTokens(c, round);
+    for (MeterJob job : round) {
+      if (!job.isDecided() && job.deferred != null) {
+        job.reject(job.deferred);
+      }
+    }
+    checkEntitlement(c, round);
+    writeRecords(c, round);
+    settleTokens(c, reserved);
+  }
+
+  /** Phase 1; returns the jobs whose reservation was inserted. */
+  private List<MeterJob> checkTokens(Connection c, List<MeterJob> round) throws SQLException {
+    List<MeterJob> reserving = new ArrayList<>();
+    List<MeterJob> probing = new ArrayList<>();
+    for (MeterJob job : round) {
+      if (job.reservesToken()) {
+        reserving.add(job);
+      } else if (job.tokenKey != null) {
+        probing.add(job);
+      }
+    }
+    reserving.sort(Comparator.comparing(j -> j.tokenKey, TOKEN_ORDER));
+    List<ClientTokensTable.Reservation> reservations = new ArrayList<>(reserving.size());
+    for (MeterJob job : reserving) {
+      reservations.add(new ClientTokensTable.Reservation(job.tokenKey, job.tokenFingerprint,
+          job.entry.recordId()));
+    }
+    boolean[] inserted = tables.clientTokens().reserve(c, reservations, clock.instant());
+    List<MeterJob> won = new ArrayList<>();
+    for (int i = 0; i < reserving.size(); i++) {
+      (inserted[i] ? won : probing).add(reserving.get(i));
+    }
+    if (!probing.isEmpty()) {
+      Map<ClientTokensTable.Key, ClientTokensTable.Stored> stored = tables.clientTokens()
+          .find(c, probing.stream().map(j -> j.tokenKey).toList());
+      for (MeterJob job : probing) {
+        ClientTokensTable.Stored s = stored.get(job.tokenKey);
+        if (s == null) {
+          if (job.reservesToken()) {
+            throw new IllegalStateException("token " + job.tokenKey + " neither inserted nor "
+                + "found");
+          }
+        } else if (s.fingerprint().equals(job.tokenFingerprint) && s.recordId() != null) {
+          job.succeed(s.recordId());
+        } else {
+          job.reject(ErrorCode.IDEMPOTENCY_CONFLICT.exception("ClientToken '%s' was already "
+              + "used for a different MeterUsage request", job.tokenKey.token()));
+        }
+      }
+    }
+    return won;
+  }
+
+  /** Phase 3. */
+  private void checkEntitlement(Connection c, List<MeterJob> round) throws SQLException {
+    List<Entitlement.Request> requests = new ArrayList<>();
+    for (MeterJob job : round) {
+      if (!job.isDecided() && job.entitlement != null) {
+        requests.add(job.entitlement);
+      }
+    }
+    if (requests.isEmpty()) {
+      return;
+    }
+    Set<Entitlement.Request> entitled = Entitlement.admit(c, tables, requests, clock.instant());
+    for (MeterJob job : round) {
+      if (!job.isDecided() && job.entitlement != null && !entitled.contains(job.entitlement)) {
+        job.reject(ErrorCode.CUSTOMER_NOT_ENTITLED.exception("Account %s has no active "
+            + "subscription to product %s", job.entitlement.awsAccountId(),
+            job.entitlement.product().productCode()));
+      }
+    }
+  }
+
+  /** Phase 4. */
+  private void writeRecords(Connection c, List<MeterJob> round) throws SQLException {
+    List<MeterJob> writing = new ArrayList<>();
+    List<MeterJob> checking = new ArrayList<>();
+    for (MeterJob job : round) {
+      if (!job.isDecided()) {
+        (job.dryRun ? checking : writing).add(job);
+      }
+    }
+    writing.sort(Comparator.comparing(j -> j.entry.key(), KEY_ORDER));
+    boolean[] inserted = tables.usage().insertIfAbsent(c,
+        writing.stream().map(j -> j.entry).toList());
+    for (int i = 0; i < writing.size(); i++) {
+      if (inserted[i]) {
+        writing.get(i).succeed(writing.get(i).entry.recordId());
+      } else {
+        checking.add(writing.get(i));
+      }
+    }
+    if (checking.isEmpty()) {
+      return;
+    }
+    Map<DedupKey, UsageRecordsTable.Stored> stored = tables.usage().find(c,
+        checking.stream().map(j -> j.entry.key()).toList());
+    for (MeterJob job : checking) {
+      UsageRecordsTable.Stored s = stored.get(job.entry.key());
+      LedgerEntry e = job.entry;
+      if (s != null && !s.fingerprint().equals(e.fingerprint())) {
+        job.reject(ErrorCode.DUPLICATE_REQUEST.exception("A different quantity was already "
+            + "metered for dimension '%s' in the hour starting %s", e.key().dimension(),
+            e.key().hour()));
+      } else if (job.dryRun) {
+        job.succeed(null);
+      } else if (s != null) {
+        job.succeed(s.recordId());
+      } else {
+        throw new IllegalStateException("record " + e.key() + " neither inserted nor found");
+      }
+    }
+  }
+
+  /** Phase 5. */
+  private void settleTokens(Connection c, List<MeterJob> reserved) throws SQLException {
+    List<ClientTokensTable.Key> released = new ArrayList<>();
+    Map<ClientTokensTable.Key, String> repointed = new HashMap<>();
+    for (MeterJob job : reserved) {
+      if (job.isRejected()) {
+        released.add(job.tokenKey);
+      } else if (!job.entry.recordId().equals(job.outcome())) {
+        repointed.put(job.tokenKey, job.outcome());
+      }
+    }
+    tables.clientTokens().release(c, released);
+    tables.clientTokens().setRecordIds(c, repointed);
+  }
+}

@@ -1,0 +1,104 @@
+package io.meterline.server.metering;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import io.meterline.server.auth.Caller;
+import io.meterline.server.domain.Product;
+import io.meterline.server.domain.ProductKey;
+import io.meterline.server.platform.Task;
+import io.meterline.server.store.Database;
+import io.meterline.server.store.Lookups;
+import io.meterline.wire.ErrorCode;
+import io.meterline.wire.jwt.Ps256;
+import io.meterline.wire.model.RegisterUsageRequest;
+import io.meterline.wire.model.RegisterUsageResult;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.time.Clock;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+
+/**
+ * RegisterUsage: the entitlement check of a container task at start-up, answered with a PS256
+ * JWT over {@code productCode}, {@code publicKeyVersion}, {@code nonce} and {@code iat} (SPEC §1.1
+ * "RegisterUsage"). Only a task's first call decides its entitlement; later calls get a fresh
+ * signature and change nothing.
+ */
+final class RegisterUsageOperation {
+  private static final JsonFactory JSON = new JsonFactory();
+
+  private final Products products;
+  private final Lookups lookups;
+  private final Database db;
+  private final AdmissionJob.Handler admissions;
+  private final Clock clock;
+  private final Executor signing;
+
+  RegisterUsageOperation(Products products, Lookups lookups, Database db,
+      AdmissionJob.Handler admissions, Clock clock, Executor signing) {
+    this.products = products;
+    this.lookups = lookups;
+    this.db = db;
+    this.admissions = admissions;
+    this.clock = clock;
+    this.signing = signing;
+  }
+
+  CompletableFuture<RegisterUsageResult> register(Caller caller, RegisterUsageRequest request) {
+    Task task = PlatformRules.registerUsageTask(caller);
+    return products.find(request.productCode(),
+            p -> p.key(request.publicKeyVersion()).isPresent())
+        .thenCompose(found -> {
+          Product product = Products.require(found, request.productCode());
+          Products.requireContainerProduct(product, "RegisterUsage");
+          ProductKey key = product.key(request.publicKeyVersion()).orElseThrow(() ->
+              ErrorCode.INVALID_PUBLIC_KEY_VERSION.exception("Product %s has no public key "
+                  + "version %d; the current version is %d", product.productCode(),
+                  request.publicKeyVersion(), product.currentKey().version()));
+          return admit(task, product).thenApplyAsync(x -> sign(product, key, request), signing);
+        });
+  }
+
+  private CompletableFuture<Void> admit(Task task, Product product) {
+    if (lookups.isAdmitted(task.taskId(), product.productCode())) {
+      return CompletableFuture.completedFuture(null);
+    }
+    AdmissionJob job = new AdmissionJob(admissions,
+        new Entitlement.Request(task.taskId(), task.awsAccountId(), product));
+    if (!db.submit(job)) {
+      return CompletableFuture.failedFuture(Overload.busy());
+    }
+    return job.future().thenAccept(entitled -> {
+      if (!entitled) {
+        throw ErrorCode.CUSTOMER_NOT_ENTITLED.exception("Account %s has no active subscription "
+            + "to product %s", task.awsAccountId(), product.productCode());
+      }
+      lookups.markAdmitted(task.taskId(), product.productCode());
+    });
+  }
+
+  private RegisterUsageResult sign(Product product, ProductKey key, RegisterUsageRequest request) {
+    String payload = payload(product.productCode(), key.version(), request.nonce(),
+        clock.instant().getEpochSecond());
+    return new RegisterUsageResult(key.retiredAt(), Ps256.sign(key.privateKey(), payload));
+  }
+
+  /** The claims: camelCase, version and iat as JSON numbers, the nonce echoed exactly. */
+  static String payload(String productCode, int version, String nonce, long issuedAt) {
+    StringWriter out = new StringWriter();
+    try (JsonGenerator g = JSON.createGenerator(out)) {
+      g.writeStartObject();
+      g.writeStringField("productCode", productCode);
+      g.writeNumberField("publicKeyVersion", version);
+      if (nonce != null) {
+        g.writeStringField("nonce", nonce);
+      }
+      g.writeNumberField("iat", issuedAt);
+      g.writeEndObject();
+    } catch (IOException e) {
+      throw new UncheckedIOException("writing JSON to memory cannot fail", e);
+    }
+    return out.toString();
+  }
+}

@@ -1,0 +1,36 @@
+package io.meterline.server.platform;
+
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * A running (or stopped) ECS task, EKS pod or EC2 instance: the identity that RegisterUsage and
+ * MeterUsage calls come from.
+ *
+ * @param startedAt when it started, in service time
+ * @param stoppedAt when it stopped, in service time; {@code null} while it runs
+ */
+public record Task(
+    String taskId,
+    String taskArn,
+    String awsAccountId,
+    String region,
+    Platform platform,
+    String cluster,
+    Instant startedAt,
+    Instant stoppedAt) {
+
+  public Task {
+    Objects.requireNonNull(taskId, "taskId");
+    Objects.requireNonNull(taskArn, "taskArn");
+    Objects.requireNonNull(awsAccountId, "awsAccountId");
+    Objects.requireNonNull(region, "region");
+    Objects.requireNonNull(platform, "platform");
+    Objects.requireNonNull(startedAt, "startedAt");
+  }
+
+  /** Whether the task has stopped. */
+  public boolean isStopped() {
+    return stoppedAt != null;
+  }
+}

@@ -1,0 +1,210 @@
+package io.meterline.server.store;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Group commit: writer threads drain a bounded queue of {@link WriteJob}s and apply as many as
+ * are waiting in one transaction, so one fsync'd commit acknowledges many requests.
+ *
+ * <p>Notes on the design:
+ * <ul>
+ *   <li>A job's outcome is delivered only after its transaction commits: nothing is acknowledged
+ *       before it is durable (SPEC §5).
+ *   <li>The queue is bounded. {@link #offer} refuses work when it is full, so an overloaded
+ *       server answers at once instead of queueing without limit.
+ *   <li>A batch whose transaction fails with a retryable error (busy, deadlock, serialization)
+ *       is run again. Any other failure splits the batch into single-job transactions, so one
+ *       bad job cannot fail the requests that happened to share its transaction.
+ *   <li>SQLite runs one writer; PostgreSQL several, each with its own connection.
+ * </ul>
+ */
+public final class Committer implements AutoCloseable {
+  /** Supplies a connection for a writer thread; autocommit is turned off by the committer. */
+  @FunctionalInterface
+  public interface ConnectionSource {
+    Connection open() throws SQLException;
+  }
+
+  private static final Logger LOG = LoggerFactory.getLogger(Committer.class);
+  private static final int MAX_ATTEMPTS = 5;
+
+  private final BlockingQueue<WriteJob<?>> queue;
+  private final ConnectionSource connections;
+  private final Dialect dialect;
+  private final int maxBatch;
+  private final List<Thread> writers = new ArrayList<>();
+  private final AtomicLong batches = new AtomicLong();
+  private final AtomicLong jobs = new AtomicLong();
+  private volatile boolean running = true;
+
+  public Committer(String name, ConnectionSource connections, Dialect dialect, int threads,
+      int maxBatch, int queueCapacity) {
+    this.queue = new ArrayBlockingQueue<>(queueCapacity);
+    this.connections = connections;
+    this.dialect = dialect;
+    this.maxBatch = maxBatch;
+    for (int i = 0; i < threads; i++) {
+      Thread t = new Thread(this::runWriter, name + "-" + i);
+      t.setDaemon(true);
+      writers.add(t);
+      t.start();
+    }
+  }
+
+  /** Queues a job; {@code false} when the queue is full (the caller answers "busy"). */
+  public boolean offer(WriteJob<?> job) {
+    return running && queue.offer(job);
+  }
+
+  /** Jobs waiting for a writer. */
+  public int queueDepth() {
+    return queue.size();
+  }
+
+  /** Transactions committed so far. */
+  public long batchesCommitted() {
+    return batches.get();
+  }
+
+  /** Jobs committed so far. */
+  public long jobsCommitted() {
+    return jobs.get();
+  }
+
+  private void runWriter() {
+    Connection connection = null;
+    List<WriteJob<?>> batch = new ArrayList<>(maxBatch);
+    while (running || !queue.isEmpty()) {
+      try {
+        WriteJob<?> first = queue.poll(100, TimeUnit.MILLISECONDS);
+        if (first == null) {
+          continue;
+        }
+        batch.add(first);
+        queue.drainTo(batch, maxBatch - 1);
+        connection = ensureOpen(connection);
+        connection = commitBatch(connection, batch);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      } catch (SQLException | RuntimeException e) {
+        LOG.error("writer could not run a batch of {} jobs", batch.size(), e);
+        batch.forEach(job -> job.abort(e));
+        connection = closeQuietly(connection);
+      } finally {
+        batch.clear();
+      }
+    }
+    closeQuietly(connection);
+  }
+
+  private Connection commitBatch(Connection connection, List<WriteJob<?>> batch)
+      throws SQLException {
+    Exception failure = null;
+    for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+      try {
+        applyAll(connection, batch);
+        connection.commit();
+        batches.incrementAndGet();
+        jobs.addAndGet(batch.size());
+        batch.forEach(WriteJob::deliver);
+        return connection;
+      } catch (SQLException e) {
+        failure = e;
+        batch.forEach(WriteJob::reset);
+        connection = rollbackOrReopen(connection, e);
+        if (!dialect.isRetryable(e) && !Dialect.isConnectionLost(e)) {
+          break;
+        }
+      } catch (RuntimeException e) {
+        failure = e;
+        batch.forEach(WriteJob::reset);
+        connection = rollbackOrReopen(connection, null);
+        break;
+      }
+    }
+    if (batch.size() > 1) {
+      for (WriteJob<?> job : batch) {
+        connection = commitBatch(connection, List.of(job));
+      }
+      return connection;
+    }
+    LOG.error("a write failed and was not committed", failure);
+    batch.get(0).abort(failure instanceof SQLException e ? new StoreException(e) : failure);
+    return connection;
+  }
+
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private static void applyAll(Connection connection, List<WriteJob<?>> batch)
+      throws SQLException {
+    Map<BatchHandler<?>, List<WriteJob<?>>> byHandler = new IdentityHashMap<>();
+    for (WriteJob<?> job : batch) {
+      byHandler.computeIfAbsent(job.handler(), h -> new ArrayList<>()).add(job);
+    }
+    List<BatchHandler<?>> handlers = new ArrayList<>(byHandler.keySet());
+    handlers.sort(Comparator.comparingInt(BatchHandler::order));
+    for (BatchHandler handler : handlers) {
+      handler.apply(connection, byHandler.get(handler));
+    }
+  }
+
+  private Connection ensureOpen(Connection connection) throws SQLException {
+    if (connection != null) {
+      return connection;
+    }
+    Connection opened = connections.open();
+    opened.setAutoCommit(false);
+    return opened;
+  }
+
+  private Connection rollbackOrReopen(Connection connection, SQLException cause)
+      throws SQLException {
+    try {
+      connection.rollback();
+      if (cause == null || !Dialect.isConnectionLost(cause)) {
+        return connection;
+      }
+    } catch (SQLException e) {
+      LOG.warn("rollback failed; reopening the writer connection", e);
+    }
+    closeQuietly(connection);
+    return ensureOpen(null);
+  }
+
+  private static Connection closeQuietly(Connection connection) {
+    if (connection != null) {
+      try {
+        connection.close();
+      } catch (SQLException e) {
+        LOG.debug("closing a writer connection failed", e);
+      }
+    }
+    return null;
+  }
+
+  /** Stops taking work, finishes what is queued, and stops the writers. */
+  @Override
+  public void close() {
+    running = false;
+    for (Thread writer : writers) {
+      try {
+        writer.join(TimeUnit.SECONDS.toMillis(10));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+  }
+}

@@ -1,0 +1,113 @@
+package io.meterline.server.store;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+/** Small JDBC helpers shared by the tables. */
+public final class Jdbc {
+  /** The most rows named in one {@code IN (...)} list. */
+  static final int IN_LIST_CHUNK = 200;
+
+  private Jdbc() {}
+
+  /** Maps one row. */
+  @FunctionalInterface
+  public interface RowMapper<T> {
+    T map(ResultSet rs) throws SQLException;
+  }
+
+  /** Rows of a query whose parameters are the given values, in order. */
+  public static <T> List<T> query(Connection c, String sql, RowMapper<T> mapper, Object... args)
+      throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(sql)) {
+      bind(ps, 1, args);
+      try (ResultSet rs = ps.executeQuery()) {
+        List<T> rows = new ArrayList<>();
+        while (rs.next()) {
+          rows.add(mapper.map(rs));
+        }
+        return rows;
+      }
+    }
+  }
+
+  /** The first row of a query, or {@code null}. */
+  public static <T> T queryOne(Connection c, String sql, RowMapper<T> mapper, Object... args)
+      throws SQLException {
+    List<T> rows = query(c, sql, mapper, args);
+    return rows.isEmpty() ? null : rows.get(0);
+  }
+
+  /** Runs an update and returns the number of rows it changed. */
+  public static int update(Connection c, String sql, Object... args) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(sql)) {
+      bind(ps, 1, args);
+      return ps.executeUpdate();
+    }
+  }
+
+  /** Binds values from the given index on; {@link Instant}s become epoch milliseconds. */
+  public static int bind(PreparedStatement ps, int from, Object... args) throws SQLException {
+    int i = from;
+    for (Object arg : args) {
+      if (arg == null) {
+        ps.setNull(i++, Types.NULL);
+      } else if (arg instanceof Instant instant) {
+        ps.setLong(i++, instant.toEpochMilli());
+      } else if (arg instanceof Boolean b) {
+        ps.setInt(i++, b ? 1 : 0);
+      } else if (arg instanceof Long l) {
+        ps.setLong(i++, l);
+      } else if (arg instanceof Integer n) {
+        ps.setInt(i++, n);
+      } else {
+        ps.setString(i++, arg.toString());
+      }
+    }
+    return i;
+  }
+
+  /** An epoch-millisecond column as an instant, {@code null} when SQL NULL. */
+  public static Instant instant(ResultSet rs, String column) throws SQLException {
+    long millis = rs.getLong(column);
+    return rs.wasNull() ? null : Instant.ofEpochMilli(millis);
+  }
+
+  /** {@code (?, ?, …)} with n placeholders. */
+  static String placeholders(int n) {
+    return "(" + String.join(", ", Collections.nCopies(n, "?")) + ")";
+  }
+
+  /** {@code ((?, ?), (?, ?), …)}: n rows of a row value of the given width. */
+  static String rowPlaceholders(int n, int width) {
+    String row = placeholders(width);
+    return "(" + String.join(", ", Collections.nCopies(n, row)) + ")";
+  }
+
+  /** The list split into chunks of at most {@link #IN_LIST_CHUNK}. */
+  static <T> List<List<T>> chunks(List<T> items) {
+    List<List<T>> chunks = new ArrayList<>();
+    for (int i = 0; i < items.size(); i += IN_LIST_CHUNK) {
+      chunks.add(items.subList(i, Math.min(items.size(), i + IN_LIST_CHUNK)));
+    }
+    return chunks;
+  }
+
+  /** Whether the failure is a unique or primary-key violation. */
+  public static boolean isUniqueViolation(SQLException e) {
+    // PostgreSQL 23505; SQLite SQLITE_CONSTRAINT (19), whose message names UNIQUE/PRIMARY KEY.
+    if ("23505".equals(e.getSQLState())) {
+      return true;
+    }
+    String message = e.getMessage();
+    return e.getErrorCode() == 19 && message != null
+        && (message.contains("UNIQUE") || message.contains("PRIMARY KEY"));
+  }
+}

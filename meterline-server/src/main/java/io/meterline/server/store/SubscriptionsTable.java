@@ -1,0 +1,104 @@
+package io.meterline.server.store;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.meterline.server.domain.ContractLine;
+import io.meterline.server.domain.Subscription;
+import io.meterline.wire.sigv4.Hashing;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Subscriptions, with the hash (never the text) of their SaaS registration tokens. */
+public final class SubscriptionsTable {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final TypeReference<List<ContractLine>> CONTRACT = new TypeReference<>() {};
+  private static final String COLUMNS = "subscription_id, product_code, aws_account_id, "
+      + "started_at, ended_at, token_expires_at, contract";
+
+  /** Inserts a subscription; a registration token ({@code null} if none) is stored hashed. */
+  public void insert(Connection c, Subscription s, String registrationToken)
+      throws SQLException {
+    Jdbc.update(c, "INSERT INTO subscriptions (" + COLUMNS + ", registration_token_hash) "
+        + "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", s.subscriptionId(), s.productCode(),
+        s.awsAccountId(), s.startedAt(), s.endedAt(), s.tokenExpiresAt(),
+        encodeContract(s.contract()),
+        registrationToken == null ? null : hashToken(registrationToken));
+  }
+
+  public Subscription find(Connection c, String subscriptionId) throws SQLException {
+    return Jdbc.queryOne(c, "SELECT " + COLUMNS + " FROM subscriptions "
+        + "WHERE subscription_id = ?", SubscriptionsTable::map, subscriptionId);
+  }
+
+  /** The subscription a registration token was minted for, or {@code null}. */
+  public Subscription findByToken(Connection c, String registrationToken) throws SQLException {
+    return Jdbc.queryOne(c, "SELECT " + COLUMNS + " FROM subscriptions "
+        + "WHERE registration_token_hash = ?", SubscriptionsTable::map,
+        hashToken(registrationToken));
+  }
+
+  // Only the hash is kept: a copy of the database must not yield tokens that resolve.
+  private static String hashToken(String token) {
+    return Hashing.sha256Hex(token.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** The active subscription of an account to a product, or {@code null}. */
+  public Subscription findActive(Connection c, String productCode, String awsAccountId)
+      throws SQLException {
+    return Jdbc.queryOne(c, "SELECT " + COLUMNS + " FROM subscriptions WHERE product_code = ? "
+        + "AND aws_account_id = ? AND ended_at IS NULL", SubscriptionsTable::map, productCode,
+        awsAccountId);
+  }
+
+  /** Every subscription, past or present, of these accounts to a product. */
+  public List<Subscription> findAll(Connection c, String productCode, List<String> accountIds)
+      throws SQLException {
+    List<Subscription> found = new ArrayList<>();
+    for (List<String> chunk : Jdbc.chunks(accountIds.stream().distinct().toList())) {
+      Object[] args = new Object[chunk.size() + 1];
+      args[0] = productCode;
+      for (int i = 0; i < chunk.size(); i++) {
+        args[i + 1] = chunk.get(i);
+      }
+      found.addAll(Jdbc.query(c, "SELECT " + COLUMNS + " FROM subscriptions "
+          + "WHERE product_code = ? AND aws_account_id IN " + Jdbc.placeholders(chunk.size()),
+          SubscriptionsTable::map, args));
+    }
+    return found;
+  }
+
+  /** Ends an active subscription; {@code false} when it was not active. */
+  public boolean end(Connection c, String subscriptionId, Instant at) throws SQLException {
+    return Jdbc.update(c, "UPDATE subscriptions SET ended_at = ? WHERE subscription_id = ? "
+        + "AND ended_at IS NULL", at, subscriptionId) == 1;
+  }
+
+  static String encodeContract(List<ContractLine> lines) {
+    try {
+      return JSON.writeValueAsString(lines);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("contract lines always serialize", e);
+    }
+  }
+
+  static List<ContractLine> decodeContract(String text) {
+    try {
+      return JSON.readValue(text, CONTRACT);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("stored contract is not valid JSON: " + text, e);
+    }
+  }
+
+  private static Subscription map(ResultSet rs) throws SQLException {
+    return new Subscription(rs.getString("subscription_id"), rs.getString("product_code"),
+        rs.getString("aws_account_id"), Jdbc.instant(rs, "started_at"),
+        Jdbc.instant(rs, "ended_at"), Jdbc.instant(rs, "token_expires_at"),
+        decodeContract(rs.getString("contract")));
+  }
+}

@@ -1,0 +1,38 @@
+package io.meterline.server.store;
+
+import io.meterline.server.platform.Platform;
+import io.meterline.server.platform.Task;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+
+/** Tasks, pods and instance identities. */
+public final class TasksTable {
+  private static final String COLUMNS =
+      "task_id, task_arn, aws_account_id, region, platform, cluster, started_at, stopped_at";
+
+  public void insert(Connection c, Task task) throws SQLException {
+    Jdbc.update(c, "INSERT INTO tasks (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        task.taskId(), task.taskArn(), task.awsAccountId(), task.region(),
+        task.platform().name(), task.cluster(), task.startedAt(), task.stoppedAt());
+  }
+
+  public Task find(Connection c, String taskId) throws SQLException {
+    return Jdbc.queryOne(c, "SELECT " + COLUMNS + " FROM tasks WHERE task_id = ?",
+        TasksTable::map, taskId);
+  }
+
+  /** Marks a running task stopped; {@code false} when it was not running. */
+  public boolean stop(Connection c, String taskId, Instant at) throws SQLException {
+    return Jdbc.update(c, "UPDATE tasks SET stopped_at = ? WHERE task_id = ? "
+        + "AND stopped_at IS NULL", at, taskId) == 1;
+  }
+
+  private static Task map(ResultSet rs) throws SQLException {
+    return new Task(rs.getString("task_id"), rs.getString("task_arn"),
+        rs.getString("aws_account_id"), rs.getString("region"),
+        Platform.valueOf(rs.getString("platform")), rs.getString("cluster"),
+        Jdbc.instant(rs, "started_at"), Jdbc.instant(rs, "stopped_at"));
+  }
+}

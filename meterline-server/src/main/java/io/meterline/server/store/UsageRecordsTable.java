@@ -1,0 +1,110 @@
+package io.meterline.server.store;
+
+import io.meterline.server.ledger.DedupKey;
+import io.meterline.server.ledger.LedgerEntry;
+import io.meterline.server.ledger.UsageQuery;
+import io.meterline.server.ledger.UsageSource;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The usage ledger; its unique dedup key is what makes a record count once. */
+public final class UsageRecordsTable {
+  private static final String COLUMNS = "record_id, scope, product_code, dimension, hour, "
+      + "aws_account_id, quantity, fingerprint, allocations, source, task_id, usage_time, "
+      + "recorded_at";
+
+  /** A stored record's id and content fingerprint. */
+  public record Stored(String recordId, String fingerprint) {}
+
+  /**
+   * Inserts each entry unless its dedup key is taken.
+   *
+   * @return for each entry, whether it was inserted; the entries must have distinct keys
+   */
+  public boolean[] insertIfAbsent(Connection c, List<LedgerEntry> entries) throws SQLException {
+    boolean[] inserted = new boolean[entries.size()];
+    if (entries.isEmpty()) {
+      return inserted;
+    }
+    try (PreparedStatement ps = c.prepareStatement("INSERT INTO usage_records (" + COLUMNS
+        + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING")) {
+      for (LedgerEntry e : entries) {
+        DedupKey k = e.key();
+        Jdbc.bind(ps, 1, e.recordId(), k.scope(), k.productCode(), k.dimension(), k.hour(),
+            e.awsAccountId(), e.quantity(), e.fingerprint(), e.allocations(), e.source().name(),
+            e.taskId(), e.usageTime(), e.recordedAt());
+        ps.addBatch();
+      }
+      int[] counts = ps.executeBatch();
+      for (int i = 0; i < counts.length; i++) {
+        inserted[i] = counts[i] > 0;
+      }
+    }
+    return inserted;
+  }
+
+  /** The stored records holding these keys; keys with no record are absent. */
+  public Map<DedupKey, Stored> find(Connection c, List<DedupKey> keys) throws SQLException {
+    Map<DedupKey, Stored> found = new HashMap<>();
+    for (List<DedupKey> chunk : Jdbc.chunks(keys)) {
+      Object[] args = new Object[chunk.size() * 4];
+      int i = 0;
+      for (DedupKey k : chunk) {
+        args[i++] = k.scope();
+        args[i++] = k.productCode();
+        args[i++] = k.dimension();
+        args[i++] = k.hour();
+      }
+      Jdbc.query(c, "SELECT scope, product_code, dimension, hour, record_id, fingerprint "
+          + "FROM usage_records WHERE (scope, product_code, dimension, hour) IN "
+          + Jdbc.rowPlaceholders(chunk.size(), 4), rs -> {
+            found.put(new DedupKey(rs.getString("scope"), rs.getString("product_code"),
+                rs.getString("dimension"), Jdbc.instant(rs, "hour")),
+                new Stored(rs.getString("record_id"), rs.getString("fingerprint")));
+            return null;
+          }, args);
+    }
+    return found;
+  }
+
+  /** Ledger entries matching the query, by hour, then product, account and dimension. */
+  public List<LedgerEntry> query(Connection c, UsageQuery q) throws SQLException {
+    StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM usage_records WHERE 1=1");
+    List<Object> args = new ArrayList<>();
+    if (q.productCode() != null) {
+      sql.append(" AND product_code = ?");
+      args.add(q.productCode());
+    }
+    if (q.awsAccountId() != null) {
+      sql.append(" AND aws_account_id = ?");
+      args.add(q.awsAccountId());
+    }
+    if (q.from() != null) {
+      sql.append(" AND hour >= ?");
+      args.add(q.from());
+    }
+    if (q.to() != null) {
+      sql.append(" AND hour < ?");
+      args.add(q.to());
+    }
+    sql.append(" ORDER BY hour, product_code, aws_account_id, dimension, scope LIMIT ?");
+    args.add(q.limit());
+    return Jdbc.query(c, sql.toString(), UsageRecordsTable::map, args.toArray());
+  }
+
+  private static LedgerEntry map(ResultSet rs) throws SQLException {
+    return new LedgerEntry(rs.getString("record_id"),
+        new DedupKey(rs.getString("scope"), rs.getString("product_code"),
+            rs.getString("dimension"), Jdbc.instant(rs, "hour")),
+        rs.getString("aws_account_id"), rs.getLong("quantity"), rs.getString("fingerprint"),
+        rs.getString("allocations"), UsageSource.valueOf(rs.getString("source")),
+        rs.getString("task_id"), Jdbc.instant(rs, "usage_time"),
+        Jdbc.instant(rs, "recorded_at"));
+  }
+}

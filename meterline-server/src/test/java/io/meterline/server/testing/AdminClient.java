@@ -1,0 +1,133 @@
+package io.meterline.server.testing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** A test client of the admin API over a real socket. */
+public final class AdminClient {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** A response: status and JSON body. */
+  public record Reply(int status, JsonNode body) {
+    /** The body, after checking the status. */
+    public JsonNode expect(int expected) {
+      if (status != expected) {
+        throw new AssertionError("expected HTTP " + expected + " but got " + status + ": "
+            + body);
+      }
+      return body;
+    }
+  }
+
+  private final URI endpoint;
+  private final String token;
+  private final HttpClient http = HttpClient.newBuilder()
+      .connectTimeout(Duration.ofSeconds(5)).build();
+
+  public AdminClient(URI endpoint, String token) {
+    this.endpoint = endpoint;
+    this.token = token;
+  }
+
+  public Reply send(String method, String path, Object body) {
+    return send(method, path, body, token);
+  }
+
+  public Reply send(String method, String path, Object body, String bearer) {
+    try {
+      HttpRequest.Builder b = HttpRequest.newBuilder(endpoint.resolve("/admin/v1" + path))
+          .timeout(Duration.ofSeconds(30))
+          .header("Content-Type", "application/json");
+      if (bearer != null) {
+        b.header("Authorization", "Bearer " + bearer);
+      }
+      byte[] bytes = body == null ? new byte[0]
+          : body instanceof String s ? s.getBytes(java.nio.charset.StandardCharsets.UTF_8)
+          : JSON.writeValueAsBytes(body);
+      b.method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+          : HttpRequest.BodyPublishers.ofByteArray(bytes));
+      HttpResponse<byte[]> r = http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+      JsonNode json = r.body().length == 0 ? JSON.createObjectNode() : JSON.readTree(r.body());
+      return new Reply(r.statusCode(), json);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  public JsonNode post(String path, Object body) {
+    return send("POST", path, body).expect(201);
+  }
+
+  public JsonNode get(String path) {
+    return send("GET", path, null).expect(200);
+  }
+
+  /** A CUSTOM-priced container product with these dimensions, sold by this account. */
+  public JsonNode customProduct(String seller, String... dimensions) {
+    return post("/products", Map.of("name", "Test product", "pricing", "CUSTOM",
+        "sellerAccountId", seller, "dimensions", dimensions(dimensions)));
+  }
+
+  /** A SaaS product with these dimensions, sold by this account. */
+  public JsonNode saasProduct(String seller, String... dimensions) {
+    return post("/products", Map.of("name", "Test SaaS", "pricing", "CUSTOM", "saas", true,
+        "sellerAccountId", seller, "dimensions", dimensions(dimensions)));
+  }
+
+  /** An HOURLY-priced container product sold by this account. */
+  public JsonNode hourlyProduct(String seller) {
+    return post("/products", Map.of("name", "Hourly product", "pricing", "HOURLY",
+        "hourlyPrice", "0.50", "sellerAccountId", seller));
+  }
+
+  public JsonNode buyer(String accountId) {
+    return post("/buyers", Map.of("awsAccountId", accountId));
+  }
+
+  public JsonNode subscribe(String productCode, String accountId) {
+    return post("/subscriptions", Map.of("productCode", productCode, "awsAccountId", accountId));
+  }
+
+  public JsonNode task(String accountId, String region, String platform) {
+    return post("/tasks", Map.of("awsAccountId", accountId, "region", region,
+        "platform", platform));
+  }
+
+  public JsonNode accessKey(String accountId, String kind) {
+    return post("/access-keys", Map.of("awsAccountId", accountId, "kind", kind));
+  }
+
+  public JsonNode advanceClock(String isoDuration) {
+    return send("PUT", "/clock", Map.of("advance", isoDuration)).expect(200);
+  }
+
+  public JsonNode setClock(String isoInstant) {
+    return send("PUT", "/clock", Map.of("now", isoInstant)).expect(200);
+  }
+
+  public JsonNode usage(String query) {
+    return get("/usage" + (query.isEmpty() ? "" : "?" + query));
+  }
+
+  private static List<Map<String, Object>> dimensions(String... names) {
+    return java.util.Arrays.stream(names).map(n -> {
+      Map<String, Object> d = new LinkedHashMap<>();
+      d.put("name", n);
+      d.put("price", "0.01");
+      return d;
+    }).toList();
+  }
+}
