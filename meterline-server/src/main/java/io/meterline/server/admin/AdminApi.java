@@ -33,7 +33,8 @@ public final class AdminApi implements Handler {
   private static final String PREFIX = "/admin/v1";
 
   /** One route: method, path pattern (groups are path parameters), status on success. */
-  private record Route(String method, Pattern path, int status, Action action) {}
+  private record Route(String method, String template, Pattern path, int status,
+      Action action) {}
 
   @FunctionalInterface
   private interface Action {
@@ -88,12 +89,17 @@ public final class AdminApi implements Handler {
   }
 
   private static Route route(String method, String path, int status, Action action) {
-    return new Route(method, Pattern.compile(Pattern.quote(PREFIX) + path), status, action);
+    return new Route(method, PREFIX + path, Pattern.compile(Pattern.quote(PREFIX) + path), status,
+        action);
   }
 
-  /** Every route as "METHOD /admin/v1/path-pattern", for the OpenAPI completeness test. */
+  /**
+   * Every route as "METHOD /admin/v1/path", path parameters written {@code {}}: what the OpenAPI
+   * document must describe.
+   */
   public List<String> describeRoutes() {
-    return routes.stream().map(r -> r.method() + " " + r.path().pattern()).toList();
+    return routes.stream().map(r -> r.method() + " " + r.template().replace("([^/]+)", "{}"))
+        .toList();
   }
 
   @Override

@@ -1,0 +1,95 @@
+package io.meterline.server.testing;
+
+import io.meterline.server.Meterline;
+import io.meterline.server.MeterlineServer;
+import io.meterline.server.config.ServerConfig;
+import io.meterline.server.config.StoreKind;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A server in its own JVM on a shared PostgreSQL database, for tests of several servers on one
+ * database. {@link #main} is what the child JVM runs.
+ */
+public final class ServerProcess implements AutoCloseable {
+  private static final String READY = "ready ";
+
+  private final Process process;
+  private final URI endpoint;
+
+  private ServerProcess(Process process, URI endpoint) {
+    this.process = process;
+    this.endpoint = endpoint;
+  }
+
+  /** Starts a server JVM on the database, sharing the master key file, and waits until ready. */
+  public static ServerProcess start(String jdbcUrl, Path masterKeyFile) throws Exception {
+    Path dir = Files.createTempDirectory("meterline-proc");
+    List<String> command = new ArrayList<>(List.of(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-Xmx256m", "-cp", System.getProperty("java.class.path"),
+        ServerProcess.class.getName(), dir.toString(), jdbcUrl, masterKeyFile.toString()));
+    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+    CountDownLatch ready = new CountDownLatch(1);
+    URI[] endpoint = new URI[1];
+    Thread reader = new Thread(() -> {
+      try (BufferedReader out = new BufferedReader(new InputStreamReader(
+          process.getInputStream(), StandardCharsets.UTF_8))) {
+        String line;
+        while ((line = out.readLine()) != null) {
+          if (line.startsWith(READY)) {
+            endpoint[0] = URI.create(line.substring(READY.length()).trim());
+            ready.countDown();
+          } else {
+            System.err.println("[server " + process.pid() + "] " + line);
+          }
+        }
+      } catch (IOException e) {
+        // the process ended
+      }
+    }, "server-process-output");
+    reader.setDaemon(true);
+    reader.start();
+    if (!ready.await(60, TimeUnit.SECONDS)) {
+      process.destroyForcibly();
+      throw new IllegalStateException("the server process did not become ready");
+    }
+    return new ServerProcess(process, endpoint[0]);
+  }
+
+  public URI endpoint() {
+    return endpoint;
+  }
+
+  public AdminClient admin() {
+    return new AdminClient(endpoint, TestServer.ADMIN_TOKEN);
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    process.destroy();
+    if (!process.waitFor(20, TimeUnit.SECONDS)) {
+      process.destroyForcibly().waitFor();
+    }
+  }
+
+  /** The child JVM: args are the data directory, the JDBC URL and the master key file. */
+  public static void main(String[] args) throws Exception {
+    MeterlineServer server = Meterline.start(ServerConfig.builder(Path.of(args[0]))
+        .port(0).adminToken(TestServer.ADMIN_TOKEN).store(StoreKind.POSTGRES).jdbcUrl(args[1])
+        .masterKeyFile(Path.of(args[2])).build());
+    Runtime.getRuntime().addShutdownHook(new Thread(server::close));
+    System.out.println(READY + server.endpoint());
+    System.out.flush();
+    Thread.currentThread().join();
+  }
+}
