@@ -81,11 +81,17 @@ final class OperationsAdmin {
       throw AdminException.badRequest("give \"now\" (an ISO-8601 instant), \"advance\" (an "
           + "ISO-8601 duration such as \"PT1H\"), or both");
     }
-    if (now != null) {
-      ctx.clock().set(now);
-    }
-    if (advance != null) {
-      ctx.clock().advance(advance);
+    try {
+      Instant target = now != null ? now : ctx.clock().instant();
+      if (advance != null) {
+        target = target.plus(advance);
+      }
+      // Epoch milliseconds are what the ledger keeps; beyond them nothing could be stored.
+      target.toEpochMilli();
+      ctx.clock().set(target);
+    } catch (ArithmeticException | java.time.DateTimeException e) {
+      throw AdminException.badField(advance != null ? "advance" : "now",
+          "the clock cannot be moved that far: " + e.getMessage());
     }
     return clock();
   }
