@@ -117,6 +117,12 @@ final class JsonInput {
       violations.add(path, null, "be a timestamp in epoch seconds within a plausible range");
       return null;
     }
+    // A number such as 1e-99999999 is tiny but exact; flooring it as is would divide by
+    // 10^99999999 (a minute of CPU for a 20-byte body, or an ArithmeticException). Below a
+    // nanosecond only the sign matters for the floor.
+    if (seconds.precision() - seconds.scale() < -9) {
+      seconds = BigDecimal.valueOf(seconds.signum() < 0 ? -1 : 0, 9);
+    }
     BigDecimal whole = seconds.setScale(0, java.math.RoundingMode.FLOOR);
     long nanos = seconds.subtract(whole).movePointRight(9).longValue();
     return Instant.ofEpochSecond(whole.longValueExact(), nanos);

@@ -110,7 +110,8 @@ public final class RequestReader {
     List<UsageAllocation> allocations = allocations(in, node, path + ".usageAllocations");
     String account = in.string(node, "CustomerAWSAccountId", path + ".customerAWSAccountId",
         false, 1, 255, ACCOUNT_ID);
-    if (timestamp == null || dimension == null) {
+    // A null element stands for an item that broke a constraint; the violation is recorded.
+    if (timestamp == null || dimension == null || hasNull(allocations)) {
       return null;
     }
     return new UsageRecord(timestamp, customer, dimension, quantity, allocations, account);
@@ -132,7 +133,11 @@ public final class RequestReader {
             MAX_INT);
     List<Tag> tags = in.list(node, "Tags", path + ".tags", false, 0, Integer.MAX_VALUE,
         (tagNode, tagPath) -> tag(in, tagNode, tagPath));
-    return quantity == null ? null : new UsageAllocation(quantity, tags);
+    return quantity == null || hasNull(tags) ? null : new UsageAllocation(quantity, tags);
+  }
+
+  private static boolean hasNull(List<?> items) {
+    return items != null && items.contains(null);
   }
 
   private static Tag tag(JsonInput in, JsonNode node, String path) {
@@ -156,6 +161,10 @@ public final class RequestReader {
       throw Violations.malformed("the request body is not valid JSON: " + e.getOriginalMessage());
     } catch (IOException e) {
       throw Violations.malformed("the request body could not be read: " + e.getMessage());
+    } catch (NumberFormatException e) {
+      // Jackson lets this escape for a valid JSON number it cannot hold, such as 1e-9999999999.
+      throw Violations.malformed("the request body holds a number out of range: "
+          + e.getMessage());
     }
     if (root == null || root.isMissingNode()) {
       return MAPPER.createObjectNode();

@@ -50,17 +50,25 @@ public final class CanonicalRequest {
 
   static String canonicalPath(String rawPath) {
     String path = rawPath == null || rawPath.isEmpty() ? "/" : rawPath;
-    if (path.contains("/.")) {
+    if (path.contains("/.") || path.contains("//")) {
       path = normalize(path);
     }
     return encode(path, true);
   }
 
-  // As java.net.URI#normalize does for the SDKs: removes "." and ".." segments, keeps encoding.
+  // As java.net.URI#normalize does for the SDKs: removes "." and ".." segments and empty
+  // segments, keeps encoding. Then, as the SDK signer (V4CanonicalRequest#getCanonicalUri) does,
+  // drops a trailing slash that only normalizing added ("/pfx/." becomes "/pfx", not "/pfx/").
   private static String normalize(String path) {
     try {
       String normalized = new URI("http://h" + path).normalize().getRawPath();
-      return normalized == null || normalized.isEmpty() ? "/" : normalized;
+      if (normalized == null || normalized.isEmpty()) {
+        return "/";
+      }
+      if (normalized.length() > 1 && normalized.endsWith("/") && !path.endsWith("/")) {
+        return normalized.substring(0, normalized.length() - 1);
+      }
+      return normalized;
     } catch (URISyntaxException e) {
       return path;
     }

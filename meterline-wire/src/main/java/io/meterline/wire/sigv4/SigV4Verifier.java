@@ -60,6 +60,11 @@ public final class SigV4Verifier {
     if (!auth.signedHeaders().contains("host")) {
       throw incomplete("'Host' must be a 'SignedHeader' in the AWS Authorization.");
     }
+    // GOLDEN §8.2 step 3: a session token counts only when the signature covers it.
+    if (request.header(SECURITY_TOKEN) != null && !auth.signedHeaders().contains(SECURITY_TOKEN)) {
+      throw incomplete("'X-Amz-Security-Token' must be a 'SignedHeader' in the AWS "
+          + "Authorization.");
+    }
     String amzDate = requestDate(request, auth);
     Instant requestTime = parseAmzDate(amzDate);
     checkSkew(requestTime, now);
