@@ -17,6 +17,19 @@ public final class Main implements Runnable {
   }
 
   public static void main(String[] args) {
-    System.exit(new CommandLine(new Main()).execute(args));
+    System.exit(commandLine().execute(args));
+  }
+
+  /** The command line, with errors reported in one line and a pointer to --help. */
+  static CommandLine commandLine() {
+    CommandLine cli = new CommandLine(new Main());
+    cli.setParameterExceptionHandler((e, args) -> {
+      CommandLine failed = e.getCommandLine();
+      failed.getErr().println("meterline: " + e.getMessage());
+      failed.getErr().println("Run '" + failed.getCommandSpec().qualifiedName()
+          + " --help' for the options.");
+      return 2;
+    });
+    return cli;
   }
 }

@@ -82,7 +82,13 @@ final class ServeCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     ServerConfig config = config();
-    MeterlineServer server = Meterline.start(config);
+    MeterlineServer server;
+    try {
+      server = Meterline.start(config);
+    } catch (Exception e) {
+      System.err.println("meterline serve: could not start: " + describe(e));
+      return 1;
+    }
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       server.close();
@@ -131,6 +137,17 @@ final class ServeCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }
+  }
+
+  // The innermost message usually says it best ("Address already in use", "Connection refused").
+  private static String describe(Throwable e) {
+    StringBuilder out = new StringBuilder(String.valueOf(e.getMessage()));
+    for (Throwable c = e.getCause(); c != null && c != c.getCause(); c = c.getCause()) {
+      if (c.getMessage() != null && !out.toString().contains(c.getMessage())) {
+        out.append(": ").append(c.getMessage());
+      }
+    }
+    return out.toString();
   }
 
   /** The data directory when none is given: $METERLINE_DATA_DIR, else ~/.meterline. */

@@ -1,6 +1,7 @@
 package io.meterline.server.http;
 
 import java.time.Clock;
+import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 
@@ -9,21 +10,23 @@ import java.time.format.DateTimeFormatter;
  * correct their clock skew from it (reference/wire/GOLDEN.md §5.2).
  */
 final class DateHeader {
+  private record Formatted(long second, String value) {}
+
   private final Clock realClock;
-  private volatile long second = Long.MIN_VALUE;
-  private volatile String value;
+  private volatile Formatted current = new Formatted(Long.MIN_VALUE, "");
 
   DateHeader(Clock realClock) {
     this.realClock = realClock;
   }
 
   String now() {
-    long now = realClock.millis() / 1000;
-    if (now != second) {
-      value = DateTimeFormatter.RFC_1123_DATE_TIME.format(
-          java.time.Instant.ofEpochSecond(now).atZone(ZoneOffset.UTC));
-      second = now;
+    long second = Math.floorDiv(realClock.millis(), 1000);
+    Formatted f = current;
+    if (f.second() != second) {
+      f = new Formatted(second, DateTimeFormatter.RFC_1123_DATE_TIME.format(
+          Instant.ofEpochSecond(second).atZone(ZoneOffset.UTC)));
+      current = f;
     }
-    return value;
+    return f.value();
   }
 }
