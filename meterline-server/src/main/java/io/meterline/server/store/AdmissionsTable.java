@@ -1,7 +1,6 @@
 package io.meterline.server.store;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.HashSet;
@@ -33,16 +32,8 @@ public final class AdmissionsTable {
 
   /** Records admissions; ones that exist already are left as they are. */
   public void insert(Connection c, List<Admission> admissions, Instant at) throws SQLException {
-    if (admissions.isEmpty()) {
-      return;
-    }
-    try (PreparedStatement ps = c.prepareStatement("INSERT INTO task_admissions (task_id, "
-        + "product_code, admitted_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING")) {
-      for (Admission a : admissions) {
-        Jdbc.bind(ps, 1, a.taskId(), a.productCode(), at);
-        ps.addBatch();
-      }
-      ps.executeBatch();
-    }
+    Jdbc.batch(c, "INSERT INTO task_admissions (task_id, product_code, admitted_at) "
+        + "VALUES (?, ?, ?) ON CONFLICT DO NOTHING", admissions,
+        a -> new Object[] {a.taskId(), a.productCode(), at});
   }
 }

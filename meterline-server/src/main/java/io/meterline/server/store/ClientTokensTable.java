@@ -1,7 +1,6 @@
 package io.meterline.server.store;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.HashMap;
@@ -27,22 +26,9 @@ public final class ClientTokensTable {
    */
   public boolean[] reserve(Connection c, List<Reservation> reservations, Instant at)
       throws SQLException {
-    boolean[] inserted = new boolean[reservations.size()];
-    if (reservations.isEmpty()) {
-      return inserted;
-    }
-    try (PreparedStatement ps = c.prepareStatement("INSERT INTO client_tokens (scope, token, "
-        + "fingerprint, record_id, created_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING")) {
-      for (Reservation r : reservations) {
-        Jdbc.bind(ps, 1, r.key().scope(), r.key().token(), r.fingerprint(), r.recordId(), at);
-        ps.addBatch();
-      }
-      int[] counts = ps.executeBatch();
-      for (int i = 0; i < counts.length; i++) {
-        inserted[i] = counts[i] > 0;
-      }
-    }
-    return inserted;
+    return Jdbc.batch(c, "INSERT INTO client_tokens (scope, token, fingerprint, record_id, "
+        + "created_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING", reservations,
+        r -> new Object[] {r.key().scope(), r.key().token(), r.fingerprint(), r.recordId(), at});
   }
 
   /** The stored tokens among these keys. */
@@ -67,31 +53,14 @@ public final class ClientTokensTable {
 
   /** Points reserved tokens at the record ids their requests were finally answered with. */
   public void setRecordIds(Connection c, Map<Key, String> recordIds) throws SQLException {
-    if (recordIds.isEmpty()) {
-      return;
-    }
-    try (PreparedStatement ps = c.prepareStatement(
-        "UPDATE client_tokens SET record_id = ? WHERE scope = ? AND token = ?")) {
-      for (Map.Entry<Key, String> e : recordIds.entrySet()) {
-        Jdbc.bind(ps, 1, e.getValue(), e.getKey().scope(), e.getKey().token());
-        ps.addBatch();
-      }
-      ps.executeBatch();
-    }
+    Jdbc.batch(c, "UPDATE client_tokens SET record_id = ? WHERE scope = ? AND token = ?",
+        List.copyOf(recordIds.entrySet()),
+        e -> new Object[] {e.getValue(), e.getKey().scope(), e.getKey().token()});
   }
 
   /** Releases reservations whose requests failed, so the token stays free. */
   public void release(Connection c, List<Key> keys) throws SQLException {
-    if (keys.isEmpty()) {
-      return;
-    }
-    try (PreparedStatement ps = c.prepareStatement(
-        "DELETE FROM client_tokens WHERE scope = ? AND token = ?")) {
-      for (Key k : keys) {
-        Jdbc.bind(ps, 1, k.scope(), k.token());
-        ps.addBatch();
-      }
-      ps.executeBatch();
-    }
+    Jdbc.batch(c, "DELETE FROM client_tokens WHERE scope = ? AND token = ?", keys,
+        k -> new Object[] {k.scope(), k.token()});
   }
 }

@@ -53,6 +53,36 @@ public final class Jdbc {
     }
   }
 
+  /** The parameters of one item of a batch. */
+  @FunctionalInterface
+  public interface Parameters<T> {
+    Object[] of(T item);
+  }
+
+  /**
+   * Runs the statement once per item as one JDBC batch (one round trip on PostgreSQL).
+   *
+   * @return for each item, whether its statement changed a row
+   */
+  public static <T> boolean[] batch(Connection c, String sql, List<T> items,
+      Parameters<T> parameters) throws SQLException {
+    boolean[] changed = new boolean[items.size()];
+    if (items.isEmpty()) {
+      return changed;
+    }
+    try (PreparedStatement ps = c.prepareStatement(sql)) {
+      for (T item : items) {
+        bind(ps, 1, parameters.of(item));
+        ps.addBatch();
+      }
+      int[] counts = ps.executeBatch();
+      for (int i = 0; i < counts.length; i++) {
+        changed[i] = counts[i] > 0;
+      }
+    }
+    return changed;
+  }
+
   /** Binds values from the given index on; {@link Instant}s become epoch milliseconds. */
   public static int bind(PreparedStatement ps, int from, Object... args) throws SQLException {
     int i = from;

@@ -5,7 +5,6 @@ import io.meterline.server.ledger.LedgerEntry;
 import io.meterline.server.ledger.UsageQuery;
 import io.meterline.server.ledger.UsageSource;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -28,25 +27,11 @@ public final class UsageRecordsTable {
    * @return for each entry, whether it was inserted; the entries must have distinct keys
    */
   public boolean[] insertIfAbsent(Connection c, List<LedgerEntry> entries) throws SQLException {
-    boolean[] inserted = new boolean[entries.size()];
-    if (entries.isEmpty()) {
-      return inserted;
-    }
-    try (PreparedStatement ps = c.prepareStatement("INSERT INTO usage_records (" + COLUMNS
-        + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING")) {
-      for (LedgerEntry e : entries) {
-        DedupKey k = e.key();
-        Jdbc.bind(ps, 1, e.recordId(), k.scope(), k.productCode(), k.dimension(), k.hour(),
-            e.awsAccountId(), e.quantity(), e.fingerprint(), e.allocations(), e.source().name(),
-            e.taskId(), e.usageTime(), e.recordedAt());
-        ps.addBatch();
-      }
-      int[] counts = ps.executeBatch();
-      for (int i = 0; i < counts.length; i++) {
-        inserted[i] = counts[i] > 0;
-      }
-    }
-    return inserted;
+    return Jdbc.batch(c, "INSERT INTO usage_records (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, "
+        + "?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING", entries, e -> new Object[] {
+            e.recordId(), e.key().scope(), e.key().productCode(), e.key().dimension(),
+            e.key().hour(), e.awsAccountId(), e.quantity(), e.fingerprint(), e.allocations(),
+            e.source().name(), e.taskId(), e.usageTime(), e.recordedAt()});
   }
 
   /** The stored records holding these keys; keys with no record are absent. */
