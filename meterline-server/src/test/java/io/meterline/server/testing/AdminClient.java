@@ -93,6 +93,57 @@ public final class AdminClient {
         "hourlyPrice", "0.50", "sellerAccountId", seller));
   }
 
+  /** A FREE container product sold by this account. */
+  public JsonNode freeProduct(String seller) {
+    return post("/products", Map.of("name", "Free product", "pricing", "FREE",
+        "sellerAccountId", seller));
+  }
+
+  /** A CUSTOM-priced container product in preview (its seller may use it unsubscribed). */
+  public JsonNode previewCustomProduct(String seller, String... dimensions) {
+    return post("/products", Map.of("name", "Preview product", "pricing", "CUSTOM",
+        "preview", true, "sellerAccountId", seller, "dimensions", dimensions(dimensions)));
+  }
+
+  /** Rotates a product's signing key: {@code {publicKeyVersion, publicKeyPem, ...}}. */
+  public JsonNode rotateKey(String productCode) {
+    return send("POST", "/products/" + productCode + "/keys/rotate", null).expect(200);
+  }
+
+  /** Ends a subscription (the buyer unsubscribes). */
+  public JsonNode unsubscribe(String subscriptionId) {
+    return send("DELETE", "/subscriptions/" + subscriptionId, null).expect(200);
+  }
+
+  /** Stops a task, pod or instance. */
+  public JsonNode stopTask(String taskId) {
+    return send("DELETE", "/tasks/" + taskId, null).expect(200);
+  }
+
+  /** Sets the fault of one operation: an error (may be null), a rate, a latency. */
+  public JsonNode fault(String operation, String error, double rate, long latencyMs) {
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("operation", operation);
+    if (error != null) {
+      body.put("error", error);
+    }
+    body.put("rate", rate);
+    if (latencyMs > 0) {
+      body.put("latencyMs", latencyMs);
+    }
+    return send("PUT", "/faults", body).expect(200);
+  }
+
+  /** Removes every fault. */
+  public JsonNode clearFaults() {
+    return send("DELETE", "/faults", null).expect(200);
+  }
+
+  /** The service time. */
+  public java.time.Instant now() {
+    return java.time.Instant.parse(get("/clock").get("now").asText());
+  }
+
   public JsonNode buyer(String accountId) {
     return post("/buyers", Map.of("awsAccountId", accountId));
   }

@@ -17,6 +17,7 @@ import software.amazon.awssdk.core.retry.RetryMode;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.marketplacemetering.MarketplaceMeteringClient;
+import software.amazon.awssdk.services.marketplacemetering.MarketplaceMeteringClientBuilder;
 
 /**
  * A real server on a random port for one test class, started through the same wiring function
@@ -71,14 +72,24 @@ public final class TestServer implements AutoCloseable {
 
   /** An SDK client with these credentials and region, retries off: errors show as they are. */
   public MarketplaceMeteringClient client(AwsCredentials credentials, String region) {
+    return clientBuilder(credentials, region)
+        .overrideConfiguration(o -> o.retryStrategy(RetryMode.STANDARD)
+            .retryStrategy(b -> b.maxAttempts(1)))
+        .build();
+  }
+
+  /**
+   * A builder of SDK clients pointed at this server with these credentials and region, and
+   * otherwise the SDK's defaults (retries included), for tests that need another endpoint,
+   * retry policy or an interceptor.
+   */
+  public MarketplaceMeteringClientBuilder clientBuilder(AwsCredentials credentials,
+      String region) {
     return MarketplaceMeteringClient.builder()
         .endpointOverride(endpoint())
         .region(Region.of(region))
         .credentialsProvider(StaticCredentialsProvider.create(credentials))
-        .httpClientBuilder(ApacheHttpClient.builder())
-        .overrideConfiguration(o -> o.retryStrategy(RetryMode.STANDARD)
-            .retryStrategy(b -> b.maxAttempts(1)))
-        .build();
+        .httpClientBuilder(ApacheHttpClient.builder());
   }
 
   /** An SDK client signed with a task's temporary credentials, in the task's region. */

@@ -1,0 +1,598 @@
+package io.meterline.server.conformance;
+
+import static io.meterline.server.conformance.Harness.REGION;
+import static io.meterline.server.conformance.ServiceErrors.expectError;
+import static io.meterline.server.conformance.ServiceErrors.expectErrorCode;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.marketplacemetering.MarketplaceMeteringClient;
+import software.amazon.awssdk.services.marketplacemetering.model.BatchMeterUsageResponse;
+import software.amazon.awssdk.services.marketplacemetering.model.InvalidCustomerIdentifierException;
+import software.amazon.awssdk.services.marketplacemetering.model.InvalidProductCodeException;
+import software.amazon.awssdk.services.marketplacemetering.model.InvalidTagException;
+import software.amazon.awssdk.services.marketplacemetering.model.InvalidUsageAllocationsException;
+import software.amazon.awssdk.services.marketplacemetering.model.InvalidUsageDimensionException;
+import software.amazon.awssdk.services.marketplacemetering.model.Tag;
+import software.amazon.awssdk.services.marketplacemetering.model.TimestampOutOfBoundsException;
+import software.amazon.awssdk.services.marketplacemetering.model.UsageAllocation;
+import software.amazon.awssdk.services.marketplacemetering.model.UsageRecord;
+import software.amazon.awssdk.services.marketplacemetering.model.UsageRecordResult;
+import software.amazon.awssdk.services.marketplacemetering.model.UsageRecordResultStatus;
+
+/**
+ * BatchMeterUsage through the official SDK against a real server: SPEC §1.1
+ * "BatchMeterUsage", "Authorization", and every error of the operation (facts §3.2).
+ */
+class BatchMeterUsageConformanceTest {
+  private static final String ACCESS_DENIED = "AccessDeniedException";
+
+  private static Harness h;
+
+  @BeforeAll
+  static void start() {
+    h = Harness.start();
+  }
+
+  @AfterEach
+  void closeClients() {
+    h.closeClients();
+  }
+
+  @AfterAll
+  static void stop() {
+    h.close();
+  }
+
+  /** A SaaS product with dimensions Users and Hosts, and a client with its seller's key. */
+  private record Saas(String productCode, String seller, MarketplaceMeteringClient client) {}
+
+  /** A buyer account; its subscription id when it subscribed. */
+  private record Customer(String accountId, String customerIdentifier, String subscriptionId) {}
+
+  private static Saas saas() {
+    String seller = Harness.newAccountId();
+    String code = h.admin.saasProduct(seller, "Users", "Hosts").get("productCode").asText();
+    return new Saas(code, seller, h.keyClient(seller, "SELLER"));
+  }
+
+  private static Customer subscribed(Saas saas) {
+    JsonNode buyer = h.newBuyer();
+    String account = buyer.get("awsAccountId").asText();
+    String subscription = h.admin.subscribe(saas.productCode(), account).get("subscriptionId")
+        .asText();
+    return new Customer(account, buyer.get("customerIdentifier").asText(), subscription);
+  }
+
+  private static Customer unsubscribed() {
+    JsonNode buyer = h.newBuyer();
+    return new Customer(buyer.get("awsAccountId").asText(),
+        buyer.get("customerIdentifier").asText(), null);
+  }
+
+  private static UsageRecord byIdentifier(Customer c, String dimension, Integer quantity,
+      Instant timestamp) {
+    return UsageRecord.builder().customerIdentifier(c.customerIdentifier()).dimension(dimension)
+        .quantity(quantity).timestamp(timestamp).build();
+  }
+
+  private static UsageRecord byAccount(String accountId, String dimension, Integer quantity,
+      Instant timestamp) {
+    return UsageRecord.builder().customerAWSAccountId(accountId).dimension(dimension)
+        .quantity(quantity).timestamp(timestamp).build();
+  }
+
+  private static BatchMeterUsageResponse batch(Saas saas, UsageRecord... records) {
+    return saas.client().batchMeterUsage(b -> b.productCode(saas.productCode())
+        .usageRecords(records));
+  }
+
+  private static UsageRecordResult only(BatchMeterUsageResponse r) {
+    assertThat(r.results()).hasSize(1);
+    assertThat(r.unprocessedRecords()).isEmpty();
+    return r.results().get(0);
+  }
+
+  // ---- success and the echo ---------------------------------------------------------------
+
+  @Test
+  void batchMeterUsage_subscribedCustomers_areSuccessAndEchoEachRecordExactly() {
+    Saas saas = saas();
+    Customer alice = subscribed(saas);
+    Customer bob = subscribed(saas);
+    Instant now = h.halfPastNextHour();
+    UsageRecord plain = byIdentifier(alice, "Users", 2,
+        now.minus(Duration.ofMinutes(10)).plusMillis(123));
+    UsageRecord allocated = UsageRecord.builder().customerIdentifier(alice.customerIdentifier())
+        .dimension("Hosts").quantity(5).timestamp(now.minusSeconds(1))
+        .usageAllocations(UsageAllocation.builder().allocatedUsageQuantity(5)
+            .tags(Tag.builder().key("env").value("prod").build()).build())
+        .build();
+    UsageRecord noQuantity = byIdentifier(bob, "Users", null, now);
+
+    BatchMeterUsageResponse r = batch(saas, plain, allocated, noQuantity);
+
+    assertThat(r.responseMetadata().requestId()).isNotBlank().isNotEqualTo("UNKNOWN");
+    assertThat(r.unprocessedRecords()).isEmpty();
+    assertThat(r.results()).extracting(UsageRecordResult::usageRecord)
+        .containsExactly(plain, allocated, noQuantity);
+    assertThat(r.results()).extracting(UsageRecordResult::status)
+        .containsOnly(UsageRecordResultStatus.SUCCESS);
+    assertThat(r.results()).extracting(UsageRecordResult::meteringRecordId)
+        .doesNotContainNull().doesNotHaveDuplicates();
+    assertThat(r.results().get(0).usageRecord().timestamp())
+        .isEqualTo(now.minus(Duration.ofMinutes(10)).plusMillis(123));
+  }
+
+  @Test
+  void batchMeterUsage_success_isInLedgerAsBatchUsageOfTheCustomer() {
+    Saas saas = saas();
+    Customer alice = subscribed(saas);
+    Instant now = h.halfPastNextHour();
+
+    String id = only(batch(saas, byIdentifier(alice, "Users", 7, now))).meteringRecordId();
+
+    JsonNode records = h.usage(saas.productCode());
+    assertThat(records).hasSize(1);
+    JsonNode row = records.get(0);
+    assertThat(row.get("meteringRecordId").asText()).isEqualTo(id);
+    assertThat(row.get("awsAccountId").asText()).isEqualTo(alice.accountId());
+    assertThat(row.get("dimension").asText()).isEqualTo("Users");
+    assertThat(row.get("quantity").asLong()).isEqualTo(7);
+    assertThat(row.get("source").asText()).isEqualTo("BATCH_METER_USAGE");
+    assertThat(Instant.parse(row.get("hour").asText()))
+        .isEqualTo(now.truncatedTo(ChronoUnit.HOURS));
+  }
+
+  @Test
+  void batchMeterUsage_subscribedCustomerByAccountId_isSuccess() {
+    Saas saas = saas();
+    Customer alice = subscribed(saas);
+    Instant now = h.halfPastNextHour();
+    UsageRecord record = byAccount(alice.accountId(), "Users", 3, now);
+
+    UsageRecordResult result = only(batch(saas, record));
+
+    assertThat(result.status()).isEqualTo(UsageRecordResultStatus.SUCCESS);
+    assertThat(result.meteringRecordId()).isNotBlank();
+    assertThat(result.usageRecord()).isEqualTo(record);
+  }
+
+  @Test
+  void batchMeterUsage_25Records_areAccepted() {
+    Saas saas = saas();
+    Instant now = h.halfPastNextHour();
+    UsageRecord[] records = IntStream.range(0, 25)
+        .mapToObj(i -> byAccount(subscribed(saas).accountId(), "Users", i, now))
+        .toArray(UsageRecord[]::new);
+
+    BatchMeterUsageResponse r = batch(saas, records);
+
+    assertThat(r.results()).hasSize(25).extracting(UsageRecordResult::status)
+        .containsOnly(UsageRecordResultStatus.SUCCESS);
+    assertThat(h.usage(saas.productCode())).hasSize(25);
+  }
+
+  @Test
+  void batchMeterUsage_noRecords_succeedsWithEmptyResults() {
+    Saas saas = saas();
+
+    BatchMeterUsageResponse r = batch(saas);
+
+    assertThat(r.results()).isEmpty();
+    assertThat(r.unprocessedRecords()).isEmpty();
+  }
+
+  // ---- CustomerNotSubscribed --------------------------------------------------------------
+
+  @Test
+  void batchMeterUsage_unknownWellFormedIdentifier_isCustomerNotSubscribed() {
+    Saas saas = saas();
+    Instant now = h.halfPastNextHour();
+    UsageRecord record = UsageRecord.builder().customerIdentifier("Zz0Zz0Zz0Zz")
+        .dimension("Users").quantity(1).timestamp(now).build();
+
+    UsageRecordResult result = only(batch(saas, record));
+
+    assertThat(result.status()).isEqualTo(UsageRecordResultStatus.CUSTOMER_NOT_SUBSCRIBED);
+    assertThat(result.meteringRecordId()).isNull();
+    assertThat(result.usageRecord()).isEqualTo(record);
+    assertThat(h.usage(saas.productCode())).isEmpty();
+  }
+
+  @Test
+  void batchMeterUsage_unknownAccount_isCustomerNotSubscribed() {
+    Saas saas = saas();
+    Instant now = h.halfPastNextHour();
+
+    UsageRecordResult result = only(batch(saas,
+        byAccount(Harness.newAccountId(), "Users", 1, now)));
+
+    assertThat(result.status()).isEqualTo(UsageRecordResultStatus.CUSTOMER_NOT_SUBSCRIBED);
+    assertThat(result.meteringRecordId()).isNull();
+  }
+
+  @Test
+  void batchMeterUsage_buyerWithoutSubscription_isCustomerNotSubscribed() {
+    Saas saas = saas();
+    Customer stranger = unsubscribed();
+    Instant now = h.halfPastNextHour();
+
+    UsageRecordResult result = only(batch(saas, byIdentifier(stranger, "Users", 1, now)));
+
+    assertThat(result.status()).isEqualTo(UsageRecordResultStatus.CUSTOMER_NOT_SUBSCRIBED);
+    assertThat(h.usage(saas.productCode())).isEmpty();
+  }
+
+  @Test
+  void batchMeterUsage_customerAfterUnsubscribing_isCustomerNotSubscribed() {
+    Saas saas = saas();
+    Customer alice = subscribed(saas);
+    h.admin.unsubscribe(alice.subscriptionId());
+    Instant now = h.halfPastNextHour();
+
+    UsageRecordResult result = only(batch(saas, byIdentifier(alice, "Users", 1, now)));
+
+    assertThat(result.status()).isEqualTo(UsageRecordResultStatus.CUSTOMER_NOT_SUBSCRIBED);
+  }
+
+  @Test
+  void batchMeterUsage_recordTimedBeforeSubscriptionBegan_isCustomerNotSubscribed() {
+    Saas saas = saas();
+    Instant subscribedAt = h.halfPastNextHour();
+    Customer alice = subscribed(saas);
+
+    BatchMeterUsageResponse r = batch(saas,
+        byIdentifier(alice, "Users", 1, subscribedAt.minus(Duration.ofMinutes(20))),
+        byIdentifier(alice, "Hosts", 1, subscribedAt));
+
+    assertThat(r.results()).extracting(UsageRecordResult::status).containsExactly(
+        UsageRecordResultStatus.CUSTOMER_NOT_SUBSCRIBED, UsageRecordResultStatus.SUCCESS);
+    assertThat(h.usage(saas.productCode())).hasSize(1);
+  }
+
+  @Test
+  void batchMeterUsage_mixOfOutcomes_answersEachRecordInOrder() {
+    Saas saas = saas();
+    Customer alice = subscribed(saas);
+    Customer stranger = unsubscribed();
+    Instant now = h.halfPastNextHour();
+
+    BatchMeterUsageResponse r = batch(saas,
+        byIdentifier(stranger, "Users", 1, now),
+        byIdentifier(alice, "Users", 1, now),
+        byIdentifier(alice, "Users", 2, now));
+
+    assertThat(r.results()).extracting(UsageRecordResult::status).containsExactly(
+        UsageRecordResultStatus.CUSTOMER_NOT_SUBSCRIBED, UsageRecordResultStatus.SUCCESS,
+        UsageRecordResultStatus.DUPLICATE_RECORD);
+  }
+
+  // ---- duplicates -------------------------------------------------------------------------
+
+  @Test
+  void batchMeterUsage_sameCustomerDimensionHourOtherQuantity_isDuplicateRecordFirstWriteWins() {
+    Saas saas = saas();
+    Customer alice = subscribed(saas);
+    Instant now = h.halfPastNextHour();
+    String original = only(batch(saas, byIdentifier(alice, "Users", 5, now)))
+        .meteringRecordId();
+
+    UsageRecordResult duplicate = only(batch(saas,
+        byIdentifier(alice, "Users", 6, now.minus(Duration.ofMinutes(15)))));
+    UsageRecordResult repeat = only(batch(saas,
+        byIdentifier(alice, "Users", 5, now.minus(Duration.ofMinutes(25)))));
+
+    assertThat(duplicate.status()).isEqualTo(UsageRecordResultStatus.DUPLICATE_RECORD);
+    assertThat(duplicate.meteringRecordId()).isNull();
+    assertThat(repeat.status()).isEqualTo(UsageRecordResultStatus.SUCCESS);
+    assertThat(repeat.meteringRecordId()).isEqualTo(original);
+    JsonNode records = h.usage(saas.productCode());
+    assertThat(records).hasSize(1);
+    assertThat(records.get(0).get("quantity").asLong()).isEqualTo(5);
+  }
+
+  @Test
+  void batchMeterUsage_identicalRecordsInOneRequest_shareOneRecordId() {
+    Saas saas = saas();
+    Customer alice = subscribed(saas);
+    Instant now = h.halfPastNextHour();
+    UsageRecord record = byIdentifier(alice, "Users", 4, now);
+
+    BatchMeterUsageResponse r = batch(saas, record, record);
+
+    assertThat(r.results()).extracting(UsageRecordResult::status)
+        .containsExactly(UsageRecordResultStatus.SUCCESS, UsageRecordResultStatus.SUCCESS);
+    assertThat(r.results().get(1).meteringRecordId())
+        .isNotBlank().isEqualTo(r.results().get(0).meteringRecordId());
+    assertThat(h.usage(saas.productCode())).hasSize(1);
+  }
+
+  @Test
+  void batchMeterUsage_sameCustomerOtherHours_areSeparateRecords() {
+    Saas saas = saas();
+    Customer alice = subscribed(saas);
+    h.halfPastNextHour();
+    Instant now = Instant.parse(h.admin.advanceClock("PT2H").get("now").asText());
+
+    BatchMeterUsageResponse r = batch(saas,
+        byIdentifier(alice, "Users", 1, now.minus(Duration.ofHours(1))),
+        byIdentifier(alice, "Users", 2, now));
+
+    assertThat(r.results()).extracting(UsageRecordResult::status)
+        .containsOnly(UsageRecordResultStatus.SUCCESS);
+    assertThat(r.results().get(0).meteringRecordId())
+        .isNotEqualTo(r.results().get(1).meteringRecordId());
+    assertThat(h.usage(saas.productCode())).hasSize(2);
+  }
+
+  // ---- how customers are named ------------------------------------------------------------
+
+  @Test
+  void batchMeterUsage_identifierAndAccountInOneRecord_isValidationException() {
+    Saas saas = saas();
+    Customer alice = subscribed(saas);
+    Instant now = h.halfPastNextHour();
+    UsageRecord both = UsageRecord.builder().customerIdentifier(alice.customerIdentifier())
+        .customerAWSAccountId(alice.accountId()).dimension("Users").quantity(1).timestamp(now)
+        .build();
+
+    expectErrorCode("ValidationException", 400, () -> batch(saas, both));
+    assertThat(h.usage(saas.productCode())).isEmpty();
+  }
+
+  @Test
+  void batchMeterUsage_identifierAndAccountAcrossRecords_isValidationException() {
+    Saas saas = saas();
+    Customer alice = subscribed(saas);
+    Customer bob = subscribed(saas);
+    Instant now = h.halfPastNextHour();
+
+    expectErrorCode("ValidationException", 400, () -> batch(saas,
+        byIdentifier(alice, "Users", 1, now), byAccount(bob.accountId(), "Users", 1, now)));
+    assertThat(h.usage(saas.productCode())).isEmpty();
+  }
+
+  @Test
+  void batchMeterUsage_recordNamingNoCustomer_isValidationException() {
+    Saas saas = saas();
+    Instant now = h.halfPastNextHour();
+    UsageRecord nobody = UsageRecord.builder().dimension("Users").quantity(1).timestamp(now)
+        .build();
+
+    expectErrorCode("ValidationException", 400, () -> batch(saas, nobody));
+  }
+
+  @Test
+  void batchMeterUsage_malformedIdentifier_isInvalidCustomerIdentifierForWholeRequest() {
+    Saas saas = saas();
+    Customer alice = subscribed(saas);
+    Instant now = h.halfPastNextHour();
+    UsageRecord malformed = UsageRecord.builder().customerIdentifier("not-an-identifier!")
+        .dimension("Users").quantity(1).timestamp(now).build();
+
+    expectError(InvalidCustomerIdentifierException.class, 400,
+        () -> batch(saas, byIdentifier(alice, "Users", 1, now), malformed));
+    assertThat(h.usage(saas.productCode())).isEmpty();
+  }
+
+  // ---- timestamps -------------------------------------------------------------------------
+
+  @Test
+  void batchMeterUsage_oneRecordOlderThan24Hours_failsWholeBatch() {
+    Saas saas = saas();
+    Customer alice = subscribed(saas);
+    h.halfPastNextHour();
+    Instant now = Instant.parse(h.admin.advanceClock("PT25H").get("now").asText());
+
+    expectError(TimestampOutOfBoundsException.class, 400, () -> batch(saas,
+        byIdentifier(alice, "Users", 1, now),
+        byIdentifier(alice, "Hosts", 1, now.minus(Duration.ofHours(24)).minusSeconds(1))));
+    assertThat(h.usage(saas.productCode())).isEmpty();
+  }
+
+  @Test
+  void batchMeterUsage_oneRecordMoreThanFiveMinutesAhead_failsWholeBatch() {
+    Saas saas = saas();
+    Customer alice = subscribed(saas);
+    Instant now = h.halfPastNextHour();
+
+    expectError(TimestampOutOfBoundsException.class, 400, () -> batch(saas,
+        byIdentifier(alice, "Users", 1, now),
+        byIdentifier(alice, "Hosts", 1, now.plus(Duration.ofMinutes(5)).plusSeconds(1))));
+    assertThat(h.usage(saas.productCode())).isEmpty();
+  }
+
+  @Test
+  void batchMeterUsage_recordAlmost24HoursOld_isAccepted() {
+    Instant midMonth = midNextMonth();
+    h.admin.setClock(midMonth.toString());
+    Saas saas = saas();
+    Customer alice = subscribed(saas);
+    Instant now = Instant.parse(h.admin.advanceClock("PT23H50M").get("now").asText());
+
+    UsageRecordResult result = only(batch(saas,
+        byIdentifier(alice, "Users", 1, now.minus(Duration.ofHours(23)))));
+
+    assertThat(result.status()).isEqualTo(UsageRecordResultStatus.SUCCESS);
+  }
+
+  @Test
+  void batchMeterUsage_previousMonthBeforeSixOnTheFirst_isAccepted() {
+    Instant first = firstOfNextMonth();
+    h.admin.setClock(first.minus(Duration.ofHours(3)).toString());
+    Saas saas = saas();
+    Customer alice = subscribed(saas);
+    h.admin.setClock(first.plus(Duration.ofHours(5)).toString());
+
+    UsageRecordResult result = only(batch(saas,
+        byIdentifier(alice, "Users", 1, first.minus(Duration.ofHours(1)))));
+
+    assertThat(result.status()).isEqualTo(UsageRecordResultStatus.SUCCESS);
+  }
+
+  @Test
+  void batchMeterUsage_previousMonthAfterSixOnTheFirst_isTimestampOutOfBounds() {
+    Instant first = firstOfNextMonth();
+    h.admin.setClock(first.minus(Duration.ofHours(3)).toString());
+    Saas saas = saas();
+    Customer alice = subscribed(saas);
+    h.admin.setClock(first.plus(Duration.ofHours(7)).toString());
+
+    expectError(TimestampOutOfBoundsException.class, 400, () -> batch(saas,
+        byIdentifier(alice, "Users", 1, first.minus(Duration.ofHours(1)))));
+  }
+
+  /** 00:00 UTC on the 1st of the month after the service clock's. */
+  private static Instant firstOfNextMonth() {
+    LocalDate today = h.now().atZone(ZoneOffset.UTC).toLocalDate();
+    return today.withDayOfMonth(1).plusMonths(1).atStartOfDay(ZoneOffset.UTC).toInstant();
+  }
+
+  /** 12:30 UTC on the 15th of the month after the service clock's. */
+  private static Instant midNextMonth() {
+    return firstOfNextMonth().plus(Duration.ofDays(14)).plus(Duration.ofMinutes(750));
+  }
+
+  // ---- model constraints ------------------------------------------------------------------
+
+  @Test
+  void batchMeterUsage_26Records_isValidationExceptionWithAwsMessage() {
+    Saas saas = saas();
+    Customer alice = subscribed(saas);
+    Instant now = h.halfPastNextHour();
+    UsageRecord[] records = IntStream.range(0, 26)
+        .mapToObj(i -> byIdentifier(alice, "Users", 1, now)).toArray(UsageRecord[]::new);
+
+    var e = expectErrorCode("ValidationException", 400, () -> batch(saas, records));
+
+    assertThat(e.awsErrorDetails().errorMessage()).isEqualTo("1 validation error detected: "
+        + "Value at 'usageRecords' failed to satisfy constraint: Member must have length less "
+        + "than or equal to 25");
+    assertThat(h.usage(saas.productCode())).isEmpty();
+  }
+
+  @Test
+  void batchMeterUsage_recordWithoutDimension_isValidationExceptionNamingIt() {
+    Saas saas = saas();
+    Customer alice = subscribed(saas);
+    Instant now = h.halfPastNextHour();
+
+    var e = expectErrorCode("ValidationException", 400,
+        () -> batch(saas, byIdentifier(alice, null, 1, now)));
+
+    assertThat(e.awsErrorDetails().errorMessage()).contains("usageRecords.1.member.dimension");
+  }
+
+  @Test
+  void batchMeterUsage_negativeQuantity_isValidationExceptionNamingIt() {
+    Saas saas = saas();
+    Customer alice = subscribed(saas);
+    Instant now = h.halfPastNextHour();
+
+    var e = expectErrorCode("ValidationException", 400,
+        () -> batch(saas, byIdentifier(alice, "Users", -1, now)));
+
+    assertThat(e.awsErrorDetails().errorMessage()).contains("usageRecords.1.member.quantity");
+  }
+
+  // ---- product, dimension, allocations ----------------------------------------------------
+
+  @Test
+  void batchMeterUsage_unknownProduct_isInvalidProductCode() {
+    Saas saas = saas();
+    Customer alice = subscribed(saas);
+    Instant now = h.halfPastNextHour();
+
+    expectError(InvalidProductCodeException.class, 400, () -> saas.client().batchMeterUsage(b -> b
+        .productCode("noSuchProduct0000000000000")
+        .usageRecords(byIdentifier(alice, "Users", 1, now))));
+  }
+
+  @Test
+  void batchMeterUsage_unknownDimension_isInvalidUsageDimension() {
+    Saas saas = saas();
+    Customer alice = subscribed(saas);
+    Instant now = h.halfPastNextHour();
+
+    expectError(InvalidUsageDimensionException.class, 400,
+        () -> batch(saas, byIdentifier(alice, "NoSuchDimension", 1, now)));
+    assertThat(h.usage(saas.productCode())).isEmpty();
+  }
+
+  @Test
+  void batchMeterUsage_allocationsNotSummingToQuantity_isInvalidUsageAllocations() {
+    Saas saas = saas();
+    Customer alice = subscribed(saas);
+    Instant now = h.halfPastNextHour();
+    UsageRecord record = byIdentifier(alice, "Users", 5, now).toBuilder()
+        .usageAllocations(UsageAllocation.builder().allocatedUsageQuantity(4).build()).build();
+
+    expectError(InvalidUsageAllocationsException.class, 400, () -> batch(saas, record));
+  }
+
+  @Test
+  void batchMeterUsage_sixTagsInOneAllocation_isInvalidTag() {
+    Saas saas = saas();
+    Customer alice = subscribed(saas);
+    Instant now = h.halfPastNextHour();
+    List<Tag> tags = new ArrayList<>();
+    for (int i = 1; i <= 6; i++) {
+      tags.add(Tag.builder().key("k" + i).value("v").build());
+    }
+    UsageRecord record = byIdentifier(alice, "Users", 1, now).toBuilder()
+        .usageAllocations(UsageAllocation.builder().allocatedUsageQuantity(1).tags(tags).build())
+        .build();
+
+    expectError(InvalidTagException.class, 400, () -> batch(saas, record));
+  }
+
+  // ---- who may call -----------------------------------------------------------------------
+
+  @Test
+  void batchMeterUsage_buyerUserKey_isAccessDenied() {
+    Saas saas = saas();
+    Customer alice = subscribed(saas);
+    MarketplaceMeteringClient buyerKey = h.keyClient(alice.accountId(), "BUYER_USER");
+    Instant now = h.halfPastNextHour();
+
+    expectErrorCode(ACCESS_DENIED, 400, () -> buyerKey.batchMeterUsage(b -> b
+        .productCode(saas.productCode()).usageRecords(byIdentifier(alice, "Users", 1, now))));
+    assertThat(h.usage(saas.productCode())).isEmpty();
+  }
+
+  @Test
+  void batchMeterUsage_otherSellersKey_isAccessDenied() {
+    Saas saas = saas();
+    Saas other = saas();
+    Customer alice = subscribed(saas);
+    Instant now = h.halfPastNextHour();
+
+    expectErrorCode(ACCESS_DENIED, 400, () -> other.client().batchMeterUsage(b -> b
+        .productCode(saas.productCode()).usageRecords(byIdentifier(alice, "Users", 1, now))));
+    assertThat(h.usage(saas.productCode())).isEmpty();
+  }
+
+  @Test
+  void batchMeterUsage_taskCredentials_isAccessDenied() {
+    Saas saas = saas();
+    Customer alice = subscribed(saas);
+    MarketplaceMeteringClient task = h.taskClient(h.admin.task(saas.seller(), REGION, "ECS"));
+    Instant now = h.halfPastNextHour();
+
+    expectErrorCode(ACCESS_DENIED, 400, () -> task.batchMeterUsage(b -> b
+        .productCode(saas.productCode()).usageRecords(byIdentifier(alice, "Users", 1, now))));
+  }
+}
