@@ -4,12 +4,14 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** The {@code meterline} command. */
-@Command(name = "meterline", mixinStandardHelpOptions = true, version = "meterline 0.1.0",
+@Command(
+    name = "meterline",
+    mixinStandardHelpOptions = true,
+    version = "meterline 0.1.0",
     description = "The AWS Marketplace Metering Service as software you run yourself.",
     subcommands = {ServeCommand.class})
 public final class Main implements Runnable {
-  @CommandLine.Spec
-  private CommandLine.Model.CommandSpec spec;
+  @CommandLine.Spec private CommandLine.Model.CommandSpec spec;
 
   @Override
   public void run() {
@@ -23,13 +25,16 @@ public final class Main implements Runnable {
   /** The command line, with errors reported in one line and a pointer to --help. */
   static CommandLine commandLine() {
     CommandLine cli = new CommandLine(new Main());
-    cli.setParameterExceptionHandler((e, args) -> {
-      CommandLine failed = e.getCommandLine();
-      failed.getErr().println("meterline: " + e.getMessage());
-      failed.getErr().println("Run '" + failed.getCommandSpec().qualifiedName()
-          + " --help' for the options.");
-      return 2;
-    });
+    cli.setParameterExceptionHandler(
+        (e, args) -> {
+          CommandLine failed = e.getCommandLine();
+          failed.getErr().println("meterline: " + e.getMessage());
+          failed
+              .getErr()
+              .println(
+                  "Run '" + failed.getCommandSpec().qualifiedName() + " --help' for the options.");
+          return 2;
+        });
     return cli;
   }
 }

@@ -24,59 +24,86 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** {@code meterline serve}: runs the server until interrupted. */
-@Command(name = "serve", mixinStandardHelpOptions = true,
-    description = {"Runs the metering server: the metering API for the AWS SDKs and CLI, and the "
-        + "admin API under /admin/v1.",
-        "",
-        "Point an SDK at it with AWS_ENDPOINT_URL_MARKETPLACE_METERING=<the printed URL>."})
+@Command(
+    name = "serve",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Runs the metering server: the metering API for the AWS SDKs and CLI, and the "
+          + "admin API under /admin/v1.",
+      "",
+      "Point an SDK at it with AWS_ENDPOINT_URL_MARKETPLACE_METERING=<the printed URL>."
+    })
 final class ServeCommand implements Callable<Integer> {
-  @Spec
-  private picocli.CommandLine.Model.CommandSpec spec;
+  @Spec private picocli.CommandLine.Model.CommandSpec spec;
 
-  @Option(names = "--port", paramLabel = "PORT",
+  @Option(
+      names = "--port",
+      paramLabel = "PORT",
       description = "Port to listen on; 0 picks a free one (default: ${DEFAULT-VALUE}).")
   int port = ServerConfig.DEFAULT_PORT;
 
-  @Option(names = "--host", paramLabel = "ADDRESS",
+  @Option(
+      names = "--host",
+      paramLabel = "ADDRESS",
       description = "Address to listen on (default: ${DEFAULT-VALUE}).")
   String host = "127.0.0.1";
 
-  @Option(names = "--data-dir", paramLabel = "DIR",
-      description = "Where the SQLite database, master key and server.json live "
-          + "(default: $METERLINE_DATA_DIR, else ~/.meterline).")
+  @Option(
+      names = "--data-dir",
+      paramLabel = "DIR",
+      description =
+          "Where the SQLite database, master key and server.json live "
+              + "(default: $METERLINE_DATA_DIR, else ~/.meterline).")
   Path dataDir;
 
-  @Option(names = "--admin-token", paramLabel = "TOKEN",
-      description = "Bearer token of the admin API (default: $METERLINE_ADMIN_TOKEN, else a "
-          + "new random one, printed at start).")
+  @Option(
+      names = "--admin-token",
+      paramLabel = "TOKEN",
+      description =
+          "Bearer token of the admin API (default: $METERLINE_ADMIN_TOKEN, else a "
+              + "new random one, printed at start).")
   String adminToken;
 
-  @Option(names = "--store", paramLabel = "sqlite|postgres",
-      description = "Database: sqlite (embedded, in the data directory) or postgres "
-          + "(default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--store",
+      paramLabel = "sqlite|postgres",
+      description =
+          "Database: sqlite (embedded, in the data directory) or postgres "
+              + "(default: ${DEFAULT-VALUE}).")
   String store = "sqlite";
 
-  @Option(names = "--jdbc-url", paramLabel = "URL",
-      description = "PostgreSQL JDBC URL, with --store postgres, e.g. "
-          + "jdbc:postgresql://localhost:5432/meterline?user=meterline&password=secret")
+  @Option(
+      names = "--jdbc-url",
+      paramLabel = "URL",
+      description =
+          "PostgreSQL JDBC URL, with --store postgres, e.g. "
+              + "jdbc:postgresql://localhost:5432/meterline?user=meterline&password=secret")
   String jdbcUrl;
 
-  @Option(names = "--test-clock",
+  @Option(
+      names = "--test-clock",
       description = "Service time starts now and moves only through PUT /admin/v1/clock.")
   boolean testClock;
 
-  @Option(names = "--throttle",
-      description = "Enforce AWS's quotas per account and region: MeterUsage 10/s, "
-          + "BatchMeterUsage 10/s, RegisterUsage 5/s.")
+  @Option(
+      names = "--throttle",
+      description =
+          "Enforce AWS's quotas per account and region: MeterUsage 10/s, "
+              + "BatchMeterUsage 10/s, RegisterUsage 5/s.")
   boolean throttle;
 
-  @Option(names = "--regions", paramLabel = "R1,R2",
+  @Option(
+      names = "--regions",
+      paramLabel = "R1,R2",
       description = "Regions to serve (default: the commercial regions).")
   String regions;
 
-  @Option(names = "--master-key-file", paramLabel = "FILE",
-      description = "Key that derives and seals secrets (default: master.key in the data "
-          + "directory). Servers sharing one PostgreSQL database must share it.")
+  @Option(
+      names = "--master-key-file",
+      paramLabel = "FILE",
+      description =
+          "Key that derives and seals secrets (default: master.key in the data "
+              + "directory). Servers sharing one PostgreSQL database must share it.")
   Path masterKeyFile;
 
   @Override
@@ -90,10 +117,14 @@ final class ServeCommand implements Callable<Integer> {
       return 1;
     }
     CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      server.close();
-      stopped.countDown();
-    }, "meterline-shutdown"));
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  server.close();
+                  stopped.countDown();
+                },
+                "meterline-shutdown"));
     writeServerJson(config.dataDir(), server);
     if (config.adminToken() == null) {
       System.out.println("Admin token: " + server.adminToken());
@@ -114,10 +145,14 @@ final class ServeCommand implements Callable<Integer> {
     }
     Set<String> served = Regions.COMMERCIAL;
     if (regions != null) {
-      served = Arrays.stream(regions.split(",")).map(String::trim).filter(s -> !s.isEmpty())
-          .collect(Collectors.toSet());
+      served =
+          Arrays.stream(regions.split(","))
+              .map(String::trim)
+              .filter(s -> !s.isEmpty())
+              .collect(Collectors.toSet());
       if (served.isEmpty()) {
-        throw new ParameterException(spec.commandLine(),
+        throw new ParameterException(
+            spec.commandLine(),
             "--regions needs at least one region, e.g. --regions us-east-1,eu-west-1");
       }
     }
@@ -153,7 +188,8 @@ final class ServeCommand implements Callable<Integer> {
   /** The data directory when none is given: $METERLINE_DATA_DIR, else ~/.meterline. */
   static Path defaultDataDir() {
     String env = System.getenv("METERLINE_DATA_DIR");
-    return env != null && !env.isBlank() ? Path.of(env)
+    return env != null && !env.isBlank()
+        ? Path.of(env)
         : Path.of(System.getProperty("user.home"), ".meterline");
   }
 
@@ -170,9 +206,11 @@ final class ServeCommand implements Callable<Integer> {
     } catch (UnsupportedOperationException e) {
       // not a POSIX file system; the directory's permissions apply
     }
-    Files.write(tmp, new ObjectMapper().writerWithDefaultPrettyPrinter()
-        .writeValueAsBytes(info));
-    Files.move(tmp, dataDir.resolve("server.json"), StandardCopyOption.REPLACE_EXISTING,
+    Files.write(tmp, new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(info));
+    Files.move(
+        tmp,
+        dataDir.resolve("server.json"),
+        StandardCopyOption.REPLACE_EXISTING,
         StandardCopyOption.ATOMIC_MOVE);
   }
 }

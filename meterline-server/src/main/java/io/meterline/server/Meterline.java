@@ -26,8 +26,8 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Builds and starts the whole server: storage, caches, the metering operations, authentication,
- * the control plane and the HTTP edge. The command line and the tests both start it here.
+ * Builds and starts the whole server: storage, caches, the metering operations, authentication, the
+ * control plane and the HTTP edge. The command line and the tests both start it here.
  */
 public final class Meterline {
   /** The SigV4 signing name of the metering service (facts §1). */
@@ -47,8 +47,8 @@ public final class Meterline {
    *     service time follows it, or starts from it under {@code --test-clock}
    */
   public static MeterlineServer start(ServerConfig config, Clock realClock) throws Exception {
-    ServiceClock clock = config.testClock() ? ServiceClock.testClock(realClock)
-        : ServiceClock.following(realClock);
+    ServiceClock clock =
+        config.testClock() ? ServiceClock.testClock(realClock) : ServiceClock.following(realClock);
     MasterKey masterKey = MasterKey.loadOrCreate(config.effectiveMasterKeyFile());
     Tables tables = Tables.create(masterKey);
     Database db = Database.open(config, clock);
@@ -58,21 +58,50 @@ public final class Meterline {
     try {
       Lookups lookups = new Lookups(db, tables, blocking);
       FaultInjector faults = new FaultInjector();
-      MeteringService metering = new MeteringService(db, lookups, clock, config.limits(),
-          new Throttler(config.quotas(), System::nanoTime), faults, signing);
-      Authenticator authenticator = new Authenticator(
-          new SigV4Verifier(SIGNING_NAME, config.regions()::contains,
-              config.limits().signatureSkew()), realClock, masterKey, lookups);
-      TemporaryCredentials credentials = new TemporaryCredentials(masterKey, realClock,
-          config.limits().credentialTtl());
+      MeteringService metering =
+          new MeteringService(
+              db,
+              lookups,
+              clock,
+              config.limits(),
+              new Throttler(config.quotas(), System::nanoTime),
+              faults,
+              signing);
+      Authenticator authenticator =
+          new Authenticator(
+              new SigV4Verifier(
+                  SIGNING_NAME, config.regions()::contains, config.limits().signatureSkew()),
+              realClock,
+              masterKey,
+              lookups);
+      TemporaryCredentials credentials =
+          new TemporaryCredentials(masterKey, realClock, config.limits().credentialTtl());
       String adminToken = config.adminToken() != null ? config.adminToken() : Ids.adminToken();
-      AdminApi adminApi = new AdminApi(adminToken, new AdminContext(db, tables, lookups, clock,
-          config.limits(), config.regions(), credentials, faults), masterKey, admin);
+      AdminApi adminApi =
+          new AdminApi(
+              adminToken,
+              new AdminContext(
+                  db,
+                  tables,
+                  lookups,
+                  clock,
+                  config.limits(),
+                  config.regions(),
+                  credentials,
+                  faults),
+              masterKey,
+              admin);
       Dispatcher dispatcher = new Dispatcher(adminApi, new DataPlane(authenticator, metering));
-      HttpServer http = HttpServer.start(config.host(), config.port(), config.ioThreads(),
-          config.maxBodyBytes(), dispatcher, realClock);
-      return new MeterlineServer(http, db, clock, config.host(), adminToken,
-          List.of(blocking, signing, admin));
+      HttpServer http =
+          HttpServer.start(
+              config.host(),
+              config.port(),
+              config.ioThreads(),
+              config.maxBodyBytes(),
+              dispatcher,
+              realClock);
+      return new MeterlineServer(
+          http, db, clock, config.host(), adminToken, List.of(blocking, signing, admin));
     } catch (Exception | Error e) {
       blocking.shutdownNow();
       signing.shutdownNow();
@@ -84,11 +113,12 @@ public final class Meterline {
 
   private static ExecutorService pool(String name, int threads) {
     AtomicInteger n = new AtomicInteger();
-    ThreadFactory factory = r -> {
-      Thread t = new Thread(r, name + "-" + n.getAndIncrement());
-      t.setDaemon(true);
-      return t;
-    };
+    ThreadFactory factory =
+        r -> {
+          Thread t = new Thread(r, name + "-" + n.getAndIncrement());
+          t.setDaemon(true);
+          return t;
+        };
     return Executors.newFixedThreadPool(threads, factory);
   }
 }

@@ -17,8 +17,13 @@ public final class MeterlineServer implements AutoCloseable {
   private final String adminToken;
   private final List<ExecutorService> executors;
 
-  MeterlineServer(HttpServer http, Database db, ServiceClock serviceClock, String host,
-      String adminToken, List<ExecutorService> executors) {
+  MeterlineServer(
+      HttpServer http,
+      Database db,
+      ServiceClock serviceClock,
+      String host,
+      String adminToken,
+      List<ExecutorService> executors) {
     this.http = http;
     this.db = db;
     this.serviceClock = serviceClock;

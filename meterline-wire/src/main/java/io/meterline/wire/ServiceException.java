@@ -5,8 +5,8 @@ import java.util.Objects;
 /**
  * An error answered to the caller in the service's own wire shape.
  *
- * <p>The one family of service errors: the edge turns it into {@code {"__type","message"}} with
- * the code's HTTP status. It carries no stack trace, since it is an answer, not a fault.
+ * <p>The one family of service errors: the edge turns it into {@code {"__type","message"}} with the
+ * code's HTTP status. It carries no stack trace, since it is an answer, not a fault.
  */
 public final class ServiceException extends RuntimeException {
   private static final long serialVersionUID = 1L;

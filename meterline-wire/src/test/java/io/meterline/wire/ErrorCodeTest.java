@@ -13,14 +13,26 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** Error names and statuses (SPEC §1.1 "Wire", GOLDEN §4.3), and operation targets. */
 class ErrorCodeTest {
   /** GOLDEN §4.3: the 18 names both SDKs map to a typed exception. */
-  private static final List<String> MODELLED = List.of("CustomerNotEntitledException",
-      "DisabledApiException", "DuplicateRequestException", "ExpiredTokenException",
-      "IdempotencyConflictException", "InternalServiceErrorException",
-      "InvalidCustomerIdentifierException", "InvalidEndpointRegionException",
-      "InvalidProductCodeException", "InvalidPublicKeyVersionException", "InvalidRegionException",
-      "InvalidTagException", "InvalidTokenException", "InvalidUsageAllocationsException",
-      "InvalidUsageDimensionException", "PlatformNotSupportedException", "ThrottlingException",
-      "TimestampOutOfBoundsException");
+  private static final List<String> MODELLED =
+      List.of(
+          "CustomerNotEntitledException",
+          "DisabledApiException",
+          "DuplicateRequestException",
+          "ExpiredTokenException",
+          "IdempotencyConflictException",
+          "InternalServiceErrorException",
+          "InvalidCustomerIdentifierException",
+          "InvalidEndpointRegionException",
+          "InvalidProductCodeException",
+          "InvalidPublicKeyVersionException",
+          "InvalidRegionException",
+          "InvalidTagException",
+          "InvalidTokenException",
+          "InvalidUsageAllocationsException",
+          "InvalidUsageDimensionException",
+          "PlatformNotSupportedException",
+          "ThrottlingException",
+          "TimestampOutOfBoundsException");
 
   @Test
   void everyModelledErrorName_hasACode() {
@@ -33,17 +45,22 @@ class ErrorCodeTest {
     assertThat(ErrorCode.MISSING_AUTHENTICATION_TOKEN.httpStatus()).isEqualTo(403);
     assertThat(ErrorCode.IDEMPOTENCY_CONFLICT.httpStatus()).isEqualTo(409);
     assertThat(ErrorCode.INTERNAL_SERVICE_ERROR.httpStatus()).isEqualTo(500);
-    assertThat(List.of(ErrorCode.INCOMPLETE_SIGNATURE, ErrorCode.UNRECOGNIZED_CLIENT,
-        ErrorCode.EXPIRED_TOKEN, ErrorCode.THROTTLING, ErrorCode.VALIDATION,
-        ErrorCode.ACCESS_DENIED, ErrorCode.CUSTOMER_NOT_ENTITLED))
+    assertThat(
+            List.of(
+                ErrorCode.INCOMPLETE_SIGNATURE,
+                ErrorCode.UNRECOGNIZED_CLIENT,
+                ErrorCode.EXPIRED_TOKEN,
+                ErrorCode.THROTTLING,
+                ErrorCode.VALIDATION,
+                ErrorCode.ACCESS_DENIED,
+                ErrorCode.CUSTOMER_NOT_ENTITLED))
         .allSatisfy(code -> assertThat(code.httpStatus()).as(code.name()).isEqualTo(400));
   }
 
   @Test
   void serverFault_isOnlyTheFiveHundreds() {
     assertThat(Arrays.stream(ErrorCode.values()).filter(ErrorCode::isServerFault))
-        .containsExactlyInAnyOrder(ErrorCode.INTERNAL_SERVICE_ERROR,
-            ErrorCode.SERVICE_UNAVAILABLE);
+        .containsExactlyInAnyOrder(ErrorCode.INTERNAL_SERVICE_ERROR, ErrorCode.SERVICE_UNAVAILABLE);
   }
 
   @ParameterizedTest
@@ -55,8 +72,13 @@ class ErrorCodeTest {
 
   @ParameterizedTest
   @NullSource
-  @ValueSource(strings = {"", "customernotentitledexception", "InvalidLicenseException",
-      "com.amazonaws.marketplacemetering#CustomerNotEntitledException"})
+  @ValueSource(
+      strings = {
+        "",
+        "customernotentitledexception",
+        "InvalidLicenseException",
+        "com.amazonaws.marketplacemetering#CustomerNotEntitledException"
+      })
   void fromWireName_unknownName_isEmpty(String name) {
     assertThat(ErrorCode.fromWireName(name)).isEmpty();
   }
@@ -80,9 +102,16 @@ class ErrorCodeTest {
 
   @ParameterizedTest
   @NullSource
-  @ValueSource(strings = {"", "AWSMPMeteringService.", "AWSMPMeteringService.meterusage",
-      "AWSMPMeteringService.DescribeThings", "MeterUsage", "OtherService.MeterUsage",
-      "AWSMPMeteringService.MeterUsage "})
+  @ValueSource(
+      strings = {
+        "",
+        "AWSMPMeteringService.",
+        "AWSMPMeteringService.meterusage",
+        "AWSMPMeteringService.DescribeThings",
+        "MeterUsage",
+        "OtherService.MeterUsage",
+        "AWSMPMeteringService.MeterUsage "
+      })
   void operation_fromTarget_unknownTarget_isEmpty(String target) {
     assertThat(Operation.fromTarget(target)).isEmpty();
   }

@@ -21,18 +21,25 @@ final class AccountsAdmin {
   }
 
   Map<String, Object> createBuyer(Body body) {
-    String accountId = body.string("awsAccountId", ProductsAdmin.ACCOUNT_ID,
-        "a 12-digit account id");
+    String accountId =
+        body.string("awsAccountId", ProductsAdmin.ACCOUNT_ID, "a 12-digit account id");
     Account account = new Account(accountId, Ids.customerIdentifier(), ctx.clock().instant());
     try {
-      ctx.write(c -> {
-        ctx.tables().accounts().insert(c, account);
-        return null;
-      });
+      ctx.write(
+          c -> {
+            ctx.tables().accounts().insert(c, account);
+            return null;
+          });
     } catch (StoreException e) {
       if (e.isUniqueViolation()) {
-        throw AdminException.conflict("awsAccountId", "account " + accountId + " exists "
-            + "already; it can subscribe as it is (GET /admin/v1/buyers/" + accountId + ")");
+        throw AdminException.conflict(
+            "awsAccountId",
+            "account "
+                + accountId
+                + " exists "
+                + "already; it can subscribe as it is (GET /admin/v1/buyers/"
+                + accountId
+                + ")");
       }
       throw e;
     }
@@ -48,16 +55,17 @@ final class AccountsAdmin {
   }
 
   Map<String, Object> createAccessKey(Body body) {
-    String accountId = body.string("awsAccountId", ProductsAdmin.ACCOUNT_ID,
-        "a 12-digit account id");
+    String accountId =
+        body.string("awsAccountId", ProductsAdmin.ACCOUNT_ID, "a 12-digit account id");
     KeyKind kind = body.enumValue("kind", KeyKind.class);
     Instant now = ctx.clock().instant();
     AccessKey key = new AccessKey(Ids.longTermAccessKeyId(), accountId, kind, now);
-    ctx.write(c -> {
-      requireAccount(c, accountId);
-      ctx.tables().accessKeys().insert(c, key);
-      return null;
-    });
+    ctx.write(
+        c -> {
+          requireAccount(c, accountId);
+          ctx.tables().accessKeys().insert(c, key);
+          return null;
+        });
     ctx.lookups().invalidateAccessKey(key.accessKeyId());
     Map<String, Object> view = new LinkedHashMap<>();
     view.put("accessKeyId", key.accessKeyId());
@@ -71,8 +79,11 @@ final class AccountsAdmin {
   private void requireAccount(java.sql.Connection c, String accountId)
       throws java.sql.SQLException {
     if (ctx.tables().accounts().find(c, accountId) == null) {
-      throw AdminException.notFound("awsAccountId", "no account " + accountId
-          + "; create it with POST /admin/v1/buyers or as a product's sellerAccountId");
+      throw AdminException.notFound(
+          "awsAccountId",
+          "no account "
+              + accountId
+              + "; create it with POST /admin/v1/buyers or as a product's sellerAccountId");
     }
   }
 }

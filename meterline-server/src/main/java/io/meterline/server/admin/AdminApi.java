@@ -33,8 +33,7 @@ public final class AdminApi implements Handler {
   private static final String PREFIX = "/admin/v1";
 
   /** One route: method, path pattern (groups are path parameters), status on success. */
-  private record Route(String method, String template, Pattern path, int status,
-      Action action) {}
+  private record Route(String method, String template, Pattern path, int status, Action action) {}
 
   @FunctionalInterface
   private interface Action {
@@ -61,36 +60,46 @@ public final class AdminApi implements Handler {
     TasksAdmin tasks = new TasksAdmin(ctx);
     UsageAdmin usage = new UsageAdmin(ctx);
     OperationsAdmin operations = new OperationsAdmin(ctx);
-    this.routes = List.of(
-        route("POST", "/products", 201, (p, r, q) -> products.create(body(r))),
-        route("GET", "/products", 200, (p, r, q) -> products.list()),
-        route("GET", "/products/([^/]+)", 200, (p, r, q) -> products.get(p.group(1))),
-        route("POST", "/products/([^/]+)/keys/rotate", 200,
-            (p, r, q) -> products.rotateKey(p.group(1))),
-        route("POST", "/buyers", 201, (p, r, q) -> accounts.createBuyer(body(r))),
-        route("GET", "/buyers/([^/]+)", 200, (p, r, q) -> accounts.getBuyer(p.group(1))),
-        route("POST", "/access-keys", 201, (p, r, q) -> accounts.createAccessKey(body(r))),
-        route("POST", "/subscriptions", 201, (p, r, q) -> subscriptions.create(body(r))),
-        route("GET", "/subscriptions/([^/]+)", 200, (p, r, q) -> subscriptions.get(p.group(1))),
-        route("DELETE", "/subscriptions/([^/]+)", 200,
-            (p, r, q) -> subscriptions.end(p.group(1))),
-        route("POST", "/tasks", 201, (p, r, q) -> tasks.create(body(r))),
-        route("GET", "/tasks/([^/]+)", 200, (p, r, q) -> tasks.get(p.group(1))),
-        route("DELETE", "/tasks/([^/]+)", 200, (p, r, q) -> tasks.stop(p.group(1))),
-        route("POST", "/tasks/([^/]+)/credentials", 200,
-            (p, r, q) -> tasks.refreshCredentials(p.group(1))),
-        route("GET", "/usage", 200, (p, r, q) -> usage.query(q)),
-        route("GET", "/faults", 200, (p, r, q) -> operations.faults()),
-        route("PUT", "/faults", 200, (p, r, q) -> operations.setFault(body(r))),
-        route("DELETE", "/faults", 200, (p, r, q) -> operations.clearFaults()),
-        route("GET", "/clock", 200, (p, r, q) -> operations.clock()),
-        route("PUT", "/clock", 200, (p, r, q) -> operations.setClock(body(r))),
-        route("GET", "/openapi.json", 200, (p, r, q) -> openApi));
+    this.routes =
+        List.of(
+            route("POST", "/products", 201, (p, r, q) -> products.create(body(r))),
+            route("GET", "/products", 200, (p, r, q) -> products.list()),
+            route("GET", "/products/([^/]+)", 200, (p, r, q) -> products.get(p.group(1))),
+            route(
+                "POST",
+                "/products/([^/]+)/keys/rotate",
+                200,
+                (p, r, q) -> products.rotateKey(p.group(1))),
+            route("POST", "/buyers", 201, (p, r, q) -> accounts.createBuyer(body(r))),
+            route("GET", "/buyers/([^/]+)", 200, (p, r, q) -> accounts.getBuyer(p.group(1))),
+            route("POST", "/access-keys", 201, (p, r, q) -> accounts.createAccessKey(body(r))),
+            route("POST", "/subscriptions", 201, (p, r, q) -> subscriptions.create(body(r))),
+            route("GET", "/subscriptions/([^/]+)", 200, (p, r, q) -> subscriptions.get(p.group(1))),
+            route(
+                "DELETE",
+                "/subscriptions/([^/]+)",
+                200,
+                (p, r, q) -> subscriptions.end(p.group(1))),
+            route("POST", "/tasks", 201, (p, r, q) -> tasks.create(body(r))),
+            route("GET", "/tasks/([^/]+)", 200, (p, r, q) -> tasks.get(p.group(1))),
+            route("DELETE", "/tasks/([^/]+)", 200, (p, r, q) -> tasks.stop(p.group(1))),
+            route(
+                "POST",
+                "/tasks/([^/]+)/credentials",
+                200,
+                (p, r, q) -> tasks.refreshCredentials(p.group(1))),
+            route("GET", "/usage", 200, (p, r, q) -> usage.query(q)),
+            route("GET", "/faults", 200, (p, r, q) -> operations.faults()),
+            route("PUT", "/faults", 200, (p, r, q) -> operations.setFault(body(r))),
+            route("DELETE", "/faults", 200, (p, r, q) -> operations.clearFaults()),
+            route("GET", "/clock", 200, (p, r, q) -> operations.clock()),
+            route("PUT", "/clock", 200, (p, r, q) -> operations.setClock(body(r))),
+            route("GET", "/openapi.json", 200, (p, r, q) -> openApi));
   }
 
   private static Route route(String method, String path, int status, Action action) {
-    return new Route(method, PREFIX + path, Pattern.compile(Pattern.quote(PREFIX) + path), status,
-        action);
+    return new Route(
+        method, PREFIX + path, Pattern.compile(Pattern.quote(PREFIX) + path), status, action);
   }
 
   /**
@@ -98,7 +107,8 @@ public final class AdminApi implements Handler {
    * document must describe.
    */
   public List<String> describeRoutes() {
-    return routes.stream().map(r -> r.method() + " " + r.template().replace("([^/]+)", "{}"))
+    return routes.stream()
+        .map(r -> r.method() + " " + r.template().replace("([^/]+)", "{}"))
         .toList();
   }
 
@@ -106,15 +116,14 @@ public final class AdminApi implements Handler {
   public CompletableFuture<HttpReply> handle(HttpRequestView request) {
     String requestId = Ids.uuid();
     return CompletableFuture.supplyAsync(() -> answer(request, requestId), executor)
-        .exceptionally(e -> error(500, "internal", "the request could not be run: " + e,
-            null, requestId));
+        .exceptionally(
+            e -> error(500, "internal", "the request could not be run: " + e, null, requestId));
   }
 
   private HttpReply answer(HttpRequestView request, String requestId) {
     try {
       authorize(request);
-      QueryStringDecoder uri = new QueryStringDecoder(request.rawPath() + "?"
-          + request.rawQuery());
+      QueryStringDecoder uri = new QueryStringDecoder(request.rawPath() + "?" + request.rawQuery());
       String path = uri.path();
       boolean pathExists = false;
       for (Route route : routes) {
@@ -127,31 +136,40 @@ public final class AdminApi implements Handler {
           Object result = route.action().run(m, request, firstValues(uri));
           return result instanceof byte[] bytes
               ? HttpReply.of(route.status(), HttpReply.JSON, bytes, requestId)
-              : HttpReply.of(route.status(), HttpReply.JSON, JSON.writeValueAsBytes(result),
-                  requestId);
+              : HttpReply.of(
+                  route.status(), HttpReply.JSON, JSON.writeValueAsBytes(result), requestId);
         }
       }
       throw pathExists
           ? AdminException.methodNotAllowed(request.method() + " is not allowed on " + path)
-          : AdminException.notFound(null, "no admin resource at " + path
-              + "; see GET /admin/v1/openapi.json");
+          : AdminException.notFound(
+              null, "no admin resource at " + path + "; see GET /admin/v1/openapi.json");
     } catch (AdminException e) {
       return error(e.status(), e.error(), e.getMessage(), e.field(), requestId);
     } catch (AdminContext.AdminBusyException e) {
       return error(503, "unavailable", e.getMessage(), null, requestId);
     } catch (JsonProcessingException | RuntimeException e) {
-      LOG.error("admin request {} {} failed (correlation id {})", request.method(),
-          request.rawPath(), requestId, e);
-      return error(500, "internal", "an internal error occurred; correlation id " + requestId,
-          null, requestId);
+      LOG.error(
+          "admin request {} {} failed (correlation id {})",
+          request.method(),
+          request.rawPath(),
+          requestId,
+          e);
+      return error(
+          500,
+          "internal",
+          "an internal error occurred; correlation id " + requestId,
+          null,
+          requestId);
     }
   }
 
   private void authorize(HttpRequestView request) {
     String header = request.header("authorization");
     if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
-      throw AdminException.unauthorized("send the admin token as 'Authorization: Bearer "
-          + "<token>' (serve prints it, and writes it to server.json in its data directory)");
+      throw AdminException.unauthorized(
+          "send the admin token as 'Authorization: Bearer "
+              + "<token>' (serve prints it, and writes it to server.json in its data directory)");
     }
     byte[] given = header.substring(7).trim().getBytes(StandardCharsets.UTF_8);
     if (!MessageDigest.isEqual(given, token)) {
@@ -165,16 +183,18 @@ public final class AdminApi implements Handler {
 
   private static Map<String, String> firstValues(QueryStringDecoder uri) {
     Map<String, String> params = new LinkedHashMap<>();
-    uri.parameters().forEach((k, v) -> {
-      if (!v.isEmpty() && !v.get(0).isEmpty()) {
-        params.put(k, v.get(0));
-      }
-    });
+    uri.parameters()
+        .forEach(
+            (k, v) -> {
+              if (!v.isEmpty() && !v.get(0).isEmpty()) {
+                params.put(k, v.get(0));
+              }
+            });
     return params;
   }
 
-  private static HttpReply error(int status, String error, String message, String field,
-      String requestId) {
+  private static HttpReply error(
+      int status, String error, String message, String field, String requestId) {
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("error", error);
     body.put("message", message);

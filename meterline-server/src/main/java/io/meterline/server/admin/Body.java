@@ -18,15 +18,16 @@ import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /**
- * A JSON request body of the admin API, read field by field; every problem is a 400 that names
- * the field, the value and what would be valid.
+ * A JSON request body of the admin API, read field by field; every problem is a 400 that names the
+ * field, the value and what would be valid.
  */
 final class Body {
-  private static final ObjectMapper JSON = JsonMapper.builder()
-      .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-      .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-      .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-      .build();
+  private static final ObjectMapper JSON =
+      JsonMapper.builder()
+          .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+          .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+          .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+          .build();
 
   private final JsonNode node;
   private final String prefix;
@@ -48,8 +49,8 @@ final class Body {
       }
       return new Body(node, "");
     } catch (JsonProcessingException e) {
-      throw AdminException.badRequest("the request body is not valid JSON: "
-          + e.getOriginalMessage());
+      throw AdminException.badRequest(
+          "the request body is not valid JSON: " + e.getOriginalMessage());
     } catch (java.io.IOException e) {
       throw AdminException.badRequest("the request body could not be read");
     }
@@ -99,8 +100,8 @@ final class Body {
 
   private String check(String field, String value, Pattern pattern, String what) {
     if (!pattern.matcher(value).matches()) {
-      throw AdminException.badField(path(field), path(field) + " must be " + what + ", was \""
-          + clip(value) + "\"");
+      throw AdminException.badField(
+          path(field), path(field) + " must be " + what + ", was \"" + clip(value) + "\"");
     }
     return value;
   }
@@ -111,8 +112,14 @@ final class Body {
     try {
       return Enum.valueOf(type, value.trim().toUpperCase(Locale.ROOT));
     } catch (IllegalArgumentException e) {
-      throw AdminException.badField(path(field), path(field) + " must be one of "
-          + List.of(type.getEnumConstants()) + ", was \"" + clip(value) + "\"");
+      throw AdminException.badField(
+          path(field),
+          path(field)
+              + " must be one of "
+              + List.of(type.getEnumConstants())
+              + ", was \""
+              + clip(value)
+              + "\"");
     }
   }
 
@@ -136,14 +143,17 @@ final class Body {
     JsonNode v = node.get(field);
     BigDecimal value;
     try {
-      value = v.isNumber() ? v.decimalValue() : v.isTextual() ? new BigDecimal(v.textValue().trim())
-          : null;
+      value =
+          v.isNumber()
+              ? v.decimalValue()
+              : v.isTextual() ? new BigDecimal(v.textValue().trim()) : null;
     } catch (NumberFormatException e) {
       value = null;
     }
     if (value == null || value.signum() < 0) {
-      throw AdminException.badField(path(field), path(field) + " must be a non-negative decimal "
-          + "such as \"0.05\", was " + v);
+      throw AdminException.badField(
+          path(field),
+          path(field) + " must be a non-negative decimal " + "such as \"0.05\", was " + v);
     }
     return value;
   }
@@ -163,10 +173,13 @@ final class Body {
       return null;
     }
     JsonNode v = node.get(field);
-    if (!v.isIntegralNumber() || !v.canConvertToLong() || v.longValue() < min
+    if (!v.isIntegralNumber()
+        || !v.canConvertToLong()
+        || v.longValue() < min
         || v.longValue() > max) {
-      throw AdminException.badField(path(field), path(field) + " must be an integer from " + min
-          + " to " + max + ", was " + v);
+      throw AdminException.badField(
+          path(field),
+          path(field) + " must be an integer from " + min + " to " + max + ", was " + v);
     }
     return v.longValue();
   }
@@ -178,8 +191,8 @@ final class Body {
     }
     JsonNode v = node.get(field);
     if (!v.isNumber() || v.doubleValue() < min || v.doubleValue() > max) {
-      throw AdminException.badField(path(field), path(field) + " must be a number from " + min
-          + " to " + max + ", was " + v);
+      throw AdminException.badField(
+          path(field), path(field) + " must be a number from " + min + " to " + max + ", was " + v);
     }
     return v.doubleValue();
   }
@@ -199,8 +212,13 @@ final class Body {
     try {
       return Duration.parse(value);
     } catch (DateTimeParseException e) {
-      throw AdminException.badField(path(field), path(field) + " must be an ISO-8601 duration "
-          + "such as \"PT1H\", was \"" + clip(value) + "\"");
+      throw AdminException.badField(
+          path(field),
+          path(field)
+              + " must be an ISO-8601 duration "
+              + "such as \"PT1H\", was \""
+              + clip(value)
+              + "\"");
     }
   }
 
@@ -231,8 +249,13 @@ final class Body {
     try {
       return Instant.parse(value);
     } catch (DateTimeParseException e) {
-      throw AdminException.badField(name, name + " must be an ISO-8601 instant such as "
-          + "\"2026-01-01T00:00:00Z\", was \"" + clip(value) + "\"");
+      throw AdminException.badField(
+          name,
+          name
+              + " must be an ISO-8601 instant such as "
+              + "\"2026-01-01T00:00:00Z\", was \""
+              + clip(value)
+              + "\"");
     }
   }
 

@@ -20,20 +20,34 @@ final class OperationsAdmin {
 
   Map<String, Object> setFault(Body body) {
     String opName = body.string("operation");
-    Operation op = Operation.fromWireName(opName).orElseThrow(() -> AdminException.badField(
-        "operation", "operation must be one of MeterUsage, BatchMeterUsage, RegisterUsage, "
-            + "ResolveCustomer, was \"" + Body.clip(opName) + "\""));
+    Operation op =
+        Operation.fromWireName(opName)
+            .orElseThrow(
+                () ->
+                    AdminException.badField(
+                        "operation",
+                        "operation must be one of MeterUsage, BatchMeterUsage, RegisterUsage, "
+                            + "ResolveCustomer, was \""
+                            + Body.clip(opName)
+                            + "\""));
     String errorName = body.optionalString("error");
     ErrorCode error = null;
     if (errorName != null) {
-      error = ErrorCode.fromWireName(errorName).orElseThrow(() -> AdminException.badField(
-          "error", "error must be an error name such as ThrottlingException or "
-              + "InternalServiceErrorException, was \"" + Body.clip(errorName) + "\""));
+      error =
+          ErrorCode.fromWireName(errorName)
+              .orElseThrow(
+                  () ->
+                      AdminException.badField(
+                          "error",
+                          "error must be an error name such as ThrottlingException or "
+                              + "InternalServiceErrorException, was \""
+                              + Body.clip(errorName)
+                              + "\""));
     }
     Double rate = body.optionalDouble("rate", 0.0, 1.0);
     if (rate == null) {
-      throw AdminException.badField("rate", "rate is required: the share of requests hit, "
-          + "from 0 to 1");
+      throw AdminException.badField(
+          "rate", "rate is required: the share of requests hit, " + "from 0 to 1");
     }
     Long latency = body.optionalLong("latencyMs", 0, 600_000);
     if (error == null && (latency == null || latency == 0)) {
@@ -50,16 +64,19 @@ final class OperationsAdmin {
 
   Map<String, Object> faults() {
     List<Map<String, Object>> list = new ArrayList<>();
-    ctx.faults().current().forEach((op, f) -> {
-      Map<String, Object> m = new LinkedHashMap<>();
-      m.put("operation", op.wireName());
-      if (f.error() != null) {
-        m.put("error", f.error().wireName());
-      }
-      m.put("rate", f.rate());
-      m.put("latencyMs", f.latencyMs());
-      list.add(m);
-    });
+    ctx.faults()
+        .current()
+        .forEach(
+            (op, f) -> {
+              Map<String, Object> m = new LinkedHashMap<>();
+              m.put("operation", op.wireName());
+              if (f.error() != null) {
+                m.put("error", f.error().wireName());
+              }
+              m.put("rate", f.rate());
+              m.put("latencyMs", f.latencyMs());
+              list.add(m);
+            });
     return Views.list("faults", list);
   }
 
@@ -72,14 +89,16 @@ final class OperationsAdmin {
 
   Map<String, Object> setClock(Body body) {
     if (!ctx.clock().isTestClock()) {
-      throw AdminException.conflict(null, "the service clock follows real time; start the "
-          + "server with --test-clock to set it");
+      throw AdminException.conflict(
+          null,
+          "the service clock follows real time; start the " + "server with --test-clock to set it");
     }
     Instant now = body.optionalInstant("now");
     Duration advance = body.optionalDuration("advance");
     if (now == null && advance == null) {
-      throw AdminException.badRequest("give \"now\" (an ISO-8601 instant), \"advance\" (an "
-          + "ISO-8601 duration such as \"PT1H\"), or both");
+      throw AdminException.badRequest(
+          "give \"now\" (an ISO-8601 instant), \"advance\" (an "
+              + "ISO-8601 duration such as \"PT1H\"), or both");
     }
     try {
       Instant target = now != null ? now : ctx.clock().instant();
@@ -90,7 +109,8 @@ final class OperationsAdmin {
       target.toEpochMilli();
       ctx.clock().set(target);
     } catch (ArithmeticException | java.time.DateTimeException e) {
-      throw AdminException.badField(advance != null ? "advance" : "now",
+      throw AdminException.badField(
+          advance != null ? "advance" : "now",
           "the clock cannot be moved that far: " + e.getMessage());
     }
     return clock();

@@ -20,14 +20,15 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * Products: the server mints the code and an RSA-2048 key pair whose private half never leaves
- * it; rotation adds a version and retires the previous one, which keeps verifying.
+ * Products: the server mints the code and an RSA-2048 key pair whose private half never leaves it;
+ * rotation adds a version and retires the previous one, which keeps verifying.
  */
 final class ProductsAdmin {
   static final Pattern PRODUCT_CODE = Pattern.compile("[-a-zA-Z0-9/=:_.@]{1,255}");
   static final Pattern ACCOUNT_ID = Pattern.compile("[0-9]{12}");
   private static final Pattern NAME = Pattern.compile("[^\\p{Cntrl}]{1,255}");
   private static final Pattern UNIT = Pattern.compile("[^\\p{Cntrl}]{1,64}");
+
   /** AWS allows up to 24 dimensions per product (facts §6). */
   static final int MAX_DIMENSIONS = 24;
 
@@ -42,36 +43,52 @@ final class ProductsAdmin {
     Pricing pricing = body.enumValue("pricing", Pricing.class);
     BigDecimal hourly = body.optionalMoney("hourlyPrice");
     BigDecimal monthly = body.optionalMoney("monthlyPrice");
-    List<Dimension> dimensions = body.optionalList("dimensions", d -> new Dimension(
-        d.string("name", NAME, "1 to 255 printable characters"),
-        d.optionalString("unit", UNIT, "1 to 64 printable characters"),
-        require(d, "price", d.optionalMoney("price"))));
+    List<Dimension> dimensions =
+        body.optionalList(
+            "dimensions",
+            d ->
+                new Dimension(
+                    d.string("name", NAME, "1 to 255 printable characters"),
+                    d.optionalString("unit", UNIT, "1 to 64 printable characters"),
+                    require(d, "price", d.optionalMoney("price"))));
     boolean preview = body.bool("preview", false);
     boolean saas = body.bool("saas", false);
     String seller = body.optionalString("sellerAccountId", ACCOUNT_ID, "a 12-digit account id");
-    String code = body.optionalString("productCode", PRODUCT_CODE,
-        "1 to 255 of the characters a-z A-Z 0-9 - / = : _ . @");
+    String code =
+        body.optionalString(
+            "productCode", PRODUCT_CODE, "1 to 255 of the characters a-z A-Z 0-9 - / = : _ . @");
     checkPricing(pricing, hourly, monthly, dimensions == null ? List.of() : dimensions, saas);
 
     Instant now = ctx.clock().instant();
     KeyPair pair = newKeyPair();
-    Product product = new Product(code != null ? code : Ids.productCode(), name, pricing, hourly,
-        monthly, dimensions == null ? List.of() : dimensions, preview, saas,
-        seller != null ? seller : Ids.accountId(), now,
-        List.of(new ProductKey(1, Pem.encode(pair.getPublic()), pair.getPrivate(), now, null)));
+    Product product =
+        new Product(
+            code != null ? code : Ids.productCode(),
+            name,
+            pricing,
+            hourly,
+            monthly,
+            dimensions == null ? List.of() : dimensions,
+            preview,
+            saas,
+            seller != null ? seller : Ids.accountId(),
+            now,
+            List.of(new ProductKey(1, Pem.encode(pair.getPublic()), pair.getPrivate(), now, null)));
     try {
-      ctx.write(c -> {
-        if (ctx.tables().accounts().find(c, product.sellerAccountId()) == null) {
-          ctx.tables().accounts().insert(c, new Account(product.sellerAccountId(),
-              Ids.customerIdentifier(), now));
-        }
-        ctx.tables().products().insert(c, product);
-        return null;
-      });
+      ctx.write(
+          c -> {
+            if (ctx.tables().accounts().find(c, product.sellerAccountId()) == null) {
+              ctx.tables()
+                  .accounts()
+                  .insert(c, new Account(product.sellerAccountId(), Ids.customerIdentifier(), now));
+            }
+            ctx.tables().products().insert(c, product);
+            return null;
+          });
     } catch (StoreException e) {
       if (e.isUniqueViolation()) {
-        throw AdminException.conflict("productCode", "a product with the code "
-            + product.productCode() + " exists already");
+        throw AdminException.conflict(
+            "productCode", "a product with the code " + product.productCode() + " exists already");
       }
       throw e;
     }
@@ -84,13 +101,15 @@ final class ProductsAdmin {
   }
 
   Map<String, Object> list() {
-    List<Map<String, Object>> products = ctx.read(c -> {
-      List<Map<String, Object>> views = new java.util.ArrayList<>();
-      for (String code : ctx.tables().products().listCodes(c)) {
-        views.add(Views.product(ctx.tables().products().find(c, code)));
-      }
-      return views;
-    });
+    List<Map<String, Object>> products =
+        ctx.read(
+            c -> {
+              List<Map<String, Object>> views = new java.util.ArrayList<>();
+              for (String code : ctx.tables().products().listCodes(c)) {
+                views.add(Views.product(ctx.tables().products().find(c, code)));
+              }
+              return views;
+            });
     return Views.list("products", products);
   }
 
@@ -99,24 +118,43 @@ final class ProductsAdmin {
     Instant now = ctx.clock().instant();
     Product rotated;
     try {
-      rotated = ctx.write(c -> {
-        Product p = ctx.tables().products().find(c, code);
-        if (p == null) {
-          throw AdminException.notFound(null, "no product has the code " + code);
-        }
-        int current = p.currentKey().version();
-        if (!ctx.tables().products().retireKey(c, code, current, now)) {
-          throw AdminException.conflict(null, "the key of " + code + " was rotated at the "
-              + "same time by another request; read the product and retry");
-        }
-        ctx.tables().products().insertKey(c, code, new ProductKey(current + 1,
-            Pem.encode(pair.getPublic()), pair.getPrivate(), now, null));
-        return ctx.tables().products().find(c, code);
-      });
+      rotated =
+          ctx.write(
+              c -> {
+                Product p = ctx.tables().products().find(c, code);
+                if (p == null) {
+                  throw AdminException.notFound(null, "no product has the code " + code);
+                }
+                int current = p.currentKey().version();
+                if (!ctx.tables().products().retireKey(c, code, current, now)) {
+                  throw AdminException.conflict(
+                      null,
+                      "the key of "
+                          + code
+                          + " was rotated at the "
+                          + "same time by another request; read the product and retry");
+                }
+                ctx.tables()
+                    .products()
+                    .insertKey(
+                        c,
+                        code,
+                        new ProductKey(
+                            current + 1,
+                            Pem.encode(pair.getPublic()),
+                            pair.getPrivate(),
+                            now,
+                            null));
+                return ctx.tables().products().find(c, code);
+              });
     } catch (StoreException e) {
       if (e.isUniqueViolation()) {
-        throw AdminException.conflict(null, "the key of " + code + " was rotated at the same "
-            + "time by another request; read the product and retry");
+        throw AdminException.conflict(
+            null,
+            "the key of "
+                + code
+                + " was rotated at the same "
+                + "time by another request; read the product and retry");
       }
       throw e;
     }
@@ -134,8 +172,12 @@ final class ProductsAdmin {
     return p;
   }
 
-  private static void checkPricing(Pricing pricing, BigDecimal hourly, BigDecimal monthly,
-      List<Dimension> dimensions, boolean saas) {
+  private static void checkPricing(
+      Pricing pricing,
+      BigDecimal hourly,
+      BigDecimal monthly,
+      List<Dimension> dimensions,
+      boolean saas) {
     if (pricing == Pricing.HOURLY && hourly == null) {
       throw AdminException.badField("hourlyPrice", "hourlyPrice is required for HOURLY pricing");
     }
@@ -143,31 +185,29 @@ final class ProductsAdmin {
       throw AdminException.badField("hourlyPrice", "hourlyPrice applies only to HOURLY pricing");
     }
     if (pricing == Pricing.MONTHLY && monthly == null) {
-      throw AdminException.badField("monthlyPrice",
-          "monthlyPrice is required for MONTHLY pricing");
+      throw AdminException.badField("monthlyPrice", "monthlyPrice is required for MONTHLY pricing");
     }
     if (pricing != Pricing.MONTHLY && monthly != null) {
-      throw AdminException.badField("monthlyPrice",
-          "monthlyPrice applies only to MONTHLY pricing");
+      throw AdminException.badField("monthlyPrice", "monthlyPrice applies only to MONTHLY pricing");
     }
     if (pricing == Pricing.CUSTOM && dimensions.isEmpty()) {
-      throw AdminException.badField("dimensions",
-          "CUSTOM pricing needs at least one dimension");
+      throw AdminException.badField("dimensions", "CUSTOM pricing needs at least one dimension");
     }
     if (dimensions.size() > MAX_DIMENSIONS) {
-      throw AdminException.badField("dimensions", "a product has at most " + MAX_DIMENSIONS
-          + " dimensions, this has " + dimensions.size());
+      throw AdminException.badField(
+          "dimensions",
+          "a product has at most " + MAX_DIMENSIONS + " dimensions, this has " + dimensions.size());
     }
     Set<String> names = new HashSet<>();
     for (Dimension d : dimensions) {
       if (!names.add(d.name())) {
-        throw AdminException.badField("dimensions", "dimension \"" + d.name()
-            + "\" is listed twice");
+        throw AdminException.badField(
+            "dimensions", "dimension \"" + d.name() + "\" is listed twice");
       }
     }
     if (saas && pricing.isTimeBased()) {
-      throw AdminException.badField("saas", "a SaaS product is priced CUSTOM or FREE, not "
-          + pricing);
+      throw AdminException.badField(
+          "saas", "a SaaS product is priced CUSTOM or FREE, not " + pricing);
     }
   }
 

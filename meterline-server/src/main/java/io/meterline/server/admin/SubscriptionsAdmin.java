@@ -19,44 +19,59 @@ final class SubscriptionsAdmin {
 
   Map<String, Object> create(Body body) {
     String code = body.string("productCode", ProductsAdmin.PRODUCT_CODE, "a product code");
-    String accountId = body.string("awsAccountId", ProductsAdmin.ACCOUNT_ID,
-        "a 12-digit account id");
-    List<ContractLine> contract = body.optionalList("contract", line -> new ContractLine(
-        line.string("dimension"),
-        line.requiredLong("quantity", 0, Long.MAX_VALUE),
-        line.enumValue("per", ContractLine.Per.class)));
+    String accountId =
+        body.string("awsAccountId", ProductsAdmin.ACCOUNT_ID, "a 12-digit account id");
+    List<ContractLine> contract =
+        body.optionalList(
+            "contract",
+            line ->
+                new ContractLine(
+                    line.string("dimension"),
+                    line.requiredLong("quantity", 0, Long.MAX_VALUE),
+                    line.enumValue("per", ContractLine.Per.class)));
     Instant now = ctx.clock().instant();
     try {
-      return ctx.write(c -> {
-        Product product = ctx.tables().products().find(c, code);
-        if (product == null) {
-          throw AdminException.notFound("productCode", "no product has the code " + code);
-        }
-        if (ctx.tables().accounts().find(c, accountId) == null) {
-          throw AdminException.notFound("awsAccountId", "no account " + accountId
-              + "; create it with POST /admin/v1/buyers");
-        }
-        List<ContractLine> lines = contract == null ? List.of() : contract;
-        for (int i = 0; i < lines.size(); i++) {
-          if (product.dimension(lines.get(i).dimension()).isEmpty()) {
-            throw AdminException.badField("contract[" + i + "].dimension", "product " + code
-                + " has no dimension \"" + lines.get(i).dimension() + "\"");
-          }
-        }
-        String token = product.saas() ? Ids.registrationToken() : null;
-        Subscription s = new Subscription(Ids.subscriptionId(), code, accountId, now, null,
-            token == null ? null : now.plus(ctx.limits().registrationTokenTtl()), lines);
-        ctx.tables().subscriptions().insert(c, s, token);
-        Map<String, Object> view = Views.subscription(s);
-        if (token != null) {
-          view.put("registrationToken", token);
-        }
-        return view;
-      });
+      return ctx.write(
+          c -> {
+            Product product = ctx.tables().products().find(c, code);
+            if (product == null) {
+              throw AdminException.notFound("productCode", "no product has the code " + code);
+            }
+            if (ctx.tables().accounts().find(c, accountId) == null) {
+              throw AdminException.notFound(
+                  "awsAccountId",
+                  "no account " + accountId + "; create it with POST /admin/v1/buyers");
+            }
+            List<ContractLine> lines = contract == null ? List.of() : contract;
+            for (int i = 0; i < lines.size(); i++) {
+              if (product.dimension(lines.get(i).dimension()).isEmpty()) {
+                throw AdminException.badField(
+                    "contract[" + i + "].dimension",
+                    "product " + code + " has no dimension \"" + lines.get(i).dimension() + "\"");
+              }
+            }
+            String token = product.saas() ? Ids.registrationToken() : null;
+            Subscription s =
+                new Subscription(
+                    Ids.subscriptionId(),
+                    code,
+                    accountId,
+                    now,
+                    null,
+                    token == null ? null : now.plus(ctx.limits().registrationTokenTtl()),
+                    lines);
+            ctx.tables().subscriptions().insert(c, s, token);
+            Map<String, Object> view = Views.subscription(s);
+            if (token != null) {
+              view.put("registrationToken", token);
+            }
+            return view;
+          });
     } catch (StoreException e) {
       if (e.isUniqueViolation()) {
-        throw AdminException.conflict("awsAccountId", "account " + accountId + " already has "
-            + "an active subscription to " + code);
+        throw AdminException.conflict(
+            "awsAccountId",
+            "account " + accountId + " already has " + "an active subscription to " + code);
       }
       throw e;
     }
@@ -72,15 +87,18 @@ final class SubscriptionsAdmin {
 
   Map<String, Object> end(String id) {
     Instant now = ctx.clock().instant();
-    return Views.subscription(ctx.write(c -> {
-      Subscription s = ctx.tables().subscriptions().find(c, id);
-      if (s == null) {
-        throw AdminException.notFound(null, "no subscription " + id);
-      }
-      if (!ctx.tables().subscriptions().end(c, id, now)) {
-        throw AdminException.conflict(null, "subscription " + id + " ended at " + s.endedAt());
-      }
-      return ctx.tables().subscriptions().find(c, id);
-    }));
+    return Views.subscription(
+        ctx.write(
+            c -> {
+              Subscription s = ctx.tables().subscriptions().find(c, id);
+              if (s == null) {
+                throw AdminException.notFound(null, "no subscription " + id);
+              }
+              if (!ctx.tables().subscriptions().end(c, id, now)) {
+                throw AdminException.conflict(
+                    null, "subscription " + id + " ended at " + s.endedAt());
+              }
+              return ctx.tables().subscriptions().find(c, id);
+            }));
   }
 }

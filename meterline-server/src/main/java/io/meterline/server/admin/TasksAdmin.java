@@ -9,8 +9,8 @@ import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
- * Tasks, pods and instance identities, with their temporary credentials: what a product running
- * on ECS, Fargate, EKS (IRSA) or EC2 signs its metering calls with.
+ * Tasks, pods and instance identities, with their temporary credentials: what a product running on
+ * ECS, Fargate, EKS (IRSA) or EC2 signs its metering calls with.
  */
 final class TasksAdmin {
   private static final Pattern CLUSTER = Pattern.compile("[A-Za-z0-9_-]{1,255}");
@@ -22,26 +22,38 @@ final class TasksAdmin {
   }
 
   Map<String, Object> create(Body body) {
-    String accountId = body.string("awsAccountId", ProductsAdmin.ACCOUNT_ID,
-        "a 12-digit account id");
+    String accountId =
+        body.string("awsAccountId", ProductsAdmin.ACCOUNT_ID, "a 12-digit account id");
     String region = body.string("region");
     if (!ctx.regions().contains(region)) {
-      throw AdminException.badField("region", "region \"" + Body.clip(region) + "\" is not "
-          + "served; served regions: " + new java.util.TreeSet<>(ctx.regions()));
+      throw AdminException.badField(
+          "region",
+          "region \""
+              + Body.clip(region)
+              + "\" is not "
+              + "served; served regions: "
+              + new java.util.TreeSet<>(ctx.regions()));
     }
     Platform platform = body.enumValue("platform", Platform.class);
-    String cluster = body.optionalString("cluster", CLUSTER,
-        "1 to 255 letters, digits, '-' or '_'");
-    Task task = newTask(accountId, region, platform, cluster == null ? "default" : cluster,
-        ctx.clock().instant());
-    ctx.write(c -> {
-      if (ctx.tables().accounts().find(c, accountId) == null) {
-        throw AdminException.notFound("awsAccountId", "no account " + accountId
-            + "; create it with POST /admin/v1/buyers");
-      }
-      ctx.tables().tasks().insert(c, task);
-      return null;
-    });
+    String cluster =
+        body.optionalString("cluster", CLUSTER, "1 to 255 letters, digits, '-' or '_'");
+    Task task =
+        newTask(
+            accountId,
+            region,
+            platform,
+            cluster == null ? "default" : cluster,
+            ctx.clock().instant());
+    ctx.write(
+        c -> {
+          if (ctx.tables().accounts().find(c, accountId) == null) {
+            throw AdminException.notFound(
+                "awsAccountId",
+                "no account " + accountId + "; create it with POST /admin/v1/buyers");
+          }
+          ctx.tables().tasks().insert(c, task);
+          return null;
+        });
     ctx.lookups().invalidateTask(task.taskId());
     return withCredentials(task);
   }
@@ -61,16 +73,19 @@ final class TasksAdmin {
 
   Map<String, Object> stop(String taskId) {
     Instant now = ctx.clock().instant();
-    Task stopped = ctx.write(c -> {
-      Task t = ctx.tables().tasks().find(c, taskId);
-      if (t == null) {
-        throw AdminException.notFound(null, "no task " + taskId);
-      }
-      if (!ctx.tables().tasks().stop(c, taskId, now)) {
-        throw AdminException.conflict(null, "task " + taskId + " stopped at " + t.stoppedAt());
-      }
-      return ctx.tables().tasks().find(c, taskId);
-    });
+    Task stopped =
+        ctx.write(
+            c -> {
+              Task t = ctx.tables().tasks().find(c, taskId);
+              if (t == null) {
+                throw AdminException.notFound(null, "no task " + taskId);
+              }
+              if (!ctx.tables().tasks().stop(c, taskId, now)) {
+                throw AdminException.conflict(
+                    null, "task " + taskId + " stopped at " + t.stoppedAt());
+              }
+              return ctx.tables().tasks().find(c, taskId);
+            });
     ctx.lookups().invalidateTask(taskId);
     return Views.task(stopped);
   }
@@ -91,16 +106,17 @@ final class TasksAdmin {
   }
 
   /** A task with the identifiers its platform would give it (facts §5.1 for ECS ARNs). */
-  static Task newTask(String accountId, String region, Platform platform, String cluster,
-      Instant startedAt) {
+  static Task newTask(
+      String accountId, String region, Platform platform, String cluster, Instant startedAt) {
     String id = platform == Platform.EC2 ? Ids.instanceId() : Ids.taskId();
-    String arn = switch (platform) {
-      case ECS, FARGATE -> "arn:aws:ecs:" + region + ":" + accountId + ":task/" + cluster + "/"
-          + id;
-      case EKS -> "arn:aws:eks:" + region + ":" + accountId + ":pod/" + cluster + "/default/"
-          + id;
-      case EC2 -> "arn:aws:ec2:" + region + ":" + accountId + ":instance/" + id;
-    };
+    String arn =
+        switch (platform) {
+          case ECS, FARGATE ->
+              "arn:aws:ecs:" + region + ":" + accountId + ":task/" + cluster + "/" + id;
+          case EKS ->
+              "arn:aws:eks:" + region + ":" + accountId + ":pod/" + cluster + "/default/" + id;
+          case EC2 -> "arn:aws:ec2:" + region + ":" + accountId + ":instance/" + id;
+        };
     return new Task(id, arn, accountId, region, platform, cluster, startedAt, null);
   }
 }

@@ -26,13 +26,19 @@ final class UsageAdmin {
         limit = -1;
       }
       if (limit < 1 || limit > MAX_LIMIT) {
-        throw AdminException.badField("limit", "limit must be an integer from 1 to " + MAX_LIMIT
-            + ", was \"" + Body.clip(params.get("limit")) + "\"");
+        throw AdminException.badField(
+            "limit",
+            "limit must be an integer from 1 to "
+                + MAX_LIMIT
+                + ", was \""
+                + Body.clip(params.get("limit"))
+                + "\"");
       }
     }
-    UsageQuery q = new UsageQuery(params.get("productCode"), params.get("awsAccountId"), from,
-        to, limit);
-    return Views.list("records", ctx.read(c -> ctx.tables().usage().query(c, q)).stream()
-        .map(Views::usage).toList());
+    UsageQuery q =
+        new UsageQuery(params.get("productCode"), params.get("awsAccountId"), from, to, limit);
+    return Views.list(
+        "records",
+        ctx.read(c -> ctx.tables().usage().query(c, q)).stream().map(Views::usage).toList());
   }
 }

@@ -10,25 +10,25 @@ import java.time.Clock;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * Authenticates a data-plane request: SigV4 as in reference/wire/GOLDEN.md §8, then the
- * credentials behind the access key (SPEC §1.1 "Authentication").
+ * Authenticates a data-plane request: SigV4 as in reference/wire/GOLDEN.md §8, then the credentials
+ * behind the access key (SPEC §1.1 "Authentication").
  *
- * <p>Authentication runs on real time, never on the service's test clock: the SDKs sign with
- * their own clock, and temporary credentials expire in real time (SPEC §1.1 "Two clocks").
+ * <p>Authentication runs on real time, never on the service's test clock: the SDKs sign with their
+ * own clock, and temporary credentials expire in real time (SPEC §1.1 "Two clocks").
  */
 public final class Authenticator {
-  private static final String INVALID_TOKEN = "The security token included in the request is "
-      + "invalid.";
-  private static final String EXPIRED_TOKEN = "The security token included in the request is "
-      + "expired";
+  private static final String INVALID_TOKEN =
+      "The security token included in the request is " + "invalid.";
+  private static final String EXPIRED_TOKEN =
+      "The security token included in the request is " + "expired";
 
   private final SigV4Verifier verifier;
   private final Clock realClock;
   private final MasterKey masterKey;
   private final Lookups lookups;
 
-  public Authenticator(SigV4Verifier verifier, Clock realClock, MasterKey masterKey,
-      Lookups lookups) {
+  public Authenticator(
+      SigV4Verifier verifier, Clock realClock, MasterKey masterKey, Lookups lookups) {
     this.verifier = verifier;
     this.realClock = realClock;
     this.masterKey = masterKey;
@@ -46,24 +46,31 @@ public final class Authenticator {
   }
 
   private CompletableFuture<Caller> withSessionToken(SignatureClaim claim) {
-    MasterKey.SessionClaims session = masterKey.parseSessionToken(claim.securityToken())
-        .filter(s -> s.accessKeyId().equals(claim.accessKeyId()))
-        .orElseThrow(() -> unrecognized(INVALID_TOKEN));
+    MasterKey.SessionClaims session =
+        masterKey
+            .parseSessionToken(claim.securityToken())
+            .filter(s -> s.accessKeyId().equals(claim.accessKeyId()))
+            .orElseThrow(() -> unrecognized(INVALID_TOKEN));
     if (realClock.instant().isAfter(session.expiresAt())) {
       throw new ServiceException(ErrorCode.EXPIRED_TOKEN, EXPIRED_TOKEN);
     }
     claim.requireSignedWith(masterKey.temporarySecret(claim.accessKeyId()));
-    return lookups.task(session.taskId()).thenApply(task -> {
-      if (task.isEmpty()) {
-        throw unrecognized(INVALID_TOKEN);
-      }
-      if (task.get().isStopped()) {
-        throw unrecognized(INVALID_TOKEN + " The task or pod these credentials belong to has "
-            + "stopped.");
-      }
-      return new Caller(new Principal.TaskCredentials(task.get(), claim.accessKeyId()),
-          claim.region());
-    });
+    return lookups
+        .task(session.taskId())
+        .thenApply(
+            task -> {
+              if (task.isEmpty()) {
+                throw unrecognized(INVALID_TOKEN);
+              }
+              if (task.get().isStopped()) {
+                throw unrecognized(
+                    INVALID_TOKEN
+                        + " The task or pod these credentials belong to has "
+                        + "stopped.");
+              }
+              return new Caller(
+                  new Principal.TaskCredentials(task.get(), claim.accessKeyId()), claim.region());
+            });
   }
 
   private CompletableFuture<Caller> withLongTermKey(SignatureClaim claim) {
@@ -71,13 +78,16 @@ public final class Authenticator {
       // Temporary key ids are only valid together with their session token.
       throw unrecognized(INVALID_TOKEN);
     }
-    return lookups.accessKey(claim.accessKeyId()).thenApply(key -> {
-      if (key.isEmpty()) {
-        throw unrecognized(INVALID_TOKEN);
-      }
-      claim.requireSignedWith(masterKey.longTermSecret(claim.accessKeyId()));
-      return new Caller(new Principal.AccountKey(key.get()), claim.region());
-    });
+    return lookups
+        .accessKey(claim.accessKeyId())
+        .thenApply(
+            key -> {
+              if (key.isEmpty()) {
+                throw unrecognized(INVALID_TOKEN);
+              }
+              claim.requireSignedWith(masterKey.longTermSecret(claim.accessKeyId()));
+              return new Caller(new Principal.AccountKey(key.get()), claim.region());
+            });
   }
 
   private static ServiceException unrecognized(String message) {

@@ -8,8 +8,8 @@ import java.util.regex.Pattern;
 
 /**
  * Mints identifiers in the shapes AWS uses. Anything a caller could exploit by guessing (keys,
- * tokens, customer identifiers) comes from {@link SecureRandom}; request and record ids only
- * need to be unique.
+ * tokens, customer identifiers) comes from {@link SecureRandom}; request and record ids only need
+ * to be unique.
  */
 public final class Ids {
   private static final SecureRandom SECURE = new SecureRandom();
@@ -21,6 +21,7 @@ public final class Ids {
 
   /** The form of the customer identifiers this server mints: 11 letters and digits. */
   public static final Pattern CUSTOMER_IDENTIFIER = Pattern.compile("[A-Za-z0-9]{11}");
+
   /** An AWS account id: 12 digits. */
   public static final Pattern ACCOUNT_ID = Pattern.compile("[0-9]{12}");
 

@@ -27,8 +27,8 @@ import javax.crypto.spec.SecretKeySpec;
 
 /**
  * The server's master key, kept in a file beside (not in) the database. It derives every secret
- * access key from its key id, authenticates session tokens, and seals product private keys, so
- * that a copy of the database alone reveals no secret.
+ * access key from its key id, authenticates session tokens, and seals product private keys, so that
+ * a copy of the database alone reveals no secret.
  *
  * <p>Servers that share one PostgreSQL database must share this key ({@code --master-key-file}).
  */
@@ -55,8 +55,8 @@ public final class MasterKey implements KeySealer {
   /** A master key from raw bytes (tests and tools). */
   public static MasterKey of(byte[] master) {
     if (master.length < KEY_BYTES) {
-      throw new IllegalArgumentException("a master key has at least " + KEY_BYTES
-          + " bytes, this has " + master.length);
+      throw new IllegalArgumentException(
+          "a master key has at least " + KEY_BYTES + " bytes, this has " + master.length);
     }
     return new MasterKey(master.clone());
   }
@@ -72,8 +72,14 @@ public final class MasterKey implements KeySealer {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read or create the master key file " + file, e);
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("the master key file " + file + " does not hold a "
-          + "base64 key of at least " + KEY_BYTES + " bytes", e);
+      throw new IllegalArgumentException(
+          "the master key file "
+              + file
+              + " does not hold a "
+              + "base64 key of at least "
+              + KEY_BYTES
+              + " bytes",
+          e);
     }
   }
 
@@ -83,14 +89,16 @@ public final class MasterKey implements KeySealer {
     Path dir = file.toAbsolutePath().getParent();
     Files.createDirectories(dir);
     try {
-      Files.createFile(file, PosixFilePermissions.asFileAttribute(
-          PosixFilePermissions.fromString("rw-------")));
+      Files.createFile(
+          file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
     } catch (FileAlreadyExistsException e) {
       return; // another server created it first; read theirs
     } catch (UnsupportedOperationException e) {
       Files.createFile(file);
     }
-    Files.writeString(file, Base64.getEncoder().encodeToString(master) + "\n",
+    Files.writeString(
+        file,
+        Base64.getEncoder().encodeToString(master) + "\n",
         StandardOpenOption.TRUNCATE_EXISTING);
   }
 
@@ -143,8 +151,9 @@ public final class MasterKey implements KeySealer {
       Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
       cipher.init(Cipher.ENCRYPT_MODE, sealKey, new GCMParameterSpec(128, nonce));
       byte[] sealed = cipher.doFinal(key.getEncoded());
-      return Base64.getEncoder().encodeToString(
-          ByteBuffer.allocate(nonce.length + sealed.length).put(nonce).put(sealed).array());
+      return Base64.getEncoder()
+          .encodeToString(
+              ByteBuffer.allocate(nonce.length + sealed.length).put(nonce).put(sealed).array());
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("AES-GCM sealing failed", e);
     }
@@ -155,13 +164,15 @@ public final class MasterKey implements KeySealer {
     try {
       byte[] bytes = Base64.getDecoder().decode(sealed);
       Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
-      cipher.init(Cipher.DECRYPT_MODE, sealKey,
-          new GCMParameterSpec(128, bytes, 0, GCM_NONCE_BYTES));
+      cipher.init(
+          Cipher.DECRYPT_MODE, sealKey, new GCMParameterSpec(128, bytes, 0, GCM_NONCE_BYTES));
       byte[] pkcs8 = cipher.doFinal(bytes, GCM_NONCE_BYTES, bytes.length - GCM_NONCE_BYTES);
       return KeyFactory.getInstance("RSA").generatePrivate(new PKCS8EncodedKeySpec(pkcs8));
     } catch (GeneralSecurityException | IllegalArgumentException e) {
-      throw new IllegalStateException("a product key cannot be unsealed: the master key is not "
-          + "the one the database was written with", e);
+      throw new IllegalStateException(
+          "a product key cannot be unsealed: the master key is not "
+              + "the one the database was written with",
+          e);
     }
   }
 
@@ -177,8 +188,8 @@ public final class MasterKey implements KeySealer {
         return Optional.empty();
       }
       try {
-        return Optional.of(new SessionClaims(parts[1], parts[2],
-            Instant.ofEpochSecond(Long.parseLong(parts[3]))));
+        return Optional.of(
+            new SessionClaims(parts[1], parts[2], Instant.ofEpochSecond(Long.parseLong(parts[3]))));
       } catch (NumberFormatException e) {
         return Optional.empty();
       }

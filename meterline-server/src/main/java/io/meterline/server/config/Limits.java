@@ -24,8 +24,13 @@ public record Limits(
 
   /** AWS's values (reference/aws-metering-facts.md §4.1, SPEC §1.1). */
   public static Limits defaults() {
-    return new Limits(Duration.ofHours(6), Duration.ofMinutes(5), Duration.ofHours(24),
-        Duration.ofMinutes(5), Duration.ofHours(4), Duration.ofHours(6),
+    return new Limits(
+        Duration.ofHours(6),
+        Duration.ofMinutes(5),
+        Duration.ofHours(24),
+        Duration.ofMinutes(5),
+        Duration.ofHours(4),
+        Duration.ofHours(6),
         Duration.ofMinutes(15));
   }
 }

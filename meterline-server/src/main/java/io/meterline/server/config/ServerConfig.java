@@ -19,8 +19,8 @@ import java.util.Set;
  * @param testClock whether service time only moves through the admin API
  * @param quotas requests per second per (account, region, operation); empty means no throttling
  * @param regions the regions this server answers for
- * @param masterKeyFile the file holding the key that derives and seals secrets; {@code null}
- *     means {@code master.key} in the data directory
+ * @param masterKeyFile the file holding the key that derives and seals secrets; {@code null} means
+ *     {@code master.key} in the data directory
  * @param ioThreads the number of network threads; 0 means one per core
  * @param limits time windows and lifetimes
  * @param commit the group-commit settings of the write path
@@ -44,6 +44,7 @@ public record ServerConfig(
 
   /** The port {@code serve} listens on unless told otherwise. */
   public static final int DEFAULT_PORT = 6387;
+
   /** The body limit: BatchMeterUsage bodies must stay under 1 MB (facts §3.2). */
   public static final int DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 
@@ -55,8 +56,9 @@ public record ServerConfig(
       throw new IllegalArgumentException("port must be 0..65535, was " + port);
     }
     if (store == StoreKind.POSTGRES && (jdbcUrl == null || jdbcUrl.isBlank())) {
-      throw new IllegalArgumentException("--store postgres needs --jdbc-url "
-          + "(e.g. jdbc:postgresql://localhost:5432/meterline?user=…&password=…)");
+      throw new IllegalArgumentException(
+          "--store postgres needs --jdbc-url "
+              + "(e.g. jdbc:postgresql://localhost:5432/meterline?user=…&password=…)");
     }
     quotas = Map.copyOf(quotas);
     regions = Set.copyOf(regions);
@@ -75,7 +77,9 @@ public record ServerConfig(
     return masterKeyFile != null ? masterKeyFile : dataDir.resolve("master.key");
   }
 
-  /** AWS's default quotas: MeterUsage 10/s, BatchMeterUsage 10/s, RegisterUsage 5/s (facts §4.9). */
+  /**
+   * AWS's default quotas: MeterUsage 10/s, BatchMeterUsage 10/s, RegisterUsage 5/s (facts §4.9).
+   */
   public static Map<Operation, Double> awsQuotas() {
     Map<Operation, Double> quotas = new EnumMap<>(Operation.class);
     quotas.put(Operation.METER_USAGE, 10.0);
@@ -178,8 +182,21 @@ public record ServerConfig(
 
     public ServerConfig build() {
       CommitSettings effectiveCommit = commit != null ? commit : CommitSettings.defaults(store);
-      return new ServerConfig(host, port, dataDir, adminToken, store, jdbcUrl, testClock, quotas,
-          regions, masterKeyFile, ioThreads, limits, effectiveCommit, maxBodyBytes);
+      return new ServerConfig(
+          host,
+          port,
+          dataDir,
+          adminToken,
+          store,
+          jdbcUrl,
+          testClock,
+          quotas,
+          regions,
+          masterKeyFile,
+          ioThreads,
+          limits,
+          effectiveCommit,
+          maxBodyBytes);
     }
   }
 }

@@ -71,8 +71,8 @@ public final class ServiceClock extends Clock {
 
   private void requireTestClock() {
     if (frozen == null) {
-      throw new IllegalStateException("the service clock follows real time; start the server "
-          + "with --test-clock to set it");
+      throw new IllegalStateException(
+          "the service clock follows real time; start the server " + "with --test-clock to set it");
     }
   }
 }

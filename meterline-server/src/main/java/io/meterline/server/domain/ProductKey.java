@@ -9,8 +9,8 @@ import java.util.Objects;
  *
  * @param retiredAt when a newer version replaced it; {@code null} for the current version
  */
-public record ProductKey(int version, String publicKeyPem, PrivateKey privateKey,
-    Instant createdAt, Instant retiredAt) {
+public record ProductKey(
+    int version, String publicKeyPem, PrivateKey privateKey, Instant createdAt, Instant retiredAt) {
   public ProductKey {
     Objects.requireNonNull(publicKeyPem, "publicKeyPem");
     Objects.requireNonNull(privateKey, "privateKey");

@@ -15,9 +15,9 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 
 /**
- * Aggregates a request's body up to a limit. A larger body is answered 413 with a JSON error,
- * as soon as its Content-Length (or the bytes read so far) says so, without buffering the rest;
- * the connection is then closed.
+ * Aggregates a request's body up to a limit. A larger body is answered 413 with a JSON error, as
+ * soon as its Content-Length (or the bytes read so far) says so, without buffering the rest; the
+ * connection is then closed.
  */
 final class BodyLimit extends HttpObjectAggregator {
   private final int maxBytes;
@@ -31,11 +31,18 @@ final class BodyLimit extends HttpObjectAggregator {
 
   @Override
   protected void handleOversizedMessage(ChannelHandlerContext ctx, HttpMessage oversized) {
-    HttpReply error = ErrorReplies.of(ErrorCode.REQUEST_TOO_LARGE, "The request body exceeds "
-        + "the limit of " + maxBytes + " bytes", Ids.uuid());
-    FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
-        HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, Unpooled.wrappedBuffer(error.body()));
-    response.headers()
+    HttpReply error =
+        ErrorReplies.of(
+            ErrorCode.REQUEST_TOO_LARGE,
+            "The request body exceeds " + "the limit of " + maxBytes + " bytes",
+            Ids.uuid());
+    FullHttpResponse response =
+        new DefaultFullHttpResponse(
+            HttpVersion.HTTP_1_1,
+            HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
+            Unpooled.wrappedBuffer(error.body()));
+    response
+        .headers()
         .set("x-amzn-RequestId", error.requestId())
         .set(HttpHeaderNames.DATE, date.now())
         .set(HttpHeaderNames.CONTENT_TYPE, error.contentType())

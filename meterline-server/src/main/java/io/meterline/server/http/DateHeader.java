@@ -23,8 +23,11 @@ final class DateHeader {
     long second = Math.floorDiv(realClock.millis(), 1000);
     Formatted f = current;
     if (f.second() != second) {
-      f = new Formatted(second, DateTimeFormatter.RFC_1123_DATE_TIME.format(
-          Instant.ofEpochSecond(second).atZone(ZoneOffset.UTC)));
+      f =
+          new Formatted(
+              second,
+              DateTimeFormatter.RFC_1123_DATE_TIME.format(
+                  Instant.ofEpochSecond(second).atZone(ZoneOffset.UTC)));
       current = f;
     }
     return f.value();

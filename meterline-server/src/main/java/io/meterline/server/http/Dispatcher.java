@@ -5,8 +5,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * Sends each request where it belongs: {@code /admin/...} to the control plane,
- * {@code /health} answers itself, everything else is the metering API.
+ * Sends each request where it belongs: {@code /admin/...} to the control plane, {@code /health}
+ * answers itself, everything else is the metering API.
  */
 public final class Dispatcher implements Handler {
   private static final byte[] HEALTHY = "{\"status\":\"ok\"}".getBytes(StandardCharsets.UTF_8);

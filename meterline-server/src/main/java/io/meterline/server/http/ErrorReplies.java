@@ -11,10 +11,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one place data-plane failures become wire errors (reference/wire/GOLDEN.md §4.1, §9):
- * body {@code {"__type","message"}}, header {@code x-amzn-ErrorType} equal to it, the code's
- * status. Anything unexpected is a 500 InternalServiceErrorException whose message carries the
- * request id, logged here with its stack trace; the stack never reaches the caller.
+ * The one place data-plane failures become wire errors (reference/wire/GOLDEN.md §4.1, §9): body
+ * {@code {"__type","message"}}, header {@code x-amzn-ErrorType} equal to it, the code's status.
+ * Anything unexpected is a 500 InternalServiceErrorException whose message carries the request id,
+ * logged here with its stack trace; the stack never reaches the caller.
  */
 public final class ErrorReplies {
   private static final Logger LOG = LoggerFactory.getLogger(ErrorReplies.class);
@@ -28,22 +28,28 @@ public final class ErrorReplies {
       return of(e.code(), e.getMessage(), requestId);
     }
     if (t instanceof StoreBusyException) {
-      return of(ErrorCode.THROTTLING, "The service is at capacity; retry with backoff",
-          requestId);
+      return of(ErrorCode.THROTTLING, "The service is at capacity; retry with backoff", requestId);
     }
     LOG.error("internal error answering request {}", requestId, t);
-    return of(ErrorCode.INTERNAL_SERVICE_ERROR, "An internal error occurred. Correlation id: "
-        + requestId, requestId);
+    return of(
+        ErrorCode.INTERNAL_SERVICE_ERROR,
+        "An internal error occurred. Correlation id: " + requestId,
+        requestId);
   }
 
   /** The reply for an error of this kind. */
   public static HttpReply of(ErrorCode code, String message, String requestId) {
-    Map<String, String> headers = code == ErrorCode.THROTTLING
-        // Both SDKs honour Retry-After (GOLDEN §5.1): a throttled client backs off a second.
-        ? Map.of("x-amzn-ErrorType", code.wireName(), "Retry-After", "1")
-        : Map.of("x-amzn-ErrorType", code.wireName());
-    return new HttpReply(code.httpStatus(), HttpReply.AMZ_JSON,
-        ResponseWriter.error(code, message), headers, requestId);
+    Map<String, String> headers =
+        code == ErrorCode.THROTTLING
+            // Both SDKs honour Retry-After (GOLDEN §5.1): a throttled client backs off a second.
+            ? Map.of("x-amzn-ErrorType", code.wireName(), "Retry-After", "1")
+            : Map.of("x-amzn-ErrorType", code.wireName());
+    return new HttpReply(
+        code.httpStatus(),
+        HttpReply.AMZ_JSON,
+        ResponseWriter.error(code, message),
+        headers,
+        requestId);
   }
 
   /** The cause inside the wrappers that futures add. */

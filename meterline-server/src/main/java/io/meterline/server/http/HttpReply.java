@@ -4,14 +4,15 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * A response to send: status, content type, body and any extra headers. {@code Date},
- * {@code Content-Length}, {@code Connection} and the request id are added when it is written.
+ * A response to send: status, content type, body and any extra headers. {@code Date}, {@code
+ * Content-Length}, {@code Connection} and the request id are added when it is written.
  */
-public record HttpReply(int status, String contentType, byte[] body, Map<String, String> headers,
-    String requestId) {
+public record HttpReply(
+    int status, String contentType, byte[] body, Map<String, String> headers, String requestId) {
 
   /** The content type of every data-plane response, errors included (facts §1). */
   public static final String AMZ_JSON = "application/x-amz-json-1.1";
+
   /** The content type of the admin API. */
   public static final String JSON = "application/json";
 

@@ -7,19 +7,23 @@ import io.netty.handler.codec.http.HttpHeaders;
 import java.util.List;
 
 /**
- * A received request, detached from Netty's reference-counted buffers: method, raw path and
- * query, headers as received, and the exact body bytes.
+ * A received request, detached from Netty's reference-counted buffers: method, raw path and query,
+ * headers as received, and the exact body bytes.
  */
-public record HttpRequestView(String method, String rawPath, String rawQuery,
-    HttpHeaders headers, byte[] body) implements SignableRequest {
+public record HttpRequestView(
+    String method, String rawPath, String rawQuery, HttpHeaders headers, byte[] body)
+    implements SignableRequest {
 
   /** Copies what is needed out of a Netty request (which the caller then releases). */
   public static HttpRequestView of(FullHttpRequest request) {
     String uri = request.uri();
     int query = uri.indexOf('?');
     String path = query < 0 ? uri : uri.substring(0, query);
-    return new HttpRequestView(request.method().name(), path.isEmpty() ? "/" : path,
-        query < 0 ? "" : uri.substring(query + 1), request.headers().copy(),
+    return new HttpRequestView(
+        request.method().name(),
+        path.isEmpty() ? "/" : path,
+        query < 0 ? "" : uri.substring(query + 1),
+        request.headers().copy(),
         ByteBufUtil.getBytes(request.content()));
   }
 

@@ -47,34 +47,40 @@ public final class HttpServer implements AutoCloseable {
    *
    * @param threads network threads; 0 means one per core
    */
-  public static HttpServer start(String host, int port, int threads, int maxBodyBytes,
-      Handler handler, Clock realClock) throws InterruptedException {
+  public static HttpServer start(
+      String host, int port, int threads, int maxBodyBytes, Handler handler, Clock realClock)
+      throws InterruptedException {
     boolean epoll = Epoll.isAvailable();
     IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
     Class<? extends ServerChannel> channelType =
         epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
     EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, io);
-    EventLoopGroup workers = new MultiThreadIoEventLoopGroup(
-        threads > 0 ? threads : Runtime.getRuntime().availableProcessors(), io);
+    EventLoopGroup workers =
+        new MultiThreadIoEventLoopGroup(
+            threads > 0 ? threads : Runtime.getRuntime().availableProcessors(), io);
     DateHeader date = new DateHeader(realClock);
     try {
-      ServerBootstrap bootstrap = new ServerBootstrap()
-          .group(boss, workers)
-          .channel(channelType)
-          .option(ChannelOption.SO_BACKLOG, 1024)
-          .childOption(ChannelOption.TCP_NODELAY, true)
-          .childHandler(new ChannelInitializer<SocketChannel>() {
-            @Override
-            protected void initChannel(SocketChannel ch) {
-              ch.pipeline()
-                  .addLast(new IdleStateHandler(0, 0, IDLE_SECONDS, TimeUnit.SECONDS))
-                  .addLast(new HttpServerCodec(new HttpDecoderConfig()
-                      .setMaxInitialLineLength(MAX_INITIAL_LINE)
-                      .setMaxHeaderSize(MAX_HEADER_SIZE)))
-                  .addLast(new BodyLimit(maxBodyBytes, date))
-                  .addLast(new RequestHandler(handler, date));
-            }
-          });
+      ServerBootstrap bootstrap =
+          new ServerBootstrap()
+              .group(boss, workers)
+              .channel(channelType)
+              .option(ChannelOption.SO_BACKLOG, 1024)
+              .childOption(ChannelOption.TCP_NODELAY, true)
+              .childHandler(
+                  new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                      ch.pipeline()
+                          .addLast(new IdleStateHandler(0, 0, IDLE_SECONDS, TimeUnit.SECONDS))
+                          .addLast(
+                              new HttpServerCodec(
+                                  new HttpDecoderConfig()
+                                      .setMaxInitialLineLength(MAX_INITIAL_LINE)
+                                      .setMaxHeaderSize(MAX_HEADER_SIZE)))
+                          .addLast(new BodyLimit(maxBodyBytes, date))
+                          .addLast(new RequestHandler(handler, date));
+                    }
+                  });
       Channel channel = bootstrap.bind(new InetSocketAddress(host, port)).sync().channel();
       return new HttpServer(boss, workers, channel);
     } catch (InterruptedException | RuntimeException e) {

@@ -24,9 +24,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One connection's requests: hands each to the {@link Handler} and writes its reply. Replies
- * leave in request order, so a client that pipelines gets them in the order it asked; the next
- * request of a connection starts when the reply to the previous one is written.
+ * One connection's requests: hands each to the {@link Handler} and writes its reply. Replies leave
+ * in request order, so a client that pipelines gets them in the order it asked; the next request of
+ * a connection starts when the reply to the previous one is written.
  */
 final class RequestHandler extends ChannelInboundHandlerAdapter {
   private static final Logger LOG = LoggerFactory.getLogger(RequestHandler.class);
@@ -81,8 +81,8 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
     }
   }
 
-  private void finish(ChannelHandlerContext ctx, CompletableFuture<HttpReply> reply,
-      boolean close) {
+  private void finish(
+      ChannelHandlerContext ctx, CompletableFuture<HttpReply> reply, boolean close) {
     HttpReply r = reply.handle((ok, e) -> e == null ? ok : ErrorReplies.of(e, Ids.uuid())).join();
     if (!ctx.channel().isActive()) {
       releaseWaiting();
@@ -102,8 +102,11 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
   }
 
   private FullHttpResponse response(HttpReply r, boolean close) {
-    FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
-        HttpResponseStatus.valueOf(r.status()), Unpooled.wrappedBuffer(r.body()));
+    FullHttpResponse response =
+        new DefaultFullHttpResponse(
+            HttpVersion.HTTP_1_1,
+            HttpResponseStatus.valueOf(r.status()),
+            Unpooled.wrappedBuffer(r.body()));
     HttpHeaders h = response.headers();
     h.set("x-amzn-RequestId", r.requestId());
     h.set(HttpHeaderNames.DATE, date.now());
@@ -117,13 +120,14 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
   }
 
   private static HttpReply malformed(Throwable cause) {
-    String message = cause instanceof TooLongFrameException
-        ? "The request line or headers are too long: " + cause.getMessage()
-        : "The request is not valid HTTP/1.1: " + cause.getMessage();
+    String message =
+        cause instanceof TooLongFrameException
+            ? "The request line or headers are too long: " + cause.getMessage()
+            : "The request is not valid HTTP/1.1: " + cause.getMessage();
     int status = cause instanceof TooLongFrameException ? 431 : 400;
     HttpReply error = ErrorReplies.of(ErrorCode.VALIDATION, message, Ids.uuid());
-    return new HttpReply(status, error.contentType(), error.body(), error.headers(),
-        error.requestId());
+    return new HttpReply(
+        status, error.contentType(), error.body(), error.headers(), error.requestId());
   }
 
   @Override

@@ -6,8 +6,8 @@ import java.util.Objects;
 /**
  * One record of the usage ledger.
  *
- * @param fingerprint what identifies the content (quantity and allocations): an identical
- *     repeat has the same fingerprint and gets the same record id back
+ * @param fingerprint what identifies the content (quantity and allocations): an identical repeat
+ *     has the same fingerprint and gets the same record id back
  * @param allocations the canonical JSON of the allocations, {@code null} when there were none
  * @param taskId the task or pod the usage came from, {@code null} for BatchMeterUsage
  * @param usageTime the timestamp the caller sent

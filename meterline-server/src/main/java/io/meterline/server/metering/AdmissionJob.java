@@ -41,8 +41,8 @@ final class AdmissionJob extends WriteJob<Boolean> {
 
     @Override
     public void apply(Connection c, List<AdmissionJob> jobs) throws SQLException {
-      Set<Entitlement.Request> entitled = Entitlement.admit(c, tables,
-          jobs.stream().map(j -> j.request).toList(), clock.instant());
+      Set<Entitlement.Request> entitled =
+          Entitlement.admit(c, tables, jobs.stream().map(j -> j.request).toList(), clock.instant());
       for (AdmissionJob job : jobs) {
         job.succeed(entitled.contains(job.request));
       }

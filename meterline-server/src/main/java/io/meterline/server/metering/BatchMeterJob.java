@@ -16,8 +16,12 @@ final class BatchMeterJob extends WriteJob<BatchMeterUsageResult> {
   final Instant receivedAt;
   private final BatchHandler<BatchMeterJob> handler;
 
-  BatchMeterJob(BatchHandler<BatchMeterJob> handler, Product product, List<UsageRecord> records,
-      boolean byCustomerIdentifier, Instant receivedAt) {
+  BatchMeterJob(
+      BatchHandler<BatchMeterJob> handler,
+      Product product,
+      List<UsageRecord> records,
+      boolean byCustomerIdentifier,
+      Instant receivedAt) {
     this.handler = handler;
     this.product = product;
     this.records = records;

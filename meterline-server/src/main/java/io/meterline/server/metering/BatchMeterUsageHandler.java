@@ -25,8 +25,8 @@ import java.util.Map;
  * Applies BatchMeterUsage calls in the shared transaction. Per record (SPEC §1.1
  * "BatchMeterUsage"): an unknown customer, or one without a subscription active at the record's
  * time, is {@code CustomerNotSubscribed}; otherwise the record is inserted unless its (customer,
- * dimension, hour) is taken, in which case the same content returns the stored id and other
- * content is a {@code DuplicateRecord} (the first write wins).
+ * dimension, hour) is taken, in which case the same content returns the stored id and other content
+ * is a {@code DuplicateRecord} (the first write wins).
  */
 final class BatchMeterUsageHandler implements BatchHandler<BatchMeterJob> {
   private final Tables tables;
@@ -52,12 +52,17 @@ final class BatchMeterUsageHandler implements BatchHandler<BatchMeterJob> {
   private BatchMeterUsageResult apply(Connection c, BatchMeterJob job) throws SQLException {
     List<UsageRecord> records = job.records;
     List<String> names = records.stream().map(r -> customerOf(job, r)).toList();
-    Map<String, Account> accounts = job.byCustomerIdentifier
-        ? tables.accounts().findByCustomerIdentifiers(c, names)
-        : tables.accounts().findByIds(c, names);
-    List<Subscription> subscriptions = tables.subscriptions().findAll(c,
-        job.product.productCode(),
-        accounts.values().stream().map(Account::awsAccountId).toList());
+    Map<String, Account> accounts =
+        job.byCustomerIdentifier
+            ? tables.accounts().findByCustomerIdentifiers(c, names)
+            : tables.accounts().findByIds(c, names);
+    List<Subscription> subscriptions =
+        tables
+            .subscriptions()
+            .findAll(
+                c,
+                job.product.productCode(),
+                accounts.values().stream().map(Account::awsAccountId).toList());
     UsageRecordResult[] results = new UsageRecordResult[records.size()];
     List<Candidate> candidates = new ArrayList<>();
     for (int i = 0; i < records.size(); i++) {
@@ -75,20 +80,23 @@ final class BatchMeterUsageHandler implements BatchHandler<BatchMeterJob> {
     return new BatchMeterUsageResult(Arrays.asList(results), List.of());
   }
 
-  private void write(Connection c, BatchMeterJob job, List<Candidate> round,
-      UsageRecordResult[] results) throws SQLException {
+  private void write(
+      Connection c, BatchMeterJob job, List<Candidate> round, UsageRecordResult[] results)
+      throws SQLException {
     List<Candidate> sorted = new ArrayList<>(round);
-    sorted.sort(Comparator.comparing((Candidate x) -> x.entry().key().scope())
-        .thenComparing(x -> x.entry().key().dimension())
-        .thenComparing(x -> x.entry().key().hour()));
-    boolean[] inserted = tables.usage().insertIfAbsent(c,
-        sorted.stream().map(Candidate::entry).toList());
+    sorted.sort(
+        Comparator.comparing((Candidate x) -> x.entry().key().scope())
+            .thenComparing(x -> x.entry().key().dimension())
+            .thenComparing(x -> x.entry().key().hour()));
+    boolean[] inserted =
+        tables.usage().insertIfAbsent(c, sorted.stream().map(Candidate::entry).toList());
     List<Candidate> taken = new ArrayList<>();
     for (int i = 0; i < sorted.size(); i++) {
       Candidate x = sorted.get(i);
       if (inserted[i]) {
-        results[x.index()] = new UsageRecordResult(job.records.get(x.index()),
-            x.entry().recordId(), UsageRecordStatus.SUCCESS);
+        results[x.index()] =
+            new UsageRecordResult(
+                job.records.get(x.index()), x.entry().recordId(), UsageRecordStatus.SUCCESS);
       } else {
         taken.add(x);
       }
@@ -96,29 +104,39 @@ final class BatchMeterUsageHandler implements BatchHandler<BatchMeterJob> {
     if (taken.isEmpty()) {
       return;
     }
-    Map<DedupKey, UsageRecordsTable.Stored> stored = tables.usage().find(c,
-        taken.stream().map(x -> x.entry().key()).toList());
+    Map<DedupKey, UsageRecordsTable.Stored> stored =
+        tables.usage().find(c, taken.stream().map(x -> x.entry().key()).toList());
     for (Candidate x : taken) {
       UsageRecordsTable.Stored s = stored.get(x.entry().key());
       UsageRecord r = job.records.get(x.index());
-      results[x.index()] = s != null && s.fingerprint().equals(x.entry().fingerprint())
-          ? new UsageRecordResult(r, s.recordId(), UsageRecordStatus.SUCCESS)
-          : new UsageRecordResult(r, null, UsageRecordStatus.DUPLICATE_RECORD);
+      results[x.index()] =
+          s != null && s.fingerprint().equals(x.entry().fingerprint())
+              ? new UsageRecordResult(r, s.recordId(), UsageRecordStatus.SUCCESS)
+              : new UsageRecordResult(r, null, UsageRecordStatus.DUPLICATE_RECORD);
     }
   }
 
   private static LedgerEntry entry(BatchMeterJob job, UsageRecord r, Account account) {
     String allocations = Fingerprints.canonicalAllocations(r.usageAllocations());
-    return new LedgerEntry(Ids.uuid(),
-        new DedupKey("customer/" + account.awsAccountId(), job.product.productCode(),
-            r.dimension(), Hours.startOf(r.timestamp())),
-        account.awsAccountId(), r.quantityOrZero(),
-        Fingerprints.record(r.quantityOrZero(), allocations), allocations,
-        UsageSource.BATCH_METER_USAGE, null, r.timestamp(), job.receivedAt);
+    return new LedgerEntry(
+        Ids.uuid(),
+        new DedupKey(
+            "customer/" + account.awsAccountId(),
+            job.product.productCode(),
+            r.dimension(),
+            Hours.startOf(r.timestamp())),
+        account.awsAccountId(),
+        r.quantityOrZero(),
+        Fingerprints.record(r.quantityOrZero(), allocations),
+        allocations,
+        UsageSource.BATCH_METER_USAGE,
+        null,
+        r.timestamp(),
+        job.receivedAt);
   }
 
-  private static boolean isSubscribed(List<Subscription> subscriptions, Account account,
-      UsageRecord r) {
+  private static boolean isSubscribed(
+      List<Subscription> subscriptions, Account account, UsageRecord r) {
     for (Subscription s : subscriptions) {
       if (s.awsAccountId().equals(account.awsAccountId()) && s.isActiveAt(r.timestamp())) {
         return true;

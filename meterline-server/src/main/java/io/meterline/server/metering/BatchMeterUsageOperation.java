@@ -20,9 +20,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * BatchMeterUsage: request-wide rules first (any failure fails the whole call), then the
- * per-record decisions of {@link BatchMeterUsageHandler}. Records the server cannot store in
- * time come back in {@code UnprocessedRecords}, never dropped.
+ * BatchMeterUsage: request-wide rules first (any failure fails the whole call), then the per-record
+ * decisions of {@link BatchMeterUsageHandler}. Records the server cannot store in time come back in
+ * {@code UnprocessedRecords}, never dropped.
  */
 final class BatchMeterUsageOperation {
   private static final Logger LOG = LoggerFactory.getLogger(BatchMeterUsageOperation.class);
@@ -33,8 +33,8 @@ final class BatchMeterUsageOperation {
   private final Clock clock;
   private final Limits limits;
 
-  BatchMeterUsageOperation(Products products, Database db, BatchMeterUsageHandler handler,
-      Clock clock, Limits limits) {
+  BatchMeterUsageOperation(
+      Products products, Database db, BatchMeterUsageHandler handler, Clock clock, Limits limits) {
     this.products = products;
     this.db = db;
     this.handler = handler;
@@ -48,35 +48,38 @@ final class BatchMeterUsageOperation {
     if (byIdentifier) {
       for (UsageRecord r : request.usageRecords()) {
         if (!Ids.CUSTOMER_IDENTIFIER.matcher(r.customerIdentifier()).matches()) {
-          throw ErrorCode.INVALID_CUSTOMER_IDENTIFIER.exception("'%s' is not a customer "
-              + "identifier issued by this marketplace", r.customerIdentifier());
+          throw ErrorCode.INVALID_CUSTOMER_IDENTIFIER.exception(
+              "'%s' is not a customer " + "identifier issued by this marketplace",
+              r.customerIdentifier());
         }
       }
     }
-    return products.find(request.productCode(), p -> hasDimensions(p, request.usageRecords()))
+    return products
+        .find(request.productCode(), p -> hasDimensions(p, request.usageRecords()))
         .thenCompose(product -> submit(caller, request, product, byIdentifier));
   }
 
-  private CompletableFuture<BatchMeterUsageResult> submit(Caller caller,
-      BatchMeterUsageRequest request, Product product, boolean byIdentifier) {
+  private CompletableFuture<BatchMeterUsageResult> submit(
+      Caller caller, BatchMeterUsageRequest request, Product product, boolean byIdentifier) {
     Products.require(product, request.productCode());
     PlatformRules.requireOwningSeller(caller, product, "BatchMeterUsage");
     if (!product.saas()) {
-      throw ErrorCode.INVALID_PRODUCT_CODE.exception("Product %s is not a SaaS product; "
-          + "BatchMeterUsage is for SaaS products", product.productCode());
+      throw ErrorCode.INVALID_PRODUCT_CODE.exception(
+          "Product %s is not a SaaS product; " + "BatchMeterUsage is for SaaS products",
+          product.productCode());
     }
     Instant now = clock.instant();
     for (UsageRecord r : request.usageRecords()) {
       if (product.dimension(r.dimension()).isEmpty()) {
-        throw ErrorCode.INVALID_USAGE_DIMENSION.exception("Product %s has no dimension '%s'",
-            product.productCode(), r.dimension());
+        throw ErrorCode.INVALID_USAGE_DIMENSION.exception(
+            "Product %s has no dimension '%s'", product.productCode(), r.dimension());
       }
       AllocationRules.check(r.quantityOrZero(), r.usageAllocations());
     }
     // One bad timestamp fails the whole batch (facts §3.2).
     for (UsageRecord r : request.usageRecords()) {
-      ServiceException window = TimestampWindow.checkBatch(r.timestamp(), now,
-          limits.batchPast(), limits.batchFuture());
+      ServiceException window =
+          TimestampWindow.checkBatch(r.timestamp(), now, limits.batchPast(), limits.batchFuture());
       if (window != null) {
         throw window;
       }
@@ -84,17 +87,20 @@ final class BatchMeterUsageOperation {
     if (request.usageRecords().isEmpty()) {
       return CompletableFuture.completedFuture(new BatchMeterUsageResult(List.of(), List.of()));
     }
-    BatchMeterJob job = new BatchMeterJob(handler, product, request.usageRecords(),
-        byIdentifier, now);
+    BatchMeterJob job =
+        new BatchMeterJob(handler, product, request.usageRecords(), byIdentifier, now);
     if (!db.submit(job)) {
       return CompletableFuture.completedFuture(unprocessed(request));
     }
-    return job.future().exceptionally(failure -> {
-      LOG.warn("BatchMeterUsage records of product {} were not stored; answered as unprocessed",
-          product.productCode(), failure instanceof CompletionException ce ? ce.getCause()
-              : failure);
-      return unprocessed(request);
-    });
+    return job.future()
+        .exceptionally(
+            failure -> {
+              LOG.warn(
+                  "BatchMeterUsage records of product {} were not stored; answered as unprocessed",
+                  product.productCode(),
+                  failure instanceof CompletionException ce ? ce.getCause() : failure);
+              return unprocessed(request);
+            });
   }
 
   private static BatchMeterUsageResult unprocessed(BatchMeterUsageRequest request) {
@@ -102,8 +108,8 @@ final class BatchMeterUsageOperation {
   }
 
   /**
-   * Whether the call names customers by CustomerIdentifier (else by CustomerAWSAccountId);
-   * mixing the two, in a record or across records, is invalid (SPEC §1.1).
+   * Whether the call names customers by CustomerIdentifier (else by CustomerAWSAccountId); mixing
+   * the two, in a record or across records, is invalid (SPEC §1.1).
    */
   private static boolean identificationMode(List<UsageRecord> records) {
     Boolean byIdentifier = null;
@@ -113,14 +119,18 @@ final class BatchMeterUsageOperation {
       boolean hasAccount = r.customerAwsAccountId() != null;
       String path = "usageRecords." + (i + 1) + ".member";
       if (hasIdentifier == hasAccount) {
-        throw ErrorCode.VALIDATION.exception("1 validation error detected: Value at '%s' failed "
-            + "to satisfy constraint: Member must name the customer by exactly one of "
-            + "CustomerIdentifier or CustomerAWSAccountId", path);
+        throw ErrorCode.VALIDATION.exception(
+            "1 validation error detected: Value at '%s' failed "
+                + "to satisfy constraint: Member must name the customer by exactly one of "
+                + "CustomerIdentifier or CustomerAWSAccountId",
+            path);
       }
       if (byIdentifier != null && byIdentifier != hasIdentifier) {
-        throw ErrorCode.VALIDATION.exception("1 validation error detected: Value at '%s' failed "
-            + "to satisfy constraint: All records of a request must name customers the same "
-            + "way, by CustomerIdentifier or by CustomerAWSAccountId, never both", path);
+        throw ErrorCode.VALIDATION.exception(
+            "1 validation error detected: Value at '%s' failed "
+                + "to satisfy constraint: All records of a request must name customers the same "
+                + "way, by CustomerIdentifier or by CustomerAWSAccountId, never both",
+            path);
       }
       byIdentifier = hasIdentifier;
     }

@@ -17,8 +17,8 @@ import java.util.Set;
 /**
  * The first-call entitlement rule (SPEC §1.1 "Entitlement"; facts §4.5, §4.6): a task or pod is
  * entitled if, at its first RegisterUsage or MeterUsage for a product, its account has an active
- * subscription (or the product is free, or in preview and the caller is its seller). Once
- * admitted it stays admitted for its lifetime, whatever happens to the subscription.
+ * subscription (or the product is free, or in preview and the caller is its seller). Once admitted
+ * it stays admitted for its lifetime, whatever happens to the subscription.
  */
 final class Entitlement {
   /** A task asking to use a product. */
@@ -54,8 +54,8 @@ final class Entitlement {
     return entitled;
   }
 
-  private static boolean isEntitledNow(Connection c, Tables tables, Request r,
-      Map<String, Boolean> subscribed) throws SQLException {
+  private static boolean isEntitledNow(
+      Connection c, Tables tables, Request r, Map<String, Boolean> subscribed) throws SQLException {
     Product p = r.product();
     if (p.pricing() == Pricing.FREE) {
       return true;

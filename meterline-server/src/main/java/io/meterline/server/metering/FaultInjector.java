@@ -8,9 +8,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * Faults a seller asks for to exercise their retry and shutdown paths (SPEC §1.1 "Throttling
- * and faults"): per operation, a share of requests is hit; a hit request waits the latency, if
- * one is set, then fails with the error, if one is set.
+ * Faults a seller asks for to exercise their retry and shutdown paths (SPEC §1.1 "Throttling and
+ * faults"): per operation, a share of requests is hit; a hit request waits the latency, if one is
+ * set, then fails with the error, if one is set.
  */
 public final class FaultInjector {
   /**

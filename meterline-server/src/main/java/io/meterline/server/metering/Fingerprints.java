@@ -16,8 +16,8 @@ import java.util.List;
 
 /**
  * What makes two usage reports "the same": the quantity and the allocations, compared in a
- * canonical form (allocations and tags in a fixed order), so that an identical repeat is
- * recognised whatever order its allocations came in.
+ * canonical form (allocations and tags in a fixed order), so that an identical repeat is recognised
+ * whatever order its allocations came in.
  */
 final class Fingerprints {
   private static final JsonFactory JSON = new JsonFactory();
@@ -66,15 +66,29 @@ final class Fingerprints {
     if (canonicalAllocations == null) {
       return "q" + quantity;
     }
-    return "q" + quantity + "/a" + Hashing.sha256Hex(
-        canonicalAllocations.getBytes(StandardCharsets.UTF_8)).substring(0, 32);
+    return "q"
+        + quantity
+        + "/a"
+        + Hashing.sha256Hex(canonicalAllocations.getBytes(StandardCharsets.UTF_8)).substring(0, 32);
   }
 
   /** The fingerprint of a whole MeterUsage request, which a reused ClientToken must match. */
-  static String request(String productCode, String dimension, Instant timestamp,
-      String recordFingerprint, boolean dryRun) {
-    String text = productCode + "\n" + dimension + "\n" + timestamp + "\n" + recordFingerprint
-        + "\n" + dryRun;
+  static String request(
+      String productCode,
+      String dimension,
+      Instant timestamp,
+      String recordFingerprint,
+      boolean dryRun) {
+    String text =
+        productCode
+            + "\n"
+            + dimension
+            + "\n"
+            + timestamp
+            + "\n"
+            + recordFingerprint
+            + "\n"
+            + dryRun;
     return Hashing.sha256Hex(text.getBytes(StandardCharsets.UTF_8)).substring(0, 40);
   }
 }

@@ -16,8 +16,8 @@ import java.util.List;
  * @param deferred an error already known, answered only after the ClientToken check (an
  *     IdempotencyConflict outranks it: SPEC §1.1 "Order of checks")
  * @param entitlement the admission to decide, {@code null} when already admitted
- * @param entry the record to write (its id is used only if it is new); {@code null} when
- *     {@code deferred} is set
+ * @param entry the record to write (its id is used only if it is new); {@code null} when {@code
+ *     deferred} is set
  */
 final class MeterJob extends io.meterline.server.store.WriteJob<String> {
   final ClientTokensTable.Key tokenKey;
@@ -28,9 +28,14 @@ final class MeterJob extends io.meterline.server.store.WriteJob<String> {
   final boolean dryRun;
   private final BatchHandler<MeterJob> handler;
 
-  MeterJob(BatchHandler<MeterJob> handler, ClientTokensTable.Key tokenKey,
-      String tokenFingerprint, ServiceException deferred, Entitlement.Request entitlement,
-      LedgerEntry entry, boolean dryRun) {
+  MeterJob(
+      BatchHandler<MeterJob> handler,
+      ClientTokensTable.Key tokenKey,
+      String tokenFingerprint,
+      ServiceException deferred,
+      Entitlement.Request entitlement,
+      LedgerEntry entry,
+      boolean dryRun) {
     this.handler = handler;
     this.tokenKey = tokenKey;
     this.tokenFingerprint = tokenFingerprint;

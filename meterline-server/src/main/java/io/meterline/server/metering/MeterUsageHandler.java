@@ -21,30 +21,34 @@ import java.util.Set;
  * Applies a batch of MeterUsage requests in one transaction, in set-based phases.
  *
  * <p>Notes on the design:
+ *
  * <ol>
- *   <li><b>Tokens.</b> A request that would write reserves its ClientToken first (insert, ignore
- *       if taken). A taken token is a retry when the stored request matches, answered with the
- *       stored record id, else an IdempotencyConflict. Reserving before anything else makes the
- *       database decide between concurrent requests with one token, even on two servers.
- *   <li><b>Deferred errors</b> (bad product, platform, region, window…) are answered now: after
- *       the token check, which outranks them.
+ *   <li><b>Tokens.</b> A request that would write reserves its ClientToken first (insert, ignore if
+ *       taken). A taken token is a retry when the stored request matches, answered with the stored
+ *       record id, else an IdempotencyConflict. Reserving before anything else makes the database
+ *       decide between concurrent requests with one token, even on two servers.
+ *   <li><b>Deferred errors</b> (bad product, platform, region, window…) are answered now: after the
+ *       token check, which outranks them.
  *   <li><b>Entitlement</b> of tasks not yet admitted, and their admission (a DryRun admits too).
- *   <li><b>Records.</b> Insert, ignore if the dedup key is taken; a taken key with the same
- *       content returns the stored id (idempotent), other content is a DuplicateRequest.
- *   <li><b>Token outcome.</b> Reservations of failed requests are released; those answered with
- *       an existing record are pointed at it.
+ *   <li><b>Records.</b> Insert, ignore if the dedup key is taken; a taken key with the same content
+ *       returns the stored id (idempotent), other content is a DuplicateRequest.
+ *   <li><b>Token outcome.</b> Reservations of failed requests are released; those answered with an
+ *       existing record are pointed at it.
  * </ol>
+ *
  * Requests sharing a token or dedup key go to successive rounds ({@link Rounds}), so each
- * statement's rows are distinct and a later request sees an earlier one's write. Rows are
- * inserted in key order so that concurrent PostgreSQL transactions lock them in one order.
+ * statement's rows are distinct and a later request sees an earlier one's write. Rows are inserted
+ * in key order so that concurrent PostgreSQL transactions lock them in one order.
  */
 final class MeterUsageHandler implements BatchHandler<MeterJob> {
-  private static final Comparator<DedupKey> KEY_ORDER = Comparator.comparing(DedupKey::scope)
-      .thenComparing(DedupKey::productCode).thenComparing(DedupKey::dimension)
-      .thenComparing(DedupKey::hour);
+  private static final Comparator<DedupKey> KEY_ORDER =
+      Comparator.comparing(DedupKey::scope)
+          .thenComparing(DedupKey::productCode)
+          .thenComparing(DedupKey::dimension)
+          .thenComparing(DedupKey::hour);
   private static final Comparator<ClientTokensTable.Key> TOKEN_ORDER =
-      Comparator.comparing(ClientTokensTable.Key::scope).thenComparing(
-          ClientTokensTable.Key::token);
+      Comparator.comparing(ClientTokensTable.Key::scope)
+          .thenComparing(ClientTokensTable.Key::token);
 
   private final Tables tables;
   private final Clock clock;
@@ -92,8 +96,9 @@ final class MeterUsageHandler implements BatchHandler<MeterJob> {
     reserving.sort(Comparator.comparing(j -> j.tokenKey, TOKEN_ORDER));
     List<ClientTokensTable.Reservation> reservations = new ArrayList<>(reserving.size());
     for (MeterJob job : reserving) {
-      reservations.add(new ClientTokensTable.Reservation(job.tokenKey, job.tokenFingerprint,
-          job.entry.recordId()));
+      reservations.add(
+          new ClientTokensTable.Reservation(
+              job.tokenKey, job.tokenFingerprint, job.entry.recordId()));
     }
     boolean[] inserted = tables.clientTokens().reserve(c, reservations, clock.instant());
     List<MeterJob> won = new ArrayList<>();
@@ -101,20 +106,22 @@ final class MeterUsageHandler implements BatchHandler<MeterJob> {
       (inserted[i] ? won : probing).add(reserving.get(i));
     }
     if (!probing.isEmpty()) {
-      Map<ClientTokensTable.Key, ClientTokensTable.Stored> stored = tables.clientTokens()
-          .find(c, probing.stream().map(j -> j.tokenKey).toList());
+      Map<ClientTokensTable.Key, ClientTokensTable.Stored> stored =
+          tables.clientTokens().find(c, probing.stream().map(j -> j.tokenKey).toList());
       for (MeterJob job : probing) {
         ClientTokensTable.Stored s = stored.get(job.tokenKey);
         if (s == null) {
           if (job.reservesToken()) {
-            throw new IllegalStateException("token " + job.tokenKey + " neither inserted nor "
-                + "found");
+            throw new IllegalStateException(
+                "token " + job.tokenKey + " neither inserted nor " + "found");
           }
         } else if (s.fingerprint().equals(job.tokenFingerprint) && s.recordId() != null) {
           job.succeed(s.recordId());
         } else {
-          job.reject(ErrorCode.IDEMPOTENCY_CONFLICT.exception("ClientToken '%s' was already "
-              + "used for a different MeterUsage request", job.tokenKey.token()));
+          job.reject(
+              ErrorCode.IDEMPOTENCY_CONFLICT.exception(
+                  "ClientToken '%s' was already " + "used for a different MeterUsage request",
+                  job.tokenKey.token()));
         }
       }
     }
@@ -135,9 +142,10 @@ final class MeterUsageHandler implements BatchHandler<MeterJob> {
     Set<Entitlement.Request> entitled = Entitlement.admit(c, tables, requests, clock.instant());
     for (MeterJob job : round) {
       if (!job.isDecided() && job.entitlement != null && !entitled.contains(job.entitlement)) {
-        job.reject(ErrorCode.CUSTOMER_NOT_ENTITLED.exception("Account %s has no active "
-            + "subscription to product %s", job.entitlement.awsAccountId(),
-            job.entitlement.product().productCode()));
+        job.reject(
+            ErrorCode.CUSTOMER_NOT_ENTITLED.exception(
+                "Account %s has no active " + "subscription to product %s",
+                job.entitlement.awsAccountId(), job.entitlement.product().productCode()));
       }
     }
   }
@@ -152,8 +160,8 @@ final class MeterUsageHandler implements BatchHandler<MeterJob> {
       }
     }
     writing.sort(Comparator.comparing(j -> j.entry.key(), KEY_ORDER));
-    boolean[] inserted = tables.usage().insertIfAbsent(c,
-        writing.stream().map(j -> j.entry).toList());
+    boolean[] inserted =
+        tables.usage().insertIfAbsent(c, writing.stream().map(j -> j.entry).toList());
     for (int i = 0; i < writing.size(); i++) {
       if (inserted[i]) {
         writing.get(i).succeed(writing.get(i).entry.recordId());
@@ -164,15 +172,17 @@ final class MeterUsageHandler implements BatchHandler<MeterJob> {
     if (checking.isEmpty()) {
       return;
     }
-    Map<DedupKey, UsageRecordsTable.Stored> stored = tables.usage().find(c,
-        checking.stream().map(j -> j.entry.key()).toList());
+    Map<DedupKey, UsageRecordsTable.Stored> stored =
+        tables.usage().find(c, checking.stream().map(j -> j.entry.key()).toList());
     for (MeterJob job : checking) {
       UsageRecordsTable.Stored s = stored.get(job.entry.key());
       LedgerEntry e = job.entry;
       if (s != null && !s.fingerprint().equals(e.fingerprint())) {
-        job.reject(ErrorCode.DUPLICATE_REQUEST.exception("A different quantity was already "
-            + "metered for dimension '%s' in the hour starting %s", e.key().dimension(),
-            e.key().hour()));
+        job.reject(
+            ErrorCode.DUPLICATE_REQUEST.exception(
+                "A different quantity was already "
+                    + "metered for dimension '%s' in the hour starting %s",
+                e.key().dimension(), e.key().hour()));
       } else if (job.dryRun) {
         job.succeed(null);
       } else if (s != null) {

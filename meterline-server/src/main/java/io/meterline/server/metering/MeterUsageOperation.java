@@ -21,9 +21,9 @@ import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * MeterUsage: checks what can be checked from cached state, then hands the request to the
- * write path ({@link MeterUsageHandler}), which decides tokens, entitlement and dedup in the
- * database. Answers with the MeteringRecordId, or {@code null} for a DryRun.
+ * MeterUsage: checks what can be checked from cached state, then hands the request to the write
+ * path ({@link MeterUsageHandler}), which decides tokens, entitlement and dedup in the database.
+ * Answers with the MeteringRecordId, or {@code null} for a DryRun.
  */
 final class MeterUsageOperation {
   private final Products products;
@@ -33,8 +33,13 @@ final class MeterUsageOperation {
   private final Clock clock;
   private final Limits limits;
 
-  MeterUsageOperation(Products products, Lookups lookups, Database db, MeterUsageHandler handler,
-      Clock clock, Limits limits) {
+  MeterUsageOperation(
+      Products products,
+      Lookups lookups,
+      Database db,
+      MeterUsageHandler handler,
+      Clock clock,
+      Limits limits) {
     this.products = products;
     this.lookups = lookups;
     this.db = db;
@@ -44,13 +49,13 @@ final class MeterUsageOperation {
   }
 
   CompletableFuture<String> meter(Caller caller, MeterUsageRequest request) {
-    return products.find(request.productCode(),
-            p -> p.dimension(request.usageDimension()).isPresent())
+    return products
+        .find(request.productCode(), p -> p.dimension(request.usageDimension()).isPresent())
         .thenCompose(product -> submit(caller, request, product));
   }
 
-  private CompletableFuture<String> submit(Caller caller, MeterUsageRequest request,
-      Product product) {
+  private CompletableFuture<String> submit(
+      Caller caller, MeterUsageRequest request, Product product) {
     Instant now = clock.instant();
     Task task = caller.principal() instanceof Principal.TaskCredentials t ? t.task() : null;
     String scope = task != null ? "task/" + task.taskId() : "account/" + caller.awsAccountId();
@@ -60,56 +65,80 @@ final class MeterUsageOperation {
     }
     String allocations = Fingerprints.canonicalAllocations(request.usageAllocations());
     String fingerprint = Fingerprints.record(request.usageQuantity(), allocations);
-    ClientTokensTable.Key tokenKey = request.clientToken() == null ? null
-        : new ClientTokensTable.Key(scope, request.clientToken());
-    String tokenFingerprint = Fingerprints.request(request.productCode(),
-        request.usageDimension(), request.timestamp(), fingerprint, request.dryRun());
+    ClientTokensTable.Key tokenKey =
+        request.clientToken() == null
+            ? null
+            : new ClientTokensTable.Key(scope, request.clientToken());
+    String tokenFingerprint =
+        Fingerprints.request(
+            request.productCode(),
+            request.usageDimension(),
+            request.timestamp(),
+            fingerprint,
+            request.dryRun());
     LedgerEntry entry = null;
     Entitlement.Request entitlement = null;
     if (deferred == null) {
-      entry = new LedgerEntry(Ids.uuid(), new DedupKey(scope, product.productCode(),
-          request.usageDimension(), Hours.startOf(request.timestamp())), task.awsAccountId(),
-          request.usageQuantity(), fingerprint, allocations, UsageSource.METER_USAGE,
-          task.taskId(), request.timestamp(), now);
+      entry =
+          new LedgerEntry(
+              Ids.uuid(),
+              new DedupKey(
+                  scope,
+                  product.productCode(),
+                  request.usageDimension(),
+                  Hours.startOf(request.timestamp())),
+              task.awsAccountId(),
+              request.usageQuantity(),
+              fingerprint,
+              allocations,
+              UsageSource.METER_USAGE,
+              task.taskId(),
+              request.timestamp(),
+              now);
       if (!lookups.isAdmitted(task.taskId(), product.productCode())) {
         entitlement = new Entitlement.Request(task.taskId(), task.awsAccountId(), product);
       }
     }
-    MeterJob job = new MeterJob(handler, tokenKey, tokenFingerprint, deferred, entitlement,
-        entry, request.dryRun());
+    MeterJob job =
+        new MeterJob(
+            handler, tokenKey, tokenFingerprint, deferred, entitlement, entry, request.dryRun());
     if (!db.submit(job)) {
       return CompletableFuture.failedFuture(Overload.busy());
     }
     Entitlement.Request admitted = entitlement;
-    return job.future().thenApply(recordId -> {
-      if (admitted != null) {
-        lookups.markAdmitted(admitted.taskId(), admitted.product().productCode());
-      }
-      return recordId;
-    });
+    return job.future()
+        .thenApply(
+            recordId -> {
+              if (admitted != null) {
+                lookups.markAdmitted(admitted.taskId(), admitted.product().productCode());
+              }
+              return recordId;
+            });
   }
 
   /** The first error that applies, in the order SPEC §1.1 gives, or {@code null}. */
-  private ServiceException precheck(Caller caller, MeterUsageRequest request, Product product,
-      Instant now) {
+  private ServiceException precheck(
+      Caller caller, MeterUsageRequest request, Product product, Instant now) {
     try {
       Task task = PlatformRules.meterUsageTask(caller);
       Products.require(product, request.productCode());
       Products.requireContainerProduct(product, "MeterUsage");
       if (product.dimension(request.usageDimension()).isEmpty()) {
-        throw ErrorCode.INVALID_USAGE_DIMENSION.exception("Product %s has no dimension '%s'",
-            product.productCode(), request.usageDimension());
+        throw ErrorCode.INVALID_USAGE_DIMENSION.exception(
+            "Product %s has no dimension '%s'", product.productCode(), request.usageDimension());
       }
       AllocationRules.check(request.usageQuantity(), request.usageAllocations());
-      ServiceException window = TimestampWindow.check(request.timestamp(), now,
-          limits.meterUsagePast(), limits.meterUsageFuture());
+      ServiceException window =
+          TimestampWindow.check(
+              request.timestamp(), now, limits.meterUsagePast(), limits.meterUsageFuture());
       if (window != null) {
         return window;
       }
       // Usage is bucketed by hour, so the hour the task started in is the earliest it may meter.
       if (request.timestamp().isBefore(Hours.startOf(task.startedAt()))) {
-        return ErrorCode.TIMESTAMP_OUT_OF_BOUNDS.exception("Timestamp %s is before the hour in "
-            + "which the task or instance started (%s)", request.timestamp(), task.startedAt());
+        return ErrorCode.TIMESTAMP_OUT_OF_BOUNDS.exception(
+            "Timestamp %s is before the hour in " + "which the task or instance started (%s)",
+            request.timestamp(), task.startedAt());
       }
       return null;
     } catch (ServiceException e) {

@@ -17,8 +17,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
- * The four metering operations behind one entry point: an authenticated caller and a body in,
- * the JSON answer (or a failed future carrying a {@link ServiceException}) out.
+ * The four metering operations behind one entry point: an authenticated caller and a body in, the
+ * JSON answer (or a failed future carrying a {@link ServiceException}) out.
  *
  * <p>Each request is throttled (when quotas are set), read and validated, then subject to any
  * injected fault, then handed to its operation.
@@ -32,18 +32,37 @@ public final class MeteringService {
   private final ResolveCustomerOperation resolveCustomer;
 
   /** Builds the operations over the given store, clock (service time) and limits. */
-  public MeteringService(Database db, Lookups lookups, Clock serviceClock, Limits limits,
-      Throttler throttler, FaultInjector faults, Executor signing) {
+  public MeteringService(
+      Database db,
+      Lookups lookups,
+      Clock serviceClock,
+      Limits limits,
+      Throttler throttler,
+      FaultInjector faults,
+      Executor signing) {
     Tables tables = lookups.tables();
     Products products = new Products(lookups);
     this.throttler = throttler;
     this.faults = faults;
-    this.meterUsage = new MeterUsageOperation(products, lookups, db,
-        new MeterUsageHandler(tables, serviceClock), serviceClock, limits);
-    this.batchMeterUsage = new BatchMeterUsageOperation(products, db,
-        new BatchMeterUsageHandler(tables), serviceClock, limits);
-    this.registerUsage = new RegisterUsageOperation(products, lookups, db,
-        new AdmissionJob.Handler(tables, serviceClock), serviceClock, signing);
+    this.meterUsage =
+        new MeterUsageOperation(
+            products,
+            lookups,
+            db,
+            new MeterUsageHandler(tables, serviceClock),
+            serviceClock,
+            limits);
+    this.batchMeterUsage =
+        new BatchMeterUsageOperation(
+            products, db, new BatchMeterUsageHandler(tables), serviceClock, limits);
+    this.registerUsage =
+        new RegisterUsageOperation(
+            products,
+            lookups,
+            db,
+            new AdmissionJob.Handler(tables, serviceClock),
+            serviceClock,
+            signing);
     this.resolveCustomer = new ResolveCustomerOperation(lookups, serviceClock);
   }
 
@@ -54,23 +73,33 @@ public final class MeteringService {
       return switch (op) {
         case METER_USAGE -> {
           var request = RequestReader.meterUsage(body);
-          yield withFault(op, () -> meterUsage.meter(caller, request)
-              .thenApply(ResponseWriter::meterUsage));
+          yield withFault(
+              op, () -> meterUsage.meter(caller, request).thenApply(ResponseWriter::meterUsage));
         }
         case BATCH_METER_USAGE -> {
           var request = RequestReader.batchMeterUsage(body);
-          yield withFault(op, () -> batchMeterUsage.meter(caller, request)
-              .thenApply(ResponseWriter::batchMeterUsage));
+          yield withFault(
+              op,
+              () ->
+                  batchMeterUsage
+                      .meter(caller, request)
+                      .thenApply(ResponseWriter::batchMeterUsage));
         }
         case REGISTER_USAGE -> {
           var request = RequestReader.registerUsage(body);
-          yield withFault(op, () -> registerUsage.register(caller, request)
-              .thenApply(ResponseWriter::registerUsage));
+          yield withFault(
+              op,
+              () ->
+                  registerUsage.register(caller, request).thenApply(ResponseWriter::registerUsage));
         }
         case RESOLVE_CUSTOMER -> {
           var request = RequestReader.resolveCustomer(body);
-          yield withFault(op, () -> resolveCustomer.resolve(caller, request)
-              .thenApply(ResponseWriter::resolveCustomer));
+          yield withFault(
+              op,
+              () ->
+                  resolveCustomer
+                      .resolve(caller, request)
+                      .thenApply(ResponseWriter::resolveCustomer));
         }
       };
     } catch (RuntimeException e) {
@@ -78,22 +107,26 @@ public final class MeteringService {
     }
   }
 
-  private CompletableFuture<byte[]> withFault(Operation op,
-      Supplier<CompletableFuture<byte[]>> call) {
+  private CompletableFuture<byte[]> withFault(
+      Operation op, Supplier<CompletableFuture<byte[]>> call) {
     Optional<FaultInjector.Fault> fault = faults.roll(op);
     if (fault.isEmpty()) {
       return safely(call);
     }
     FaultInjector.Fault f = fault.get();
-    Supplier<CompletableFuture<byte[]>> afterDelay = f.error() == null ? call
-        : () -> CompletableFuture.failedFuture(f.error().exception("Injected fault: %s on %s",
-            f.error().wireName(), op.wireName()));
+    Supplier<CompletableFuture<byte[]>> afterDelay =
+        f.error() == null
+            ? call
+            : () ->
+                CompletableFuture.failedFuture(
+                    f.error()
+                        .exception(
+                            "Injected fault: %s on %s", f.error().wireName(), op.wireName()));
     if (f.latencyMs() == 0) {
       return safely(afterDelay);
     }
     Executor delayed = CompletableFuture.delayedExecutor(f.latencyMs(), TimeUnit.MILLISECONDS);
-    return CompletableFuture.supplyAsync(() -> null, delayed)
-        .thenCompose(x -> safely(afterDelay));
+    return CompletableFuture.supplyAsync(() -> null, delayed).thenCompose(x -> safely(afterDelay));
   }
 
   private static CompletableFuture<byte[]> safely(Supplier<CompletableFuture<byte[]>> call) {

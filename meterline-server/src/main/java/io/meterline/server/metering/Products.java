@@ -16,30 +16,37 @@ final class Products {
   }
 
   /**
-   * The product, read fresh from the database when the cached copy is missing or does not have
-   * what the request needs (a dimension, a key version) — it may have just been added on
-   * another server. Completes with {@code null} when there is no such product.
+   * The product, read fresh from the database when the cached copy is missing or does not have what
+   * the request needs (a dimension, a key version) — it may have just been added on another server.
+   * Completes with {@code null} when there is no such product.
    */
   CompletableFuture<Product> find(String productCode, Predicate<Product> hasWhatIsNeeded) {
-    return lookups.product(productCode).thenCompose(cached -> {
-      if (cached.isPresent() && hasWhatIsNeeded.test(cached.get())) {
-        return CompletableFuture.completedFuture(cached.get());
-      }
-      return lookups.productFresh(productCode).thenApply(p -> p.orElse(null));
-    });
+    return lookups
+        .product(productCode)
+        .thenCompose(
+            cached -> {
+              if (cached.isPresent() && hasWhatIsNeeded.test(cached.get())) {
+                return CompletableFuture.completedFuture(cached.get());
+              }
+              return lookups.productFresh(productCode).thenApply(p -> p.orElse(null));
+            });
   }
 
   /** The product, or InvalidProductCodeException. */
   static Product require(Product product, String productCode) {
-    return Optional.ofNullable(product).orElseThrow(() ->
-        ErrorCode.INVALID_PRODUCT_CODE.exception("No product has the code '%s'", productCode));
+    return Optional.ofNullable(product)
+        .orElseThrow(
+            () ->
+                ErrorCode.INVALID_PRODUCT_CODE.exception(
+                    "No product has the code '%s'", productCode));
   }
 
   /** Requires a container product (RegisterUsage, MeterUsage), not a SaaS one. */
   static void requireContainerProduct(Product product, String operation) {
     if (product.saas()) {
-      throw ErrorCode.INVALID_PRODUCT_CODE.exception("Product %s is a SaaS product; %s is for "
-          + "container and AMI products", product.productCode(), operation);
+      throw ErrorCode.INVALID_PRODUCT_CODE.exception(
+          "Product %s is a SaaS product; %s is for " + "container and AMI products",
+          product.productCode(), operation);
     }
   }
 }

@@ -20,8 +20,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 
 /**
- * RegisterUsage: the entitlement check of a container task at start-up, answered with a PS256
- * JWT over {@code productCode}, {@code publicKeyVersion}, {@code nonce} and {@code iat} (SPEC §1.1
+ * RegisterUsage: the entitlement check of a container task at start-up, answered with a PS256 JWT
+ * over {@code productCode}, {@code publicKeyVersion}, {@code nonce} and {@code iat} (SPEC §1.1
  * "RegisterUsage"). Only a task's first call decides its entitlement; later calls get a fresh
  * signature and change nothing.
  */
@@ -35,8 +35,13 @@ final class RegisterUsageOperation {
   private final Clock clock;
   private final Executor signing;
 
-  RegisterUsageOperation(Products products, Lookups lookups, Database db,
-      AdmissionJob.Handler admissions, Clock clock, Executor signing) {
+  RegisterUsageOperation(
+      Products products,
+      Lookups lookups,
+      Database db,
+      AdmissionJob.Handler admissions,
+      Clock clock,
+      Executor signing) {
     this.products = products;
     this.lookups = lookups;
     this.db = db;
@@ -47,40 +52,56 @@ final class RegisterUsageOperation {
 
   CompletableFuture<RegisterUsageResult> register(Caller caller, RegisterUsageRequest request) {
     Task task = PlatformRules.registerUsageTask(caller);
-    return products.find(request.productCode(),
-            p -> p.key(request.publicKeyVersion()).isPresent())
-        .thenCompose(found -> {
-          Product product = Products.require(found, request.productCode());
-          Products.requireContainerProduct(product, "RegisterUsage");
-          ProductKey key = product.key(request.publicKeyVersion()).orElseThrow(() ->
-              ErrorCode.INVALID_PUBLIC_KEY_VERSION.exception("Product %s has no public key "
-                  + "version %d; the current version is %d", product.productCode(),
-                  request.publicKeyVersion(), product.currentKey().version()));
-          return admit(task, product).thenApplyAsync(x -> sign(product, key, request), signing);
-        });
+    return products
+        .find(request.productCode(), p -> p.key(request.publicKeyVersion()).isPresent())
+        .thenCompose(
+            found -> {
+              Product product = Products.require(found, request.productCode());
+              Products.requireContainerProduct(product, "RegisterUsage");
+              ProductKey key =
+                  product
+                      .key(request.publicKeyVersion())
+                      .orElseThrow(
+                          () ->
+                              ErrorCode.INVALID_PUBLIC_KEY_VERSION.exception(
+                                  "Product %s has no public key "
+                                      + "version %d; the current version is %d",
+                                  product.productCode(),
+                                  request.publicKeyVersion(),
+                                  product.currentKey().version()));
+              return admit(task, product).thenApplyAsync(x -> sign(product, key, request), signing);
+            });
   }
 
   private CompletableFuture<Void> admit(Task task, Product product) {
     if (lookups.isAdmitted(task.taskId(), product.productCode())) {
       return CompletableFuture.completedFuture(null);
     }
-    AdmissionJob job = new AdmissionJob(admissions,
-        new Entitlement.Request(task.taskId(), task.awsAccountId(), product));
+    AdmissionJob job =
+        new AdmissionJob(
+            admissions, new Entitlement.Request(task.taskId(), task.awsAccountId(), product));
     if (!db.submit(job)) {
       return CompletableFuture.failedFuture(Overload.busy());
     }
-    return job.future().thenAccept(entitled -> {
-      if (!entitled) {
-        throw ErrorCode.CUSTOMER_NOT_ENTITLED.exception("Account %s has no active subscription "
-            + "to product %s", task.awsAccountId(), product.productCode());
-      }
-      lookups.markAdmitted(task.taskId(), product.productCode());
-    });
+    return job.future()
+        .thenAccept(
+            entitled -> {
+              if (!entitled) {
+                throw ErrorCode.CUSTOMER_NOT_ENTITLED.exception(
+                    "Account %s has no active subscription " + "to product %s",
+                    task.awsAccountId(), product.productCode());
+              }
+              lookups.markAdmitted(task.taskId(), product.productCode());
+            });
   }
 
   private RegisterUsageResult sign(Product product, ProductKey key, RegisterUsageRequest request) {
-    String payload = payload(product.productCode(), key.version(), request.nonce(),
-        clock.instant().getEpochSecond());
+    String payload =
+        payload(
+            product.productCode(),
+            key.version(),
+            request.nonce(),
+            clock.instant().getEpochSecond());
     return new RegisterUsageResult(key.retiredAt(), Ps256.sign(key.privateKey(), payload));
   }
 

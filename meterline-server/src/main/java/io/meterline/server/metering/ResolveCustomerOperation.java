@@ -13,9 +13,9 @@ import java.time.Clock;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * ResolveCustomer: a SaaS registration token to the customer it was minted for. Tokens are
- * looked up by their hash (only hashes are stored), live four hours of service time, and resolve
- * only for the seller of their product (SPEC §1.1 "ResolveCustomer").
+ * ResolveCustomer: a SaaS registration token to the customer it was minted for. Tokens are looked
+ * up by their hash (only hashes are stored), live four hours of service time, and resolve only for
+ * the seller of their product (SPEC §1.1 "ResolveCustomer").
  */
 final class ResolveCustomerOperation {
   private record Found(Subscription subscription, Product product, Account account) {}
@@ -31,21 +31,31 @@ final class ResolveCustomerOperation {
   CompletableFuture<ResolveCustomerResult> resolve(Caller caller, ResolveCustomerRequest request) {
     PlatformRules.requireSeller(caller, "ResolveCustomer");
     Tables tables = lookups.tables();
-    return lookups.read(c -> {
-      Subscription s = tables.subscriptions().findByToken(c, request.registrationToken());
-      return s == null ? null : new Found(s, tables.products().find(c, s.productCode()),
-          tables.accounts().find(c, s.awsAccountId()));
-    }).thenApply(found -> {
-      if (found == null || found.product() == null || found.account() == null) {
-        throw ErrorCode.INVALID_TOKEN.exception("The registration token is not valid");
-      }
-      PlatformRules.requireOwningSeller(caller, found.product(), "ResolveCustomer");
-      if (!clock.instant().isBefore(found.subscription().tokenExpiresAt())) {
-        throw ErrorCode.EXPIRED_TOKEN.exception("The registration token expired at %s",
-            found.subscription().tokenExpiresAt());
-      }
-      return new ResolveCustomerResult(found.account().customerIdentifier(),
-          found.product().productCode(), found.account().awsAccountId());
-    });
+    return lookups
+        .read(
+            c -> {
+              Subscription s = tables.subscriptions().findByToken(c, request.registrationToken());
+              return s == null
+                  ? null
+                  : new Found(
+                      s,
+                      tables.products().find(c, s.productCode()),
+                      tables.accounts().find(c, s.awsAccountId()));
+            })
+        .thenApply(
+            found -> {
+              if (found == null || found.product() == null || found.account() == null) {
+                throw ErrorCode.INVALID_TOKEN.exception("The registration token is not valid");
+              }
+              PlatformRules.requireOwningSeller(caller, found.product(), "ResolveCustomer");
+              if (!clock.instant().isBefore(found.subscription().tokenExpiresAt())) {
+                throw ErrorCode.EXPIRED_TOKEN.exception(
+                    "The registration token expired at %s", found.subscription().tokenExpiresAt());
+              }
+              return new ResolveCustomerResult(
+                  found.account().customerIdentifier(),
+                  found.product().productCode(),
+                  found.account().awsAccountId());
+            });
   }
 }

@@ -7,16 +7,14 @@ import java.util.Set;
 import java.util.function.Function;
 
 /**
- * Splits a batch into rounds in which no two items share a key, keeping their order. The write
- * path applies one round after another in the same transaction, so a later item sees what an
- * earlier one with the same key wrote, exactly as if they had come in separate transactions.
+ * Splits a batch into rounds in which no two items share a key, keeping their order. The write path
+ * applies one round after another in the same transaction, so a later item sees what an earlier one
+ * with the same key wrote, exactly as if they had come in separate transactions.
  */
 final class Rounds {
   private Rounds() {}
 
-  /**
-   * The rounds; {@code keys} gives each item's keys ({@code null} entries are ignored).
-   */
+  /** The rounds; {@code keys} gives each item's keys ({@code null} entries are ignored). */
   static <T> List<List<T>> of(List<T> items, Function<T, List<Object>> keys) {
     List<List<T>> rounds = new ArrayList<>();
     List<T> pending = items;

@@ -36,11 +36,13 @@ public final class Throttler {
     if (rate == null) {
       return;
     }
-    Bucket bucket = buckets.computeIfAbsent(awsAccountId + "/" + region + "/" + op,
-        k -> new Bucket(rate, nanoTime.getAsLong()));
+    Bucket bucket =
+        buckets.computeIfAbsent(
+            awsAccountId + "/" + region + "/" + op, k -> new Bucket(rate, nanoTime.getAsLong()));
     if (!bucket.tryTake(nanoTime.getAsLong())) {
-      throw ErrorCode.THROTTLING.exception("Rate exceeded: %s allows %s requests per second per "
-          + "account and region", op.wireName(), rate);
+      throw ErrorCode.THROTTLING.exception(
+          "Rate exceeded: %s allows %s requests per second per " + "account and region",
+          op.wireName(), rate);
     }
   }
 

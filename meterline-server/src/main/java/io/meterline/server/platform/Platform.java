@@ -8,8 +8,8 @@ public enum Platform {
   EC2;
 
   /**
-   * Whether RegisterUsage accepts callers on this platform: ECS tasks, Fargate tasks and EKS
-   * pods with IRSA (SPEC §1.1 "Region and platform").
+   * Whether RegisterUsage accepts callers on this platform: ECS tasks, Fargate tasks and EKS pods
+   * with IRSA (SPEC §1.1 "Region and platform").
    */
   public boolean isContainer() {
     return this != EC2;

@@ -13,13 +13,20 @@ public final class AccountsTable {
   private static final String COLUMNS = "aws_account_id, customer_identifier, created_at";
 
   public void insert(Connection c, Account account) throws SQLException {
-    Jdbc.update(c, "INSERT INTO accounts (" + COLUMNS + ") VALUES (?, ?, ?)",
-        account.awsAccountId(), account.customerIdentifier(), account.createdAt());
+    Jdbc.update(
+        c,
+        "INSERT INTO accounts (" + COLUMNS + ") VALUES (?, ?, ?)",
+        account.awsAccountId(),
+        account.customerIdentifier(),
+        account.createdAt());
   }
 
   public Account find(Connection c, String awsAccountId) throws SQLException {
-    return Jdbc.queryOne(c, "SELECT " + COLUMNS + " FROM accounts WHERE aws_account_id = ?",
-        AccountsTable::map, awsAccountId);
+    return Jdbc.queryOne(
+        c,
+        "SELECT " + COLUMNS + " FROM accounts WHERE aws_account_id = ?",
+        AccountsTable::map,
+        awsAccountId);
   }
 
   /** The accounts with these ids, by id; unknown ids are absent. */
@@ -33,12 +40,25 @@ public final class AccountsTable {
     return findBy(c, "customer_identifier", identifiers, Account::customerIdentifier);
   }
 
-  private static Map<String, Account> findBy(Connection c, String column, List<String> values,
-      java.util.function.Function<Account, String> key) throws SQLException {
+  private static Map<String, Account> findBy(
+      Connection c,
+      String column,
+      List<String> values,
+      java.util.function.Function<Account, String> key)
+      throws SQLException {
     Map<String, Account> found = new HashMap<>();
     for (List<String> chunk : Jdbc.chunks(values.stream().distinct().toList())) {
-      for (Account a : Jdbc.query(c, "SELECT " + COLUMNS + " FROM accounts WHERE " + column
-          + " IN " + Jdbc.placeholders(chunk.size()), AccountsTable::map, chunk.toArray())) {
+      for (Account a :
+          Jdbc.query(
+              c,
+              "SELECT "
+                  + COLUMNS
+                  + " FROM accounts WHERE "
+                  + column
+                  + " IN "
+                  + Jdbc.placeholders(chunk.size()),
+              AccountsTable::map,
+              chunk.toArray())) {
         found.put(key.apply(a), a);
       }
     }
@@ -46,7 +66,9 @@ public final class AccountsTable {
   }
 
   private static Account map(ResultSet rs) throws SQLException {
-    return new Account(rs.getString("aws_account_id"), rs.getString("customer_identifier"),
+    return new Account(
+        rs.getString("aws_account_id"),
+        rs.getString("customer_identifier"),
         Jdbc.instant(rs, "created_at"));
   }
 }

@@ -13,8 +13,7 @@ public final class AdmissionsTable {
   public record Admission(String taskId, String productCode) {}
 
   /** The admissions among these that exist. */
-  public Set<Admission> findExisting(Connection c, List<Admission> candidates)
-      throws SQLException {
+  public Set<Admission> findExisting(Connection c, List<Admission> candidates) throws SQLException {
     Set<Admission> found = new HashSet<>();
     for (List<Admission> chunk : Jdbc.chunks(candidates)) {
       Object[] args = new Object[chunk.size() * 2];
@@ -23,17 +22,25 @@ public final class AdmissionsTable {
         args[i++] = a.taskId();
         args[i++] = a.productCode();
       }
-      found.addAll(Jdbc.query(c, "SELECT task_id, product_code FROM task_admissions "
-          + "WHERE (task_id, product_code) IN " + Jdbc.rowPlaceholders(chunk.size(), 2),
-          rs -> new Admission(rs.getString("task_id"), rs.getString("product_code")), args));
+      found.addAll(
+          Jdbc.query(
+              c,
+              "SELECT task_id, product_code FROM task_admissions "
+                  + "WHERE (task_id, product_code) IN "
+                  + Jdbc.rowPlaceholders(chunk.size(), 2),
+              rs -> new Admission(rs.getString("task_id"), rs.getString("product_code")),
+              args));
     }
     return found;
   }
 
   /** Records admissions; ones that exist already are left as they are. */
   public void insert(Connection c, List<Admission> admissions, Instant at) throws SQLException {
-    Jdbc.batch(c, "INSERT INTO task_admissions (task_id, product_code, admitted_at) "
-        + "VALUES (?, ?, ?) ON CONFLICT DO NOTHING", admissions,
+    Jdbc.batch(
+        c,
+        "INSERT INTO task_admissions (task_id, product_code, admitted_at) "
+            + "VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+        admissions,
         a -> new Object[] {a.taskId(), a.productCode(), at});
   }
 }

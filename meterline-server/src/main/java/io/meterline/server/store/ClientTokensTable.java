@@ -26,8 +26,11 @@ public final class ClientTokensTable {
    */
   public boolean[] reserve(Connection c, List<Reservation> reservations, Instant at)
       throws SQLException {
-    return Jdbc.batch(c, "INSERT INTO client_tokens (scope, token, fingerprint, record_id, "
-        + "created_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING", reservations,
+    return Jdbc.batch(
+        c,
+        "INSERT INTO client_tokens (scope, token, fingerprint, record_id, "
+            + "created_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+        reservations,
         r -> new Object[] {r.key().scope(), r.key().token(), r.fingerprint(), r.recordId(), at});
   }
 
@@ -41,26 +44,37 @@ public final class ClientTokensTable {
         args[i++] = k.scope();
         args[i++] = k.token();
       }
-      Jdbc.query(c, "SELECT scope, token, fingerprint, record_id FROM client_tokens "
-          + "WHERE (scope, token) IN " + Jdbc.rowPlaceholders(chunk.size(), 2), rs -> {
-            found.put(new Key(rs.getString("scope"), rs.getString("token")),
+      Jdbc.query(
+          c,
+          "SELECT scope, token, fingerprint, record_id FROM client_tokens "
+              + "WHERE (scope, token) IN "
+              + Jdbc.rowPlaceholders(chunk.size(), 2),
+          rs -> {
+            found.put(
+                new Key(rs.getString("scope"), rs.getString("token")),
                 new Stored(rs.getString("fingerprint"), rs.getString("record_id")));
             return null;
-          }, args);
+          },
+          args);
     }
     return found;
   }
 
   /** Points reserved tokens at the record ids their requests were finally answered with. */
   public void setRecordIds(Connection c, Map<Key, String> recordIds) throws SQLException {
-    Jdbc.batch(c, "UPDATE client_tokens SET record_id = ? WHERE scope = ? AND token = ?",
+    Jdbc.batch(
+        c,
+        "UPDATE client_tokens SET record_id = ? WHERE scope = ? AND token = ?",
         List.copyOf(recordIds.entrySet()),
         e -> new Object[] {e.getValue(), e.getKey().scope(), e.getKey().token()});
   }
 
   /** Releases reservations whose requests failed, so the token stays free. */
   public void release(Connection c, List<Key> keys) throws SQLException {
-    Jdbc.batch(c, "DELETE FROM client_tokens WHERE scope = ? AND token = ?", keys,
+    Jdbc.batch(
+        c,
+        "DELETE FROM client_tokens WHERE scope = ? AND token = ?",
+        keys,
         k -> new Object[] {k.scope(), k.token()});
   }
 }

@@ -15,18 +15,19 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Group commit: writer threads drain a bounded queue of {@link WriteJob}s and apply as many as
- * are waiting in one transaction, so one fsync'd commit acknowledges many requests.
+ * Group commit: writer threads drain a bounded queue of {@link WriteJob}s and apply as many as are
+ * waiting in one transaction, so one fsync'd commit acknowledges many requests.
  *
  * <p>Notes on the design:
+ *
  * <ul>
  *   <li>A job's outcome is delivered only after its transaction commits: nothing is acknowledged
  *       before it is durable (SPEC §5).
- *   <li>The queue is bounded. {@link #offer} refuses work when it is full, so an overloaded
- *       server answers at once instead of queueing without limit.
- *   <li>A batch whose transaction fails with a retryable error (busy, deadlock, serialization)
- *       is run again. Any other failure splits the batch into single-job transactions, so one
- *       bad job cannot fail the requests that happened to share its transaction.
+ *   <li>The queue is bounded. {@link #offer} refuses work when it is full, so an overloaded server
+ *       answers at once instead of queueing without limit.
+ *   <li>A batch whose transaction fails with a retryable error (busy, deadlock, serialization) is
+ *       run again. Any other failure splits the batch into single-job transactions, so one bad job
+ *       cannot fail the requests that happened to share its transaction.
  *   <li>SQLite runs one writer; PostgreSQL several, each with its own connection.
  * </ul>
  */
@@ -49,8 +50,13 @@ public final class Committer implements AutoCloseable {
   private final AtomicLong jobs = new AtomicLong();
   private volatile boolean running = true;
 
-  public Committer(String name, ConnectionSource connections, Dialect dialect, int threads,
-      int maxBatch, int queueCapacity) {
+  public Committer(
+      String name,
+      ConnectionSource connections,
+      Dialect dialect,
+      int threads,
+      int maxBatch,
+      int queueCapacity) {
     this.queue = new ArrayBlockingQueue<>(queueCapacity);
     this.connections = connections;
     this.dialect = dialect;
@@ -147,8 +153,7 @@ public final class Committer implements AutoCloseable {
   }
 
   @SuppressWarnings({"unchecked", "rawtypes"})
-  private static void applyAll(Connection connection, List<WriteJob<?>> batch)
-      throws SQLException {
+  private static void applyAll(Connection connection, List<WriteJob<?>> batch) throws SQLException {
     Map<BatchHandler<?>, List<WriteJob<?>>> byHandler = new IdentityHashMap<>();
     for (WriteJob<?> job : batch) {
       byHandler.computeIfAbsent(job.handler(), h -> new ArrayList<>()).add(job);

@@ -18,8 +18,8 @@ import org.sqlite.SQLiteDataSource;
  * every write goes.
  *
  * <p>SQLite runs in WAL mode with {@code synchronous=FULL}, so a commit is fsync'd before it
- * returns; readers use their own read-only connections beside the one writer. PostgreSQL runs
- * with its default {@code synchronous_commit=on}.
+ * returns; readers use their own read-only connections beside the one writer. PostgreSQL runs with
+ * its default {@code synchronous_commit=on}.
  */
 public final class Database implements AutoCloseable {
   private static final int READ_POOL_SIZE = 4;
@@ -30,19 +30,31 @@ public final class Database implements AutoCloseable {
   private final Committer committer;
   private final int schemaVersion;
 
-  private Database(Dialect dialect, HikariDataSource readPool, HikariDataSource writePool,
-      Committer.ConnectionSource writerConnections, ServerConfig config, int schemaVersion) {
+  private Database(
+      Dialect dialect,
+      HikariDataSource readPool,
+      HikariDataSource writePool,
+      Committer.ConnectionSource writerConnections,
+      ServerConfig config,
+      int schemaVersion) {
     this.dialect = dialect;
     this.readPool = readPool;
     this.writePool = writePool;
     this.schemaVersion = schemaVersion;
-    this.committer = new Committer("meterline-writer", writerConnections, dialect,
-        config.commit().threads(), config.commit().maxBatch(), config.commit().queueCapacity());
+    this.committer =
+        new Committer(
+            "meterline-writer",
+            writerConnections,
+            dialect,
+            config.commit().threads(),
+            config.commit().maxBatch(),
+            config.commit().queueCapacity());
   }
 
   /** Opens the configured database and migrates its schema to the newest version. */
   public static Database open(ServerConfig config, Clock clock) throws SQLException {
-    return config.store() == StoreKind.SQLITE ? openSqlite(config, clock)
+    return config.store() == StoreKind.SQLITE
+        ? openSqlite(config, clock)
         : openPostgres(config, clock);
   }
 
@@ -64,8 +76,8 @@ public final class Database implements AutoCloseable {
     reads.setMaximumPoolSize(READ_POOL_SIZE);
     reads.setPoolName("meterline-sqlite-read");
     reads.setReadOnly(true);
-    return new Database(Dialect.SQLITE, new HikariDataSource(reads), null, writer::getConnection,
-        config, version);
+    return new Database(
+        Dialect.SQLITE, new HikariDataSource(reads), null, writer::getConnection, config, version);
   }
 
   private static SQLiteDataSource sqlite(String url, boolean readOnly) {
@@ -81,8 +93,8 @@ public final class Database implements AutoCloseable {
   }
 
   private static Database openPostgres(ServerConfig config, Clock clock) throws SQLException {
-    HikariDataSource writes = postgresPool(config.jdbcUrl(), "meterline-pg-write",
-        config.commit().threads() + 1);
+    HikariDataSource writes =
+        postgresPool(config.jdbcUrl(), "meterline-pg-write", config.commit().threads() + 1);
     int version;
     try (Connection c = writes.getConnection()) {
       version = Migrations.migrate(c, Dialect.POSTGRES, clock);
@@ -126,9 +138,8 @@ public final class Database implements AutoCloseable {
   }
 
   /**
-   * Runs write work in a committed transaction, through the committer; the future completes
-   * after the commit. It fails with {@link StoreBusyException} at once when the write queue is
-   * full.
+   * Runs write work in a committed transaction, through the committer; the future completes after
+   * the commit. It fails with {@link StoreBusyException} at once when the write queue is full.
    */
   public <T> CompletableFuture<T> write(SqlWork<T> work) {
     TxJob<T> job = new TxJob<>(work, dialect);

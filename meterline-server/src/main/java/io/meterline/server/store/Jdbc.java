@@ -64,8 +64,8 @@ public final class Jdbc {
    *
    * @return for each item, whether its statement changed a row
    */
-  public static <T> boolean[] batch(Connection c, String sql, List<T> items,
-      Parameters<T> parameters) throws SQLException {
+  public static <T> boolean[] batch(
+      Connection c, String sql, List<T> items, Parameters<T> parameters) throws SQLException {
     boolean[] changed = new boolean[items.size()];
     if (items.isEmpty()) {
       return changed;
@@ -137,7 +137,8 @@ public final class Jdbc {
       return true;
     }
     String message = e.getMessage();
-    return e.getErrorCode() == 19 && message != null
+    return e.getErrorCode() == 19
+        && message != null
         && (message.contains("UNIQUE") || message.contains("PRIMARY KEY"));
   }
 }

@@ -12,14 +12,14 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 
 /**
- * Read-through caches of what the data plane looks up on every request: products, tasks and
- * access keys, plus the admissions it has seen committed.
+ * Read-through caches of what the data plane looks up on every request: products, tasks and access
+ * keys, plus the admissions it has seen committed.
  *
  * <p>A hit completes at once on the calling (network) thread; a miss reads the database on the
- * blocking executor. Entries are refreshed in the background a second after they were loaded,
- * so a change made by another server sharing the database shows within about a second; this
- * server's own admin changes invalidate at once. Admissions never end (SPEC §1.1), so they are
- * cached without expiry; the database stays the judge of new ones.
+ * blocking executor. Entries are refreshed in the background a second after they were loaded, so a
+ * change made by another server sharing the database shows within about a second; this server's own
+ * admin changes invalidate at once. Admissions never end (SPEC §1.1), so they are cached without
+ * expiry; the database stays the judge of new ones.
  */
 public final class Lookups {
   private static final Duration REFRESH = Duration.ofSeconds(1);
@@ -43,8 +43,8 @@ public final class Lookups {
     this.admitted = Caffeine.newBuilder().maximumSize(1_000_000).build();
   }
 
-  private static <V> AsyncLoadingCache<String, Optional<V>> cache(Executor executor, long size,
-      java.util.function.Function<String, V> loader) {
+  private static <V> AsyncLoadingCache<String, Optional<V>> cache(
+      Executor executor, long size, java.util.function.Function<String, V> loader) {
     return Caffeine.newBuilder()
         .maximumSize(size)
         .refreshAfterWrite(REFRESH)

@@ -11,16 +11,16 @@ import java.time.Clock;
 import java.util.List;
 
 /**
- * Versioned schema migrations, applied in order at start-up; the same SQL runs on both
- * databases. Each version runs once, recorded in {@code schema_version}.
+ * Versioned schema migrations, applied in order at start-up; the same SQL runs on both databases.
+ * Each version runs once, recorded in {@code schema_version}.
  */
 final class Migrations {
   /** One schema version and the resource holding its SQL. */
   record Migration(int version, String description, String resource) {}
 
   /** Every version, oldest first. A new version is appended here with its SQL file. */
-  static final List<Migration> ALL = List.of(
-      new Migration(1, "initial schema", "db/migration/V001__initial.sql"));
+  static final List<Migration> ALL =
+      List.of(new Migration(1, "initial schema", "db/migration/V001__initial.sql"));
 
   private Migrations() {}
 
@@ -31,17 +31,22 @@ final class Migrations {
     try {
       dialect.lockForMigration(c);
       try (Statement s = c.createStatement()) {
-        s.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, "
-            + "description TEXT NOT NULL, applied_at BIGINT NOT NULL)");
+        s.execute(
+            "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, "
+                + "description TEXT NOT NULL, applied_at BIGINT NOT NULL)");
       }
-      Integer current = Jdbc.queryOne(c, "SELECT MAX(version) AS v FROM schema_version",
-          rs -> rs.getInt("v"));
+      Integer current =
+          Jdbc.queryOne(c, "SELECT MAX(version) AS v FROM schema_version", rs -> rs.getInt("v"));
       int version = current == null ? 0 : current;
       for (Migration m : ALL) {
         if (m.version() > version) {
           apply(c, m);
-          Jdbc.update(c, "INSERT INTO schema_version (version, description, applied_at) "
-              + "VALUES (?, ?, ?)", m.version(), m.description(), clock.instant());
+          Jdbc.update(
+              c,
+              "INSERT INTO schema_version (version, description, applied_at) " + "VALUES (?, ?, ?)",
+              m.version(),
+              m.description(),
+              clock.instant());
           version = m.version();
         }
       }

@@ -18,28 +18,42 @@ import java.util.List;
 public final class SubscriptionsTable {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final TypeReference<List<ContractLine>> CONTRACT = new TypeReference<>() {};
-  private static final String COLUMNS = "subscription_id, product_code, aws_account_id, "
-      + "started_at, ended_at, token_expires_at, contract";
+  private static final String COLUMNS =
+      "subscription_id, product_code, aws_account_id, "
+          + "started_at, ended_at, token_expires_at, contract";
 
   /** Inserts a subscription; a registration token ({@code null} if none) is stored hashed. */
-  public void insert(Connection c, Subscription s, String registrationToken)
-      throws SQLException {
-    Jdbc.update(c, "INSERT INTO subscriptions (" + COLUMNS + ", registration_token_hash) "
-        + "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", s.subscriptionId(), s.productCode(),
-        s.awsAccountId(), s.startedAt(), s.endedAt(), s.tokenExpiresAt(),
+  public void insert(Connection c, Subscription s, String registrationToken) throws SQLException {
+    Jdbc.update(
+        c,
+        "INSERT INTO subscriptions ("
+            + COLUMNS
+            + ", registration_token_hash) "
+            + "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        s.subscriptionId(),
+        s.productCode(),
+        s.awsAccountId(),
+        s.startedAt(),
+        s.endedAt(),
+        s.tokenExpiresAt(),
         encodeContract(s.contract()),
         registrationToken == null ? null : hashToken(registrationToken));
   }
 
   public Subscription find(Connection c, String subscriptionId) throws SQLException {
-    return Jdbc.queryOne(c, "SELECT " + COLUMNS + " FROM subscriptions "
-        + "WHERE subscription_id = ?", SubscriptionsTable::map, subscriptionId);
+    return Jdbc.queryOne(
+        c,
+        "SELECT " + COLUMNS + " FROM subscriptions " + "WHERE subscription_id = ?",
+        SubscriptionsTable::map,
+        subscriptionId);
   }
 
   /** The subscription a registration token was minted for, or {@code null}. */
   public Subscription findByToken(Connection c, String registrationToken) throws SQLException {
-    return Jdbc.queryOne(c, "SELECT " + COLUMNS + " FROM subscriptions "
-        + "WHERE registration_token_hash = ?", SubscriptionsTable::map,
+    return Jdbc.queryOne(
+        c,
+        "SELECT " + COLUMNS + " FROM subscriptions " + "WHERE registration_token_hash = ?",
+        SubscriptionsTable::map,
         hashToken(registrationToken));
   }
 
@@ -51,8 +65,14 @@ public final class SubscriptionsTable {
   /** The active subscription of an account to a product, or {@code null}. */
   public Subscription findActive(Connection c, String productCode, String awsAccountId)
       throws SQLException {
-    return Jdbc.queryOne(c, "SELECT " + COLUMNS + " FROM subscriptions WHERE product_code = ? "
-        + "AND aws_account_id = ? AND ended_at IS NULL", SubscriptionsTable::map, productCode,
+    return Jdbc.queryOne(
+        c,
+        "SELECT "
+            + COLUMNS
+            + " FROM subscriptions WHERE product_code = ? "
+            + "AND aws_account_id = ? AND ended_at IS NULL",
+        SubscriptionsTable::map,
+        productCode,
         awsAccountId);
   }
 
@@ -66,17 +86,29 @@ public final class SubscriptionsTable {
       for (int i = 0; i < chunk.size(); i++) {
         args[i + 1] = chunk.get(i);
       }
-      found.addAll(Jdbc.query(c, "SELECT " + COLUMNS + " FROM subscriptions "
-          + "WHERE product_code = ? AND aws_account_id IN " + Jdbc.placeholders(chunk.size()),
-          SubscriptionsTable::map, args));
+      found.addAll(
+          Jdbc.query(
+              c,
+              "SELECT "
+                  + COLUMNS
+                  + " FROM subscriptions "
+                  + "WHERE product_code = ? AND aws_account_id IN "
+                  + Jdbc.placeholders(chunk.size()),
+              SubscriptionsTable::map,
+              args));
     }
     return found;
   }
 
   /** Ends an active subscription; {@code false} when it was not active. */
   public boolean end(Connection c, String subscriptionId, Instant at) throws SQLException {
-    return Jdbc.update(c, "UPDATE subscriptions SET ended_at = ? WHERE subscription_id = ? "
-        + "AND ended_at IS NULL", at, subscriptionId) == 1;
+    return Jdbc.update(
+            c,
+            "UPDATE subscriptions SET ended_at = ? WHERE subscription_id = ? "
+                + "AND ended_at IS NULL",
+            at,
+            subscriptionId)
+        == 1;
   }
 
   static String encodeContract(List<ContractLine> lines) {
@@ -96,9 +128,13 @@ public final class SubscriptionsTable {
   }
 
   private static Subscription map(ResultSet rs) throws SQLException {
-    return new Subscription(rs.getString("subscription_id"), rs.getString("product_code"),
-        rs.getString("aws_account_id"), Jdbc.instant(rs, "started_at"),
-        Jdbc.instant(rs, "ended_at"), Jdbc.instant(rs, "token_expires_at"),
+    return new Subscription(
+        rs.getString("subscription_id"),
+        rs.getString("product_code"),
+        rs.getString("aws_account_id"),
+        Jdbc.instant(rs, "started_at"),
+        Jdbc.instant(rs, "ended_at"),
+        Jdbc.instant(rs, "token_expires_at"),
         decodeContract(rs.getString("contract")));
   }
 }

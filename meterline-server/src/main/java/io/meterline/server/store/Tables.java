@@ -13,8 +13,14 @@ public record Tables(
 
   /** The tables, with product keys sealed by the given sealer. */
   public static Tables create(KeySealer sealer) {
-    return new Tables(new AccountsTable(), new ProductsTable(sealer), new SubscriptionsTable(),
-        new TasksTable(), new AdmissionsTable(), new AccessKeysTable(), new UsageRecordsTable(),
+    return new Tables(
+        new AccountsTable(),
+        new ProductsTable(sealer),
+        new SubscriptionsTable(),
+        new TasksTable(),
+        new AdmissionsTable(),
+        new AccessKeysTable(),
+        new UsageRecordsTable(),
         new ClientTokensTable());
   }
 }

@@ -13,26 +13,43 @@ public final class TasksTable {
       "task_id, task_arn, aws_account_id, region, platform, cluster, started_at, stopped_at";
 
   public void insert(Connection c, Task task) throws SQLException {
-    Jdbc.update(c, "INSERT INTO tasks (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        task.taskId(), task.taskArn(), task.awsAccountId(), task.region(),
-        task.platform().name(), task.cluster(), task.startedAt(), task.stoppedAt());
+    Jdbc.update(
+        c,
+        "INSERT INTO tasks (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        task.taskId(),
+        task.taskArn(),
+        task.awsAccountId(),
+        task.region(),
+        task.platform().name(),
+        task.cluster(),
+        task.startedAt(),
+        task.stoppedAt());
   }
 
   public Task find(Connection c, String taskId) throws SQLException {
-    return Jdbc.queryOne(c, "SELECT " + COLUMNS + " FROM tasks WHERE task_id = ?",
-        TasksTable::map, taskId);
+    return Jdbc.queryOne(
+        c, "SELECT " + COLUMNS + " FROM tasks WHERE task_id = ?", TasksTable::map, taskId);
   }
 
   /** Marks a running task stopped; {@code false} when it was not running. */
   public boolean stop(Connection c, String taskId, Instant at) throws SQLException {
-    return Jdbc.update(c, "UPDATE tasks SET stopped_at = ? WHERE task_id = ? "
-        + "AND stopped_at IS NULL", at, taskId) == 1;
+    return Jdbc.update(
+            c,
+            "UPDATE tasks SET stopped_at = ? WHERE task_id = ? " + "AND stopped_at IS NULL",
+            at,
+            taskId)
+        == 1;
   }
 
   private static Task map(ResultSet rs) throws SQLException {
-    return new Task(rs.getString("task_id"), rs.getString("task_arn"),
-        rs.getString("aws_account_id"), rs.getString("region"),
-        Platform.valueOf(rs.getString("platform")), rs.getString("cluster"),
-        Jdbc.instant(rs, "started_at"), Jdbc.instant(rs, "stopped_at"));
+    return new Task(
+        rs.getString("task_id"),
+        rs.getString("task_arn"),
+        rs.getString("aws_account_id"),
+        rs.getString("region"),
+        Platform.valueOf(rs.getString("platform")),
+        rs.getString("cluster"),
+        Jdbc.instant(rs, "started_at"),
+        Jdbc.instant(rs, "stopped_at"));
   }
 }

@@ -6,8 +6,8 @@ import java.sql.Savepoint;
 import java.util.List;
 
 /**
- * A general piece of write work (the control plane's), run within the shared transaction under
- * a savepoint so that its failure does not abort the others.
+ * A general piece of write work (the control plane's), run within the shared transaction under a
+ * savepoint so that its failure does not abort the others.
  */
 final class TxJob<T> extends WriteJob<T> {
   static final BatchHandler<TxJob<?>> HANDLER = new Handler();

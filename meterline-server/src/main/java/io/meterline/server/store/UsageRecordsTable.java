@@ -14,9 +14,10 @@ import java.util.Map;
 
 /** The usage ledger; its unique dedup key is what makes a record count once. */
 public final class UsageRecordsTable {
-  private static final String COLUMNS = "record_id, scope, product_code, dimension, hour, "
-      + "aws_account_id, quantity, fingerprint, allocations, source, task_id, usage_time, "
-      + "recorded_at";
+  private static final String COLUMNS =
+      "record_id, scope, product_code, dimension, hour, "
+          + "aws_account_id, quantity, fingerprint, allocations, source, task_id, usage_time, "
+          + "recorded_at";
 
   /** A stored record's id and content fingerprint. */
   public record Stored(String recordId, String fingerprint) {}
@@ -27,11 +28,29 @@ public final class UsageRecordsTable {
    * @return for each entry, whether it was inserted; the entries must have distinct keys
    */
   public boolean[] insertIfAbsent(Connection c, List<LedgerEntry> entries) throws SQLException {
-    return Jdbc.batch(c, "INSERT INTO usage_records (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, "
-        + "?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING", entries, e -> new Object[] {
-            e.recordId(), e.key().scope(), e.key().productCode(), e.key().dimension(),
-            e.key().hour(), e.awsAccountId(), e.quantity(), e.fingerprint(), e.allocations(),
-            e.source().name(), e.taskId(), e.usageTime(), e.recordedAt()});
+    return Jdbc.batch(
+        c,
+        "INSERT INTO usage_records ("
+            + COLUMNS
+            + ") VALUES (?, ?, ?, ?, ?, ?, "
+            + "?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+        entries,
+        e ->
+            new Object[] {
+              e.recordId(),
+              e.key().scope(),
+              e.key().productCode(),
+              e.key().dimension(),
+              e.key().hour(),
+              e.awsAccountId(),
+              e.quantity(),
+              e.fingerprint(),
+              e.allocations(),
+              e.source().name(),
+              e.taskId(),
+              e.usageTime(),
+              e.recordedAt()
+            });
   }
 
   /** The stored records holding these keys; keys with no record are absent. */
@@ -46,14 +65,22 @@ public final class UsageRecordsTable {
         args[i++] = k.dimension();
         args[i++] = k.hour();
       }
-      Jdbc.query(c, "SELECT scope, product_code, dimension, hour, record_id, fingerprint "
-          + "FROM usage_records WHERE (scope, product_code, dimension, hour) IN "
-          + Jdbc.rowPlaceholders(chunk.size(), 4), rs -> {
-            found.put(new DedupKey(rs.getString("scope"), rs.getString("product_code"),
-                rs.getString("dimension"), Jdbc.instant(rs, "hour")),
+      Jdbc.query(
+          c,
+          "SELECT scope, product_code, dimension, hour, record_id, fingerprint "
+              + "FROM usage_records WHERE (scope, product_code, dimension, hour) IN "
+              + Jdbc.rowPlaceholders(chunk.size(), 4),
+          rs -> {
+            found.put(
+                new DedupKey(
+                    rs.getString("scope"),
+                    rs.getString("product_code"),
+                    rs.getString("dimension"),
+                    Jdbc.instant(rs, "hour")),
                 new Stored(rs.getString("record_id"), rs.getString("fingerprint")));
             return null;
-          }, args);
+          },
+          args);
     }
     return found;
   }
@@ -84,12 +111,20 @@ public final class UsageRecordsTable {
   }
 
   private static LedgerEntry map(ResultSet rs) throws SQLException {
-    return new LedgerEntry(rs.getString("record_id"),
-        new DedupKey(rs.getString("scope"), rs.getString("product_code"),
-            rs.getString("dimension"), Jdbc.instant(rs, "hour")),
-        rs.getString("aws_account_id"), rs.getLong("quantity"), rs.getString("fingerprint"),
-        rs.getString("allocations"), UsageSource.valueOf(rs.getString("source")),
-        rs.getString("task_id"), Jdbc.instant(rs, "usage_time"),
+    return new LedgerEntry(
+        rs.getString("record_id"),
+        new DedupKey(
+            rs.getString("scope"),
+            rs.getString("product_code"),
+            rs.getString("dimension"),
+            Jdbc.instant(rs, "hour")),
+        rs.getString("aws_account_id"),
+        rs.getLong("quantity"),
+        rs.getString("fingerprint"),
+        rs.getString("allocations"),
+        UsageSource.valueOf(rs.getString("source")),
+        rs.getString("task_id"),
+        Jdbc.instant(rs, "usage_time"),
         Jdbc.instant(rs, "recorded_at"));
   }
 }

@@ -60,8 +60,8 @@ public abstract class WriteJob<R> {
 
   final void deliver() {
     if (!decided) {
-      future.completeExceptionally(new IllegalStateException(
-          getClass().getSimpleName() + " committed without an outcome"));
+      future.completeExceptionally(
+          new IllegalStateException(getClass().getSimpleName() + " committed without an outcome"));
     } else if (rejection != null) {
       future.completeExceptionally(rejection);
     } else {

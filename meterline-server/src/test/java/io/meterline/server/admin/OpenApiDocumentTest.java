@@ -23,8 +23,14 @@ class OpenApiDocumentTest {
     Iterator<Map.Entry<String, JsonNode>> paths = doc.get("paths").fields();
     while (paths.hasNext()) {
       Map.Entry<String, JsonNode> path = paths.next();
-      path.getValue().fieldNames().forEachRemaining(method -> documented.add(
-          method.toUpperCase(Locale.ROOT) + " " + path.getKey().replaceAll("\\{[^}]+}", "{}")));
+      path.getValue()
+          .fieldNames()
+          .forEachRemaining(
+              method ->
+                  documented.add(
+                      method.toUpperCase(Locale.ROOT)
+                          + " "
+                          + path.getKey().replaceAll("\\{[^}]+}", "{}")));
     }
     AdminApi api = new AdminApi("token", null, null, Runnable::run);
     assertThat(documented).containsExactlyInAnyOrderElementsOf(api.describeRoutes());
@@ -36,11 +42,18 @@ class OpenApiDocumentTest {
     try (InputStream in = getClass().getClassLoader().getResourceAsStream("admin/openapi.json")) {
       doc = new ObjectMapper().readTree(in);
     }
-    doc.get("paths").forEach(path -> path.forEach(operation -> {
-      assertThat(operation.get("operationId")).isNotNull();
-      assertThat(operation.get("responses").has("401")).as(operation.toString()).isTrue();
-      assertThat(operation.get("responses").fieldNames()).toIterable()
-          .anyMatch(code -> code.startsWith("2"));
-    }));
+    doc.get("paths")
+        .forEach(
+            path ->
+                path.forEach(
+                    operation -> {
+                      assertThat(operation.get("operationId")).isNotNull();
+                      assertThat(operation.get("responses").has("401"))
+                          .as(operation.toString())
+                          .isTrue();
+                      assertThat(operation.get("responses").fieldNames())
+                          .toIterable()
+                          .anyMatch(code -> code.startsWith("2"));
+                    }));
   }
 }

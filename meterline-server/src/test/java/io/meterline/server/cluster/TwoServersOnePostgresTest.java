@@ -66,13 +66,16 @@ class TwoServersOnePostgresTest {
     JsonNode task = admin.task(buyer, "us-east-1", "ECS");
     List<MarketplaceMeteringClient> clients = new ArrayList<>();
     for (ServerProcess s : List.of(a, b)) {
-      clients.add(MarketplaceMeteringClient.builder().endpointOverride(s.endpoint())
-          .region(Region.US_EAST_1)
-          .credentialsProvider(StaticCredentialsProvider.create(TestServer.taskCredentials(task)))
-          .httpClientBuilder(ApacheHttpClient.builder().maxConnections(16))
-          .overrideConfiguration(o -> o.retryStrategy(RetryMode.STANDARD)
-              .retryStrategy(r -> r.maxAttempts(1)))
-          .build());
+      clients.add(
+          MarketplaceMeteringClient.builder()
+              .endpointOverride(s.endpoint())
+              .region(Region.US_EAST_1)
+              .credentialsProvider(
+                  StaticCredentialsProvider.create(TestServer.taskCredentials(task)))
+              .httpClientBuilder(ApacheHttpClient.builder().maxConnections(16))
+              .overrideConfiguration(
+                  o -> o.retryStrategy(RetryMode.STANDARD).retryStrategy(r -> r.maxAttempts(1)))
+              .build());
     }
     return clients;
   }
@@ -98,8 +101,16 @@ class TwoServersOnePostgresTest {
     List<Callable<String>> calls = new ArrayList<>();
     for (int i = 0; i < CALLS; i++) {
       MarketplaceMeteringClient client = clients.get(i % 2);
-      calls.add(() -> client.meterUsage(r -> r.productCode(code[0]).usageDimension("Hosts")
-          .usageQuantity(7).timestamp(now)).meteringRecordId());
+      calls.add(
+          () ->
+              client
+                  .meterUsage(
+                      r ->
+                          r.productCode(code[0])
+                              .usageDimension("Hosts")
+                              .usageQuantity(7)
+                              .timestamp(now))
+                  .meteringRecordId());
     }
     List<Object> outcomes = runAll(calls);
     assertThat(outcomes).allSatisfy(o -> assertThat(o).isInstanceOf(String.class));
@@ -110,8 +121,7 @@ class TwoServersOnePostgresTest {
   }
 
   @Test
-  void conflictingQuantitiesOnBothServers_oneWins_everyOtherIsDuplicateRequest()
-      throws Exception {
+  void conflictingQuantitiesOnBothServers_oneWins_everyOtherIsDuplicateRequest() throws Exception {
     String[] code = new String[1];
     List<MarketplaceMeteringClient> clients = fixture(code);
     Instant now = Instant.now();
@@ -119,13 +129,22 @@ class TwoServersOnePostgresTest {
     for (int i = 0; i < CALLS; i++) {
       MarketplaceMeteringClient client = clients.get(i % 2);
       int quantity = i + 1;
-      calls.add(() -> client.meterUsage(r -> r.productCode(code[0]).usageDimension("Hosts")
-          .usageQuantity(quantity).timestamp(now)).meteringRecordId());
+      calls.add(
+          () ->
+              client
+                  .meterUsage(
+                      r ->
+                          r.productCode(code[0])
+                              .usageDimension("Hosts")
+                              .usageQuantity(quantity)
+                              .timestamp(now))
+                  .meteringRecordId());
     }
     List<Object> outcomes = runAll(calls);
     long successes = outcomes.stream().filter(o -> o instanceof String).count();
     assertThat(successes).isEqualTo(1);
-    assertThat(outcomes).filteredOn(o -> !(o instanceof String))
+    assertThat(outcomes)
+        .filteredOn(o -> !(o instanceof String))
         .allSatisfy(o -> assertThat(o).isInstanceOf(DuplicateRequestException.class));
     assertThat(b.admin().usage("productCode=" + code[0]).get("records")).hasSize(1);
   }
@@ -141,9 +160,17 @@ class TwoServersOnePostgresTest {
       int quantity = i % 4 + 1;
       // Same token, but requests differ (quantity): one is stored, the rest conflict or, for the
       // winner's exact request, replay it.
-      calls.add(() -> client.meterUsage(r -> r.productCode(code[0]).usageDimension("Hosts")
-          .usageQuantity(quantity).timestamp(now).clientToken("shared-token"))
-          .meteringRecordId());
+      calls.add(
+          () ->
+              client
+                  .meterUsage(
+                      r ->
+                          r.productCode(code[0])
+                              .usageDimension("Hosts")
+                              .usageQuantity(quantity)
+                              .timestamp(now)
+                              .clientToken("shared-token"))
+                  .meteringRecordId());
     }
     List<Object> outcomes = runAll(calls);
     Set<Object> ids = new HashSet<>();

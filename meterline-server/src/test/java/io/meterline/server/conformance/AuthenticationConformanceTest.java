@@ -45,9 +45,8 @@ import software.amazon.awssdk.services.marketplacemetering.model.MeterUsageRespo
 
 /**
  * SigV4 authentication and the credentials behind it, through the official SDK and hand-signed
- * requests: SPEC §1.1 "Authentication" and "Two clocks", GOLDEN §5.2 and §8. The server runs
- * on a {@link MutableClock} so tests can move its real time (the SDK keeps signing with the
- * JVM's).
+ * requests: SPEC §1.1 "Authentication" and "Two clocks", GOLDEN §5.2 and §8. The server runs on a
+ * {@link MutableClock} so tests can move its real time (the SDK keeps signing with the JVM's).
  */
 class AuthenticationConformanceTest {
   private static final MutableClock REAL_TIME = new MutableClock();
@@ -83,8 +82,8 @@ class AuthenticationConformanceTest {
   }
 
   private static Running runningTask() {
-    String code = h.admin.customProduct(Harness.newAccountId(), "Hosts").get("productCode")
-        .asText();
+    String code =
+        h.admin.customProduct(Harness.newAccountId(), "Hosts").get("productCode").asText();
     String buyer = h.buyer();
     h.admin.subscribe(code, buyer);
     return new Running(code, buyer, h.admin.task(buyer, REGION, "ECS"));
@@ -92,8 +91,8 @@ class AuthenticationConformanceTest {
 
   private static MeterUsageResponse meter(MarketplaceMeteringClient client, String code) {
     Instant now = h.now();
-    return client.meterUsage(b -> b.productCode(code).usageDimension("Hosts").usageQuantity(1)
-        .timestamp(now));
+    return client.meterUsage(
+        b -> b.productCode(code).usageDimension("Hosts").usageQuantity(1).timestamp(now));
   }
 
   // ---- keys and tokens --------------------------------------------------------------------
@@ -109,8 +108,11 @@ class AuthenticationConformanceTest {
   void taskCredentials_wrongSecret_isInvalidSignature403() {
     Running t = runningTask();
     AwsSessionCredentials c = t.credentials();
-    MarketplaceMeteringClient client = h.client(AwsSessionCredentials.create(c.accessKeyId(),
-        c.secretAccessKey() + "x", c.sessionToken()), REGION);
+    MarketplaceMeteringClient client =
+        h.client(
+            AwsSessionCredentials.create(
+                c.accessKeyId(), c.secretAccessKey() + "x", c.sessionToken()),
+            REGION);
 
     expectErrorCode("InvalidSignatureException", 403, () -> meter(client, t.productCode()));
     assertThat(h.usage(t.productCode())).isEmpty();
@@ -121,18 +123,26 @@ class AuthenticationConformanceTest {
     String seller = Harness.newAccountId();
     h.admin.saasProduct(seller, "Users");
     JsonNode key = h.admin.accessKey(seller, "SELLER");
-    MarketplaceMeteringClient client = h.client(AwsBasicCredentials.create(
-        key.get("accessKeyId").asText(), "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"), REGION);
+    MarketplaceMeteringClient client =
+        h.client(
+            AwsBasicCredentials.create(
+                key.get("accessKeyId").asText(), "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"),
+            REGION);
 
-    expectErrorCode("InvalidSignatureException", 403,
+    expectErrorCode(
+        "InvalidSignatureException",
+        403,
         () -> client.resolveCustomer(b -> b.registrationToken("whatever")));
   }
 
   @Test
   void unknownAccessKey_isUnrecognizedClient400() {
     Running t = runningTask();
-    MarketplaceMeteringClient client = h.client(AwsBasicCredentials.create(
-        "AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"), REGION);
+    MarketplaceMeteringClient client =
+        h.client(
+            AwsBasicCredentials.create(
+                "AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"),
+            REGION);
 
     expectErrorCode("UnrecognizedClientException", 400, () -> meter(client, t.productCode()));
   }
@@ -141,8 +151,8 @@ class AuthenticationConformanceTest {
   void temporaryKeyWithoutItsSessionToken_isUnrecognizedClient400() {
     Running t = runningTask();
     AwsSessionCredentials c = t.credentials();
-    MarketplaceMeteringClient client = h.client(
-        AwsBasicCredentials.create(c.accessKeyId(), c.secretAccessKey()), REGION);
+    MarketplaceMeteringClient client =
+        h.client(AwsBasicCredentials.create(c.accessKeyId(), c.secretAccessKey()), REGION);
 
     expectErrorCode("UnrecognizedClientException", 400, () -> meter(client, t.productCode()));
   }
@@ -152,8 +162,11 @@ class AuthenticationConformanceTest {
     Running t = runningTask();
     Running other = runningTask();
     AwsSessionCredentials mine = t.credentials();
-    MarketplaceMeteringClient client = h.client(AwsSessionCredentials.create(
-        mine.accessKeyId(), mine.secretAccessKey(), other.credentials().sessionToken()), REGION);
+    MarketplaceMeteringClient client =
+        h.client(
+            AwsSessionCredentials.create(
+                mine.accessKeyId(), mine.secretAccessKey(), other.credentials().sessionToken()),
+            REGION);
 
     expectErrorCode("UnrecognizedClientException", 400, () -> meter(client, t.productCode()));
     assertThat(h.usage(t.productCode())).isEmpty();
@@ -164,9 +177,13 @@ class AuthenticationConformanceTest {
   void longTermKeyWithASessionToken_isUnrecognizedClient400() {
     Running t = runningTask();
     JsonNode key = h.admin.accessKey(t.buyer(), "BUYER_USER");
-    MarketplaceMeteringClient client = h.client(AwsSessionCredentials.create(
-        key.get("accessKeyId").asText(), key.get("secretAccessKey").asText(),
-        t.credentials().sessionToken()), REGION);
+    MarketplaceMeteringClient client =
+        h.client(
+            AwsSessionCredentials.create(
+                key.get("accessKeyId").asText(),
+                key.get("secretAccessKey").asText(),
+                t.credentials().sessionToken()),
+            REGION);
 
     expectErrorCode("UnrecognizedClientException", 400, () -> meter(client, t.productCode()));
   }
@@ -189,14 +206,14 @@ class AuthenticationConformanceTest {
 
     Instant expiration = Instant.parse(t.task().get("credentials").get("expiration").asText());
 
-    assertThat(expiration).isCloseTo(Instant.now().plus(Duration.ofHours(6)),
-        within(1, ChronoUnit.MINUTES));
+    assertThat(expiration)
+        .isCloseTo(Instant.now().plus(Duration.ofHours(6)), within(1, ChronoUnit.MINUTES));
   }
 
   @Test
   void expiredTemporaryCredentials_areExpiredTokenWithAwsMessage() {
-    String code = h.admin.customProduct(Harness.newAccountId(), "Hosts").get("productCode")
-        .asText();
+    String code =
+        h.admin.customProduct(Harness.newAccountId(), "Hosts").get("productCode").asText();
     String buyer = h.buyer();
     h.admin.subscribe(code, buyer);
     REAL_TIME.shift(Duration.ofHours(-7));
@@ -204,8 +221,8 @@ class AuthenticationConformanceTest {
     REAL_TIME.reset();
     MarketplaceMeteringClient client = h.taskClient(task);
 
-    ExpiredTokenException e = expectError(ExpiredTokenException.class, 400,
-        () -> meter(client, code));
+    ExpiredTokenException e =
+        expectError(ExpiredTokenException.class, 400, () -> meter(client, code));
 
     assertThat(e.awsErrorDetails().errorMessage()).isEqualTo(EXPIRED_MESSAGE);
     assertThat(h.usage(code)).isEmpty();
@@ -230,11 +247,13 @@ class AuthenticationConformanceTest {
     MarketplaceMeteringClient client = h.taskClient(t.task());
     REAL_TIME.shift(Duration.ofMinutes(minutes));
 
-    var e = expectErrorCode("InvalidSignatureException", 403,
-        () -> meter(client, t.productCode()));
+    var e = expectErrorCode("InvalidSignatureException", 403, () -> meter(client, t.productCode()));
 
-    String date = e.awsErrorDetails().sdkHttpResponse().firstMatchingHeader("Date")
-        .orElseThrow(() -> new AssertionError("no Date header on the skew error"));
+    String date =
+        e.awsErrorDetails()
+            .sdkHttpResponse()
+            .firstMatchingHeader("Date")
+            .orElseThrow(() -> new AssertionError("no Date header on the skew error"));
     assertThat(httpDate(date)).isCloseTo(REAL_TIME.instant(), within(5, ChronoUnit.SECONDS));
   }
 
@@ -244,14 +263,14 @@ class AuthenticationConformanceTest {
     final List<SdkHttpResponse> responses = new CopyOnWriteArrayList<>();
 
     @Override
-    public void beforeTransmission(Context.BeforeTransmission context,
-        ExecutionAttributes attributes) {
+    public void beforeTransmission(
+        Context.BeforeTransmission context, ExecutionAttributes attributes) {
       amzDates.add(context.httpRequest().firstMatchingHeader("X-Amz-Date").orElse(null));
     }
 
     @Override
-    public void afterTransmission(Context.AfterTransmission context,
-        ExecutionAttributes attributes) {
+    public void afterTransmission(
+        Context.AfterTransmission context, ExecutionAttributes attributes) {
       responses.add(context.httpResponse());
     }
   }
@@ -260,8 +279,12 @@ class AuthenticationConformanceTest {
   void serverClockAnHourAhead_sdkWithDefaultRetriesCorrectsFromDateHeaderAndSucceeds() {
     Running t = runningTask();
     Attempts attempts = new Attempts();
-    MarketplaceMeteringClient client = h.track(h.server.clientBuilder(t.credentials(), REGION)
-        .overrideConfiguration(o -> o.addExecutionInterceptor(attempts)).build());
+    MarketplaceMeteringClient client =
+        h.track(
+            h.server
+                .clientBuilder(t.credentials(), REGION)
+                .overrideConfiguration(o -> o.addExecutionInterceptor(attempts))
+                .build());
     REAL_TIME.shift(Duration.ofHours(1));
 
     MeterUsageResponse r = meter(client, t.productCode());
@@ -284,14 +307,18 @@ class AuthenticationConformanceTest {
   }
 
   private static Instant amzDate(String value) {
-    return DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC)
+    return DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")
+        .withZone(ZoneOffset.UTC)
         .parse(value, Instant::from);
   }
 
   // ---- hand-made requests -----------------------------------------------------------------
 
   private static String meterBody(String code) {
-    return "{\"ProductCode\":\"" + code + "\",\"Timestamp\":" + h.now().getEpochSecond()
+    return "{\"ProductCode\":\""
+        + code
+        + "\",\"Timestamp\":"
+        + h.now().getEpochSecond()
         + ",\"UsageDimension\":\"Hosts\",\"UsageQuantity\":1}";
   }
 
@@ -299,10 +326,12 @@ class AuthenticationConformanceTest {
   void bodyChangedAfterSigning_isInvalidSignature403() {
     Running t = runningTask();
     byte[] signedBody = meterBody(t.productCode()).getBytes(StandardCharsets.UTF_8);
-    Map<String, String> headers = h.raw.signedHeaders("MeterUsage", signedBody,
-        t.credentials(), REGION);
-    byte[] tampered = meterBody(t.productCode()).replace("\"UsageQuantity\":1",
-        "\"UsageQuantity\":9").getBytes(StandardCharsets.UTF_8);
+    Map<String, String> headers =
+        h.raw.signedHeaders("MeterUsage", signedBody, t.credentials(), REGION);
+    byte[] tampered =
+        meterBody(t.productCode())
+            .replace("\"UsageQuantity\":1", "\"UsageQuantity\":9")
+            .getBytes(StandardCharsets.UTF_8);
 
     RawHttp.Reply reply = h.raw.post("/", headers, tampered);
 
@@ -316,10 +345,12 @@ class AuthenticationConformanceTest {
   void bodyAndContentHashChangedAfterSigning_isInvalidSignature403() {
     Running t = runningTask();
     byte[] signedBody = meterBody(t.productCode()).getBytes(StandardCharsets.UTF_8);
-    Map<String, String> headers = new TreeMap<>(h.raw.signedHeaders("MeterUsage", signedBody,
-        t.credentials(), REGION));
-    byte[] tampered = meterBody(t.productCode()).replace("\"UsageQuantity\":1",
-        "\"UsageQuantity\":9").getBytes(StandardCharsets.UTF_8);
+    Map<String, String> headers =
+        new TreeMap<>(h.raw.signedHeaders("MeterUsage", signedBody, t.credentials(), REGION));
+    byte[] tampered =
+        meterBody(t.productCode())
+            .replace("\"UsageQuantity\":1", "\"UsageQuantity\":9")
+            .getBytes(StandardCharsets.UTF_8);
     headers.put("x-amz-content-sha256", sha256Hex(tampered));
 
     RawHttp.Reply reply = h.raw.post("/", headers, tampered);
@@ -332,8 +363,8 @@ class AuthenticationConformanceTest {
   void signedRequest_isAcceptedByHand() {
     Running t = runningTask();
 
-    RawHttp.Reply reply = h.raw.call("MeterUsage", meterBody(t.productCode()), t.credentials(),
-        REGION);
+    RawHttp.Reply reply =
+        h.raw.call("MeterUsage", meterBody(t.productCode()), t.credentials(), REGION);
 
     assertThat(reply.status()).isEqualTo(200);
     assertThat(reply.json().get("MeteringRecordId").asText()).isNotBlank();
@@ -343,8 +374,8 @@ class AuthenticationConformanceTest {
   void missingAuthorization_isMissingAuthenticationToken403() {
     Running t = runningTask();
     byte[] body = meterBody(t.productCode()).getBytes(StandardCharsets.UTF_8);
-    Map<String, String> headers = new TreeMap<>(h.raw.signedHeaders("MeterUsage", body,
-        t.credentials(), REGION));
+    Map<String, String> headers =
+        new TreeMap<>(h.raw.signedHeaders("MeterUsage", body, t.credentials(), REGION));
     headers.remove("authorization");
 
     RawHttp.Reply reply = h.raw.post("/", headers, body);
@@ -360,8 +391,8 @@ class AuthenticationConformanceTest {
   void garbledAuthorization_isIncompleteSignature400() {
     Running t = runningTask();
     byte[] body = meterBody(t.productCode()).getBytes(StandardCharsets.UTF_8);
-    Map<String, String> headers = new TreeMap<>(h.raw.signedHeaders("MeterUsage", body,
-        t.credentials(), REGION));
+    Map<String, String> headers =
+        new TreeMap<>(h.raw.signedHeaders("MeterUsage", body, t.credentials(), REGION));
     headers.put("authorization", "AWS4-HMAC-SHA256 Credential=garbage");
 
     RawHttp.Reply reply = h.raw.post("/", headers, body);
@@ -377,8 +408,13 @@ class AuthenticationConformanceTest {
     byte[] body = meterBody(t.productCode()).getBytes(StandardCharsets.UTF_8);
     // Signed as if the credentials had no token, then the token is added unsigned
     // (GOLDEN §8.2 step 3: the token must be signed).
-    Map<String, String> headers = new TreeMap<>(h.raw.signedHeaders("MeterUsage", body,
-        AwsBasicCredentials.create(c.accessKeyId(), c.secretAccessKey()), REGION));
+    Map<String, String> headers =
+        new TreeMap<>(
+            h.raw.signedHeaders(
+                "MeterUsage",
+                body,
+                AwsBasicCredentials.create(c.accessKeyId(), c.secretAccessKey()),
+                REGION));
     headers.put("x-amz-security-token", c.sessionToken());
 
     RawHttp.Reply reply = h.raw.post("/", headers, body);
@@ -395,10 +431,20 @@ class AuthenticationConformanceTest {
     Running t = runningTask();
     AwsSessionCredentials c = t.credentials();
     byte[] body = meterBody(t.productCode()).getBytes(StandardCharsets.UTF_8);
-    Map<String, String> headers = new SigV4Signer(c.accessKeyId(),
-        c.secretAccessKey(), c.sessionToken(), REGION, service).sign("POST", "/",
-        Map.of("host", h.server.endpoint().getAuthority(), "content-type", AMZ_JSON,
-            "x-amz-target", "AWSMPMeteringService.MeterUsage"), body, Instant.now());
+    Map<String, String> headers =
+        new SigV4Signer(c.accessKeyId(), c.secretAccessKey(), c.sessionToken(), REGION, service)
+            .sign(
+                "POST",
+                "/",
+                Map.of(
+                    "host",
+                    h.server.endpoint().getAuthority(),
+                    "content-type",
+                    AMZ_JSON,
+                    "x-amz-target",
+                    "AWSMPMeteringService.MeterUsage"),
+                body,
+                Instant.now());
 
     RawHttp.Reply reply = h.raw.post("/", headers, body);
 

@@ -33,8 +33,8 @@ import software.amazon.awssdk.services.marketplacemetering.model.UsageRecordResu
 import software.amazon.awssdk.services.marketplacemetering.model.UsageRecordResultStatus;
 
 /**
- * BatchMeterUsage through the official SDK against a real server: SPEC §1.1
- * "BatchMeterUsage", "Authorization", and every error of the operation (facts §3.2).
+ * BatchMeterUsage through the official SDK against a real server: SPEC §1.1 "BatchMeterUsage",
+ * "Authorization", and every error of the operation (facts §3.2).
  */
 class BatchMeterUsageConformanceTest {
   private static final String ACCESS_DENIED = "AccessDeniedException";
@@ -71,32 +71,40 @@ class BatchMeterUsageConformanceTest {
   private static Customer subscribed(Saas saas) {
     JsonNode buyer = h.newBuyer();
     String account = buyer.get("awsAccountId").asText();
-    String subscription = h.admin.subscribe(saas.productCode(), account).get("subscriptionId")
-        .asText();
+    String subscription =
+        h.admin.subscribe(saas.productCode(), account).get("subscriptionId").asText();
     return new Customer(account, buyer.get("customerIdentifier").asText(), subscription);
   }
 
   private static Customer unsubscribed() {
     JsonNode buyer = h.newBuyer();
-    return new Customer(buyer.get("awsAccountId").asText(),
-        buyer.get("customerIdentifier").asText(), null);
+    return new Customer(
+        buyer.get("awsAccountId").asText(), buyer.get("customerIdentifier").asText(), null);
   }
 
-  private static UsageRecord byIdentifier(Customer c, String dimension, Integer quantity,
-      Instant timestamp) {
-    return UsageRecord.builder().customerIdentifier(c.customerIdentifier()).dimension(dimension)
-        .quantity(quantity).timestamp(timestamp).build();
+  private static UsageRecord byIdentifier(
+      Customer c, String dimension, Integer quantity, Instant timestamp) {
+    return UsageRecord.builder()
+        .customerIdentifier(c.customerIdentifier())
+        .dimension(dimension)
+        .quantity(quantity)
+        .timestamp(timestamp)
+        .build();
   }
 
-  private static UsageRecord byAccount(String accountId, String dimension, Integer quantity,
-      Instant timestamp) {
-    return UsageRecord.builder().customerAWSAccountId(accountId).dimension(dimension)
-        .quantity(quantity).timestamp(timestamp).build();
+  private static UsageRecord byAccount(
+      String accountId, String dimension, Integer quantity, Instant timestamp) {
+    return UsageRecord.builder()
+        .customerAWSAccountId(accountId)
+        .dimension(dimension)
+        .quantity(quantity)
+        .timestamp(timestamp)
+        .build();
   }
 
   private static BatchMeterUsageResponse batch(Saas saas, UsageRecord... records) {
-    return saas.client().batchMeterUsage(b -> b.productCode(saas.productCode())
-        .usageRecords(records));
+    return saas.client()
+        .batchMeterUsage(b -> b.productCode(saas.productCode()).usageRecords(records));
   }
 
   private static UsageRecordResult only(BatchMeterUsageResponse r) {
@@ -113,25 +121,36 @@ class BatchMeterUsageConformanceTest {
     Customer alice = subscribed(saas);
     Customer bob = subscribed(saas);
     Instant now = h.halfPastNextHour();
-    UsageRecord plain = byIdentifier(alice, "Users", 2,
-        now.minus(Duration.ofMinutes(10)).plusMillis(123));
-    UsageRecord allocated = UsageRecord.builder().customerIdentifier(alice.customerIdentifier())
-        .dimension("Hosts").quantity(5).timestamp(now.minusSeconds(1))
-        .usageAllocations(UsageAllocation.builder().allocatedUsageQuantity(5)
-            .tags(Tag.builder().key("env").value("prod").build()).build())
-        .build();
+    UsageRecord plain =
+        byIdentifier(alice, "Users", 2, now.minus(Duration.ofMinutes(10)).plusMillis(123));
+    UsageRecord allocated =
+        UsageRecord.builder()
+            .customerIdentifier(alice.customerIdentifier())
+            .dimension("Hosts")
+            .quantity(5)
+            .timestamp(now.minusSeconds(1))
+            .usageAllocations(
+                UsageAllocation.builder()
+                    .allocatedUsageQuantity(5)
+                    .tags(Tag.builder().key("env").value("prod").build())
+                    .build())
+            .build();
     UsageRecord noQuantity = byIdentifier(bob, "Users", null, now);
 
     BatchMeterUsageResponse r = batch(saas, plain, allocated, noQuantity);
 
     assertThat(r.responseMetadata().requestId()).isNotBlank().isNotEqualTo("UNKNOWN");
     assertThat(r.unprocessedRecords()).isEmpty();
-    assertThat(r.results()).extracting(UsageRecordResult::usageRecord)
+    assertThat(r.results())
+        .extracting(UsageRecordResult::usageRecord)
         .containsExactly(plain, allocated, noQuantity);
-    assertThat(r.results()).extracting(UsageRecordResult::status)
+    assertThat(r.results())
+        .extracting(UsageRecordResult::status)
         .containsOnly(UsageRecordResultStatus.SUCCESS);
-    assertThat(r.results()).extracting(UsageRecordResult::meteringRecordId)
-        .doesNotContainNull().doesNotHaveDuplicates();
+    assertThat(r.results())
+        .extracting(UsageRecordResult::meteringRecordId)
+        .doesNotContainNull()
+        .doesNotHaveDuplicates();
     assertThat(r.results().get(0).usageRecord().timestamp())
         .isEqualTo(now.minus(Duration.ofMinutes(10)).plusMillis(123));
   }
@@ -174,13 +193,16 @@ class BatchMeterUsageConformanceTest {
   void batchMeterUsage_25Records_areAccepted() {
     Saas saas = saas();
     Instant now = h.halfPastNextHour();
-    UsageRecord[] records = IntStream.range(0, 25)
-        .mapToObj(i -> byAccount(subscribed(saas).accountId(), "Users", i, now))
-        .toArray(UsageRecord[]::new);
+    UsageRecord[] records =
+        IntStream.range(0, 25)
+            .mapToObj(i -> byAccount(subscribed(saas).accountId(), "Users", i, now))
+            .toArray(UsageRecord[]::new);
 
     BatchMeterUsageResponse r = batch(saas, records);
 
-    assertThat(r.results()).hasSize(25).extracting(UsageRecordResult::status)
+    assertThat(r.results())
+        .hasSize(25)
+        .extracting(UsageRecordResult::status)
         .containsOnly(UsageRecordResultStatus.SUCCESS);
     assertThat(h.usage(saas.productCode())).hasSize(25);
   }
@@ -201,8 +223,13 @@ class BatchMeterUsageConformanceTest {
   void batchMeterUsage_unknownWellFormedIdentifier_isCustomerNotSubscribed() {
     Saas saas = saas();
     Instant now = h.halfPastNextHour();
-    UsageRecord record = UsageRecord.builder().customerIdentifier("Zz0Zz0Zz0Zz")
-        .dimension("Users").quantity(1).timestamp(now).build();
+    UsageRecord record =
+        UsageRecord.builder()
+            .customerIdentifier("Zz0Zz0Zz0Zz")
+            .dimension("Users")
+            .quantity(1)
+            .timestamp(now)
+            .build();
 
     UsageRecordResult result = only(batch(saas, record));
 
@@ -217,8 +244,8 @@ class BatchMeterUsageConformanceTest {
     Saas saas = saas();
     Instant now = h.halfPastNextHour();
 
-    UsageRecordResult result = only(batch(saas,
-        byAccount(Harness.newAccountId(), "Users", 1, now)));
+    UsageRecordResult result =
+        only(batch(saas, byAccount(Harness.newAccountId(), "Users", 1, now)));
 
     assertThat(result.status()).isEqualTo(UsageRecordResultStatus.CUSTOMER_NOT_SUBSCRIBED);
     assertThat(result.meteringRecordId()).isNull();
@@ -254,12 +281,16 @@ class BatchMeterUsageConformanceTest {
     Instant subscribedAt = h.halfPastNextHour();
     Customer alice = subscribed(saas);
 
-    BatchMeterUsageResponse r = batch(saas,
-        byIdentifier(alice, "Users", 1, subscribedAt.minus(Duration.ofMinutes(20))),
-        byIdentifier(alice, "Hosts", 1, subscribedAt));
+    BatchMeterUsageResponse r =
+        batch(
+            saas,
+            byIdentifier(alice, "Users", 1, subscribedAt.minus(Duration.ofMinutes(20))),
+            byIdentifier(alice, "Hosts", 1, subscribedAt));
 
-    assertThat(r.results()).extracting(UsageRecordResult::status).containsExactly(
-        UsageRecordResultStatus.CUSTOMER_NOT_SUBSCRIBED, UsageRecordResultStatus.SUCCESS);
+    assertThat(r.results())
+        .extracting(UsageRecordResult::status)
+        .containsExactly(
+            UsageRecordResultStatus.CUSTOMER_NOT_SUBSCRIBED, UsageRecordResultStatus.SUCCESS);
     assertThat(h.usage(saas.productCode())).hasSize(1);
   }
 
@@ -270,14 +301,19 @@ class BatchMeterUsageConformanceTest {
     Customer stranger = unsubscribed();
     Instant now = h.halfPastNextHour();
 
-    BatchMeterUsageResponse r = batch(saas,
-        byIdentifier(stranger, "Users", 1, now),
-        byIdentifier(alice, "Users", 1, now),
-        byIdentifier(alice, "Users", 2, now));
+    BatchMeterUsageResponse r =
+        batch(
+            saas,
+            byIdentifier(stranger, "Users", 1, now),
+            byIdentifier(alice, "Users", 1, now),
+            byIdentifier(alice, "Users", 2, now));
 
-    assertThat(r.results()).extracting(UsageRecordResult::status).containsExactly(
-        UsageRecordResultStatus.CUSTOMER_NOT_SUBSCRIBED, UsageRecordResultStatus.SUCCESS,
-        UsageRecordResultStatus.DUPLICATE_RECORD);
+    assertThat(r.results())
+        .extracting(UsageRecordResult::status)
+        .containsExactly(
+            UsageRecordResultStatus.CUSTOMER_NOT_SUBSCRIBED,
+            UsageRecordResultStatus.SUCCESS,
+            UsageRecordResultStatus.DUPLICATE_RECORD);
   }
 
   // ---- duplicates -------------------------------------------------------------------------
@@ -287,13 +323,12 @@ class BatchMeterUsageConformanceTest {
     Saas saas = saas();
     Customer alice = subscribed(saas);
     Instant now = h.halfPastNextHour();
-    String original = only(batch(saas, byIdentifier(alice, "Users", 5, now)))
-        .meteringRecordId();
+    String original = only(batch(saas, byIdentifier(alice, "Users", 5, now))).meteringRecordId();
 
-    UsageRecordResult duplicate = only(batch(saas,
-        byIdentifier(alice, "Users", 6, now.minus(Duration.ofMinutes(15)))));
-    UsageRecordResult repeat = only(batch(saas,
-        byIdentifier(alice, "Users", 5, now.minus(Duration.ofMinutes(25)))));
+    UsageRecordResult duplicate =
+        only(batch(saas, byIdentifier(alice, "Users", 6, now.minus(Duration.ofMinutes(15)))));
+    UsageRecordResult repeat =
+        only(batch(saas, byIdentifier(alice, "Users", 5, now.minus(Duration.ofMinutes(25)))));
 
     assertThat(duplicate.status()).isEqualTo(UsageRecordResultStatus.DUPLICATE_RECORD);
     assertThat(duplicate.meteringRecordId()).isNull();
@@ -313,10 +348,12 @@ class BatchMeterUsageConformanceTest {
 
     BatchMeterUsageResponse r = batch(saas, record, record);
 
-    assertThat(r.results()).extracting(UsageRecordResult::status)
+    assertThat(r.results())
+        .extracting(UsageRecordResult::status)
         .containsExactly(UsageRecordResultStatus.SUCCESS, UsageRecordResultStatus.SUCCESS);
     assertThat(r.results().get(1).meteringRecordId())
-        .isNotBlank().isEqualTo(r.results().get(0).meteringRecordId());
+        .isNotBlank()
+        .isEqualTo(r.results().get(0).meteringRecordId());
     assertThat(h.usage(saas.productCode())).hasSize(1);
   }
 
@@ -327,11 +364,14 @@ class BatchMeterUsageConformanceTest {
     h.halfPastNextHour();
     Instant now = Instant.parse(h.admin.advanceClock("PT2H").get("now").asText());
 
-    BatchMeterUsageResponse r = batch(saas,
-        byIdentifier(alice, "Users", 1, now.minus(Duration.ofHours(1))),
-        byIdentifier(alice, "Users", 2, now));
+    BatchMeterUsageResponse r =
+        batch(
+            saas,
+            byIdentifier(alice, "Users", 1, now.minus(Duration.ofHours(1))),
+            byIdentifier(alice, "Users", 2, now));
 
-    assertThat(r.results()).extracting(UsageRecordResult::status)
+    assertThat(r.results())
+        .extracting(UsageRecordResult::status)
         .containsOnly(UsageRecordResultStatus.SUCCESS);
     assertThat(r.results().get(0).meteringRecordId())
         .isNotEqualTo(r.results().get(1).meteringRecordId());
@@ -345,9 +385,14 @@ class BatchMeterUsageConformanceTest {
     Saas saas = saas();
     Customer alice = subscribed(saas);
     Instant now = h.halfPastNextHour();
-    UsageRecord both = UsageRecord.builder().customerIdentifier(alice.customerIdentifier())
-        .customerAWSAccountId(alice.accountId()).dimension("Users").quantity(1).timestamp(now)
-        .build();
+    UsageRecord both =
+        UsageRecord.builder()
+            .customerIdentifier(alice.customerIdentifier())
+            .customerAWSAccountId(alice.accountId())
+            .dimension("Users")
+            .quantity(1)
+            .timestamp(now)
+            .build();
 
     expectErrorCode("ValidationException", 400, () -> batch(saas, both));
     assertThat(h.usage(saas.productCode())).isEmpty();
@@ -360,8 +405,14 @@ class BatchMeterUsageConformanceTest {
     Customer bob = subscribed(saas);
     Instant now = h.halfPastNextHour();
 
-    expectErrorCode("ValidationException", 400, () -> batch(saas,
-        byIdentifier(alice, "Users", 1, now), byAccount(bob.accountId(), "Users", 1, now)));
+    expectErrorCode(
+        "ValidationException",
+        400,
+        () ->
+            batch(
+                saas,
+                byIdentifier(alice, "Users", 1, now),
+                byAccount(bob.accountId(), "Users", 1, now)));
     assertThat(h.usage(saas.productCode())).isEmpty();
   }
 
@@ -369,8 +420,8 @@ class BatchMeterUsageConformanceTest {
   void batchMeterUsage_recordNamingNoCustomer_isValidationException() {
     Saas saas = saas();
     Instant now = h.halfPastNextHour();
-    UsageRecord nobody = UsageRecord.builder().dimension("Users").quantity(1).timestamp(now)
-        .build();
+    UsageRecord nobody =
+        UsageRecord.builder().dimension("Users").quantity(1).timestamp(now).build();
 
     expectErrorCode("ValidationException", 400, () -> batch(saas, nobody));
   }
@@ -380,10 +431,17 @@ class BatchMeterUsageConformanceTest {
     Saas saas = saas();
     Customer alice = subscribed(saas);
     Instant now = h.halfPastNextHour();
-    UsageRecord malformed = UsageRecord.builder().customerIdentifier("not-an-identifier!")
-        .dimension("Users").quantity(1).timestamp(now).build();
+    UsageRecord malformed =
+        UsageRecord.builder()
+            .customerIdentifier("not-an-identifier!")
+            .dimension("Users")
+            .quantity(1)
+            .timestamp(now)
+            .build();
 
-    expectError(InvalidCustomerIdentifierException.class, 400,
+    expectError(
+        InvalidCustomerIdentifierException.class,
+        400,
         () -> batch(saas, byIdentifier(alice, "Users", 1, now), malformed));
     assertThat(h.usage(saas.productCode())).isEmpty();
   }
@@ -397,9 +455,14 @@ class BatchMeterUsageConformanceTest {
     h.halfPastNextHour();
     Instant now = Instant.parse(h.admin.advanceClock("PT25H").get("now").asText());
 
-    expectError(TimestampOutOfBoundsException.class, 400, () -> batch(saas,
-        byIdentifier(alice, "Users", 1, now),
-        byIdentifier(alice, "Hosts", 1, now.minus(Duration.ofHours(24)).minusSeconds(1))));
+    expectError(
+        TimestampOutOfBoundsException.class,
+        400,
+        () ->
+            batch(
+                saas,
+                byIdentifier(alice, "Users", 1, now),
+                byIdentifier(alice, "Hosts", 1, now.minus(Duration.ofHours(24)).minusSeconds(1))));
     assertThat(h.usage(saas.productCode())).isEmpty();
   }
 
@@ -409,9 +472,14 @@ class BatchMeterUsageConformanceTest {
     Customer alice = subscribed(saas);
     Instant now = h.halfPastNextHour();
 
-    expectError(TimestampOutOfBoundsException.class, 400, () -> batch(saas,
-        byIdentifier(alice, "Users", 1, now),
-        byIdentifier(alice, "Hosts", 1, now.plus(Duration.ofMinutes(5)).plusSeconds(1))));
+    expectError(
+        TimestampOutOfBoundsException.class,
+        400,
+        () ->
+            batch(
+                saas,
+                byIdentifier(alice, "Users", 1, now),
+                byIdentifier(alice, "Hosts", 1, now.plus(Duration.ofMinutes(5)).plusSeconds(1))));
     assertThat(h.usage(saas.productCode())).isEmpty();
   }
 
@@ -423,8 +491,8 @@ class BatchMeterUsageConformanceTest {
     Customer alice = subscribed(saas);
     Instant now = Instant.parse(h.admin.advanceClock("PT23H50M").get("now").asText());
 
-    UsageRecordResult result = only(batch(saas,
-        byIdentifier(alice, "Users", 1, now.minus(Duration.ofHours(23)))));
+    UsageRecordResult result =
+        only(batch(saas, byIdentifier(alice, "Users", 1, now.minus(Duration.ofHours(23)))));
 
     assertThat(result.status()).isEqualTo(UsageRecordResultStatus.SUCCESS);
   }
@@ -437,8 +505,8 @@ class BatchMeterUsageConformanceTest {
     Customer alice = subscribed(saas);
     h.admin.setClock(first.plus(Duration.ofHours(5)).toString());
 
-    UsageRecordResult result = only(batch(saas,
-        byIdentifier(alice, "Users", 1, first.minus(Duration.ofHours(1)))));
+    UsageRecordResult result =
+        only(batch(saas, byIdentifier(alice, "Users", 1, first.minus(Duration.ofHours(1)))));
 
     assertThat(result.status()).isEqualTo(UsageRecordResultStatus.SUCCESS);
   }
@@ -451,8 +519,10 @@ class BatchMeterUsageConformanceTest {
     Customer alice = subscribed(saas);
     h.admin.setClock(first.plus(Duration.ofHours(7)).toString());
 
-    expectError(TimestampOutOfBoundsException.class, 400, () -> batch(saas,
-        byIdentifier(alice, "Users", 1, first.minus(Duration.ofHours(1)))));
+    expectError(
+        TimestampOutOfBoundsException.class,
+        400,
+        () -> batch(saas, byIdentifier(alice, "Users", 1, first.minus(Duration.ofHours(1)))));
   }
 
   /** 00:00 UTC on the 1st of the month after the service clock's. */
@@ -473,14 +543,18 @@ class BatchMeterUsageConformanceTest {
     Saas saas = saas();
     Customer alice = subscribed(saas);
     Instant now = h.halfPastNextHour();
-    UsageRecord[] records = IntStream.range(0, 26)
-        .mapToObj(i -> byIdentifier(alice, "Users", 1, now)).toArray(UsageRecord[]::new);
+    UsageRecord[] records =
+        IntStream.range(0, 26)
+            .mapToObj(i -> byIdentifier(alice, "Users", 1, now))
+            .toArray(UsageRecord[]::new);
 
     var e = expectErrorCode("ValidationException", 400, () -> batch(saas, records));
 
-    assertThat(e.awsErrorDetails().errorMessage()).isEqualTo("1 validation error detected: "
-        + "Value at 'usageRecords' failed to satisfy constraint: Member must have length less "
-        + "than or equal to 25");
+    assertThat(e.awsErrorDetails().errorMessage())
+        .isEqualTo(
+            "1 validation error detected: "
+                + "Value at 'usageRecords' failed to satisfy constraint: Member must have length less "
+                + "than or equal to 25");
     assertThat(h.usage(saas.productCode())).isEmpty();
   }
 
@@ -490,8 +564,9 @@ class BatchMeterUsageConformanceTest {
     Customer alice = subscribed(saas);
     Instant now = h.halfPastNextHour();
 
-    var e = expectErrorCode("ValidationException", 400,
-        () -> batch(saas, byIdentifier(alice, null, 1, now)));
+    var e =
+        expectErrorCode(
+            "ValidationException", 400, () -> batch(saas, byIdentifier(alice, null, 1, now)));
 
     assertThat(e.awsErrorDetails().errorMessage()).contains("usageRecords.1.member.dimension");
   }
@@ -502,8 +577,9 @@ class BatchMeterUsageConformanceTest {
     Customer alice = subscribed(saas);
     Instant now = h.halfPastNextHour();
 
-    var e = expectErrorCode("ValidationException", 400,
-        () -> batch(saas, byIdentifier(alice, "Users", -1, now)));
+    var e =
+        expectErrorCode(
+            "ValidationException", 400, () -> batch(saas, byIdentifier(alice, "Users", -1, now)));
 
     assertThat(e.awsErrorDetails().errorMessage()).contains("usageRecords.1.member.quantity");
   }
@@ -516,9 +592,15 @@ class BatchMeterUsageConformanceTest {
     Customer alice = subscribed(saas);
     Instant now = h.halfPastNextHour();
 
-    expectError(InvalidProductCodeException.class, 400, () -> saas.client().batchMeterUsage(b -> b
-        .productCode("noSuchProduct0000000000000")
-        .usageRecords(byIdentifier(alice, "Users", 1, now))));
+    expectError(
+        InvalidProductCodeException.class,
+        400,
+        () ->
+            saas.client()
+                .batchMeterUsage(
+                    b ->
+                        b.productCode("noSuchProduct0000000000000")
+                            .usageRecords(byIdentifier(alice, "Users", 1, now))));
   }
 
   @Test
@@ -527,7 +609,9 @@ class BatchMeterUsageConformanceTest {
     Customer alice = subscribed(saas);
     Instant now = h.halfPastNextHour();
 
-    expectError(InvalidUsageDimensionException.class, 400,
+    expectError(
+        InvalidUsageDimensionException.class,
+        400,
         () -> batch(saas, byIdentifier(alice, "NoSuchDimension", 1, now)));
     assertThat(h.usage(saas.productCode())).isEmpty();
   }
@@ -537,8 +621,10 @@ class BatchMeterUsageConformanceTest {
     Saas saas = saas();
     Customer alice = subscribed(saas);
     Instant now = h.halfPastNextHour();
-    UsageRecord record = byIdentifier(alice, "Users", 5, now).toBuilder()
-        .usageAllocations(UsageAllocation.builder().allocatedUsageQuantity(4).build()).build();
+    UsageRecord record =
+        byIdentifier(alice, "Users", 5, now).toBuilder()
+            .usageAllocations(UsageAllocation.builder().allocatedUsageQuantity(4).build())
+            .build();
 
     expectError(InvalidUsageAllocationsException.class, 400, () -> batch(saas, record));
   }
@@ -552,9 +638,11 @@ class BatchMeterUsageConformanceTest {
     for (int i = 1; i <= 6; i++) {
       tags.add(Tag.builder().key("k" + i).value("v").build());
     }
-    UsageRecord record = byIdentifier(alice, "Users", 1, now).toBuilder()
-        .usageAllocations(UsageAllocation.builder().allocatedUsageQuantity(1).tags(tags).build())
-        .build();
+    UsageRecord record =
+        byIdentifier(alice, "Users", 1, now).toBuilder()
+            .usageAllocations(
+                UsageAllocation.builder().allocatedUsageQuantity(1).tags(tags).build())
+            .build();
 
     expectError(InvalidTagException.class, 400, () -> batch(saas, record));
   }
@@ -568,8 +656,14 @@ class BatchMeterUsageConformanceTest {
     MarketplaceMeteringClient buyerKey = h.keyClient(alice.accountId(), "BUYER_USER");
     Instant now = h.halfPastNextHour();
 
-    expectErrorCode(ACCESS_DENIED, 400, () -> buyerKey.batchMeterUsage(b -> b
-        .productCode(saas.productCode()).usageRecords(byIdentifier(alice, "Users", 1, now))));
+    expectErrorCode(
+        ACCESS_DENIED,
+        400,
+        () ->
+            buyerKey.batchMeterUsage(
+                b ->
+                    b.productCode(saas.productCode())
+                        .usageRecords(byIdentifier(alice, "Users", 1, now))));
     assertThat(h.usage(saas.productCode())).isEmpty();
   }
 
@@ -580,8 +674,16 @@ class BatchMeterUsageConformanceTest {
     Customer alice = subscribed(saas);
     Instant now = h.halfPastNextHour();
 
-    expectErrorCode(ACCESS_DENIED, 400, () -> other.client().batchMeterUsage(b -> b
-        .productCode(saas.productCode()).usageRecords(byIdentifier(alice, "Users", 1, now))));
+    expectErrorCode(
+        ACCESS_DENIED,
+        400,
+        () ->
+            other
+                .client()
+                .batchMeterUsage(
+                    b ->
+                        b.productCode(saas.productCode())
+                            .usageRecords(byIdentifier(alice, "Users", 1, now))));
     assertThat(h.usage(saas.productCode())).isEmpty();
   }
 
@@ -592,7 +694,13 @@ class BatchMeterUsageConformanceTest {
     MarketplaceMeteringClient task = h.taskClient(h.admin.task(saas.seller(), REGION, "ECS"));
     Instant now = h.halfPastNextHour();
 
-    expectErrorCode(ACCESS_DENIED, 400, () -> task.batchMeterUsage(b -> b
-        .productCode(saas.productCode()).usageRecords(byIdentifier(alice, "Users", 1, now))));
+    expectErrorCode(
+        ACCESS_DENIED,
+        400,
+        () ->
+            task.batchMeterUsage(
+                b ->
+                    b.productCode(saas.productCode())
+                        .usageRecords(byIdentifier(alice, "Users", 1, now))));
   }
 }

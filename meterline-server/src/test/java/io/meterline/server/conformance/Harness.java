@@ -47,8 +47,8 @@ final class Harness implements AutoCloseable {
 
   /** A 12-digit account id nobody has used yet (the account is not created). */
   static String newAccountId() {
-    return String.format("%012d",
-        ThreadLocalRandom.current().nextLong(100_000_000_000L, 1_000_000_000_000L));
+    return String.format(
+        "%012d", ThreadLocalRandom.current().nextLong(100_000_000_000L, 1_000_000_000_000L));
   }
 
   /** A new buyer account: {@code {awsAccountId, customerIdentifier}}. */
@@ -93,8 +93,8 @@ final class Harness implements AutoCloseable {
   }
 
   /**
-   * Moves the service clock forward to half past the next hour and returns that time, so a
-   * test has the whole half hour either side inside one hour bucket.
+   * Moves the service clock forward to half past the next hour and returns that time, so a test has
+   * the whole half hour either side inside one hour bucket.
    */
   Instant halfPastNextHour() {
     Instant target = now().truncatedTo(ChronoUnit.HOURS).plus(Duration.ofMinutes(90));

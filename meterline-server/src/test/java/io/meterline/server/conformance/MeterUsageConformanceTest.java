@@ -39,8 +39,8 @@ import software.amazon.awssdk.services.marketplacemetering.model.TimestampOutOfB
 import software.amazon.awssdk.services.marketplacemetering.model.UsageAllocation;
 
 /**
- * MeterUsage through the official SDK against a real server: SPEC §1.1 "MeterUsage",
- * "Entitlement", "Region and platform", and every error of the operation (facts §3.1).
+ * MeterUsage through the official SDK against a real server: SPEC §1.1 "MeterUsage", "Entitlement",
+ * "Region and platform", and every error of the operation (facts §3.1).
  */
 class MeterUsageConformanceTest {
   private static Harness h;
@@ -61,8 +61,13 @@ class MeterUsageConformanceTest {
   }
 
   /** A CUSTOM product with dimensions Hosts and Users, a subscribed buyer and its task. */
-  private record Subscribed(String productCode, String seller, String buyer,
-      String subscriptionId, JsonNode task, MarketplaceMeteringClient client) {}
+  private record Subscribed(
+      String productCode,
+      String seller,
+      String buyer,
+      String subscriptionId,
+      JsonNode task,
+      MarketplaceMeteringClient client) {}
 
   private static Subscribed subscribedTask(String platform) {
     String seller = Harness.newAccountId();
@@ -77,10 +82,15 @@ class MeterUsageConformanceTest {
     return subscribedTask("ECS");
   }
 
-  private static MeterUsageResponse meter(Subscribed s, String dimension, int quantity,
-      Instant timestamp) {
-    return s.client().meterUsage(b -> b.productCode(s.productCode()).usageDimension(dimension)
-        .usageQuantity(quantity).timestamp(timestamp));
+  private static MeterUsageResponse meter(
+      Subscribed s, String dimension, int quantity, Instant timestamp) {
+    return s.client()
+        .meterUsage(
+            b ->
+                b.productCode(s.productCode())
+                    .usageDimension(dimension)
+                    .usageQuantity(quantity)
+                    .timestamp(timestamp));
   }
 
   private static Tag tag(String key, String value) {
@@ -88,14 +98,22 @@ class MeterUsageConformanceTest {
   }
 
   private static UsageAllocation allocation(int quantity, Tag... tags) {
-    return UsageAllocation.builder().allocatedUsageQuantity(quantity)
-        .tags(tags.length == 0 ? null : List.of(tags)).build();
+    return UsageAllocation.builder()
+        .allocatedUsageQuantity(quantity)
+        .tags(tags.length == 0 ? null : List.of(tags))
+        .build();
   }
 
-  private static MeterUsageResponse meterAllocated(Subscribed s, int quantity, Instant timestamp,
-      UsageAllocation... allocations) {
-    return s.client().meterUsage(b -> b.productCode(s.productCode()).usageDimension("Hosts")
-        .usageQuantity(quantity).timestamp(timestamp).usageAllocations(allocations));
+  private static MeterUsageResponse meterAllocated(
+      Subscribed s, int quantity, Instant timestamp, UsageAllocation... allocations) {
+    return s.client()
+        .meterUsage(
+            b ->
+                b.productCode(s.productCode())
+                    .usageDimension("Hosts")
+                    .usageQuantity(quantity)
+                    .timestamp(timestamp)
+                    .usageAllocations(allocations));
   }
 
   // ---- success and the hour grain ---------------------------------------------------------
@@ -127,8 +145,10 @@ class MeterUsageConformanceTest {
     Subscribed s = subscribedTask();
     Instant now = h.halfPastNextHour();
 
-    String absent = s.client().meterUsage(b -> b.productCode(s.productCode())
-        .usageDimension("Hosts").timestamp(now)).meteringRecordId();
+    String absent =
+        s.client()
+            .meterUsage(b -> b.productCode(s.productCode()).usageDimension("Hosts").timestamp(now))
+            .meteringRecordId();
     String zero = meter(s, "Hosts", 0, now).meteringRecordId();
 
     assertThat(absent).isNotBlank();
@@ -143,15 +163,28 @@ class MeterUsageConformanceTest {
     JsonNode task = h.admin.task(buyer, REGION, "ECS");
     MarketplaceMeteringClient client = h.taskClient(task);
     Instant now = h.halfPastNextHour();
-    expectError(InvalidProductCodeException.class, 400, () -> client.meterUsage(b -> b
-        .productCode(code).usageDimension("Hosts").usageQuantity(1).timestamp(now)));
-    h.admin.post("/products", Map.of("name", "Late", "pricing", "CUSTOM",
-        "productCode", code, "dimensions", List.of(Map.of("name", "Hosts",
-            "price", "0.01"))));
+    expectError(
+        InvalidProductCodeException.class,
+        400,
+        () ->
+            client.meterUsage(
+                b -> b.productCode(code).usageDimension("Hosts").usageQuantity(1).timestamp(now)));
+    h.admin.post(
+        "/products",
+        Map.of(
+            "name",
+            "Late",
+            "pricing",
+            "CUSTOM",
+            "productCode",
+            code,
+            "dimensions",
+            List.of(Map.of("name", "Hosts", "price", "0.01"))));
     h.admin.subscribe(code, buyer);
 
-    MeterUsageResponse r = client.meterUsage(b -> b.productCode(code).usageDimension("Hosts")
-        .usageQuantity(1).timestamp(now));
+    MeterUsageResponse r =
+        client.meterUsage(
+            b -> b.productCode(code).usageDimension("Hosts").usageQuantity(1).timestamp(now));
 
     assertThat(r.meteringRecordId()).isNotBlank();
   }
@@ -175,7 +208,9 @@ class MeterUsageConformanceTest {
     Instant now = h.halfPastNextHour();
     String first = meter(s, "Hosts", 5, now).meteringRecordId();
 
-    expectError(DuplicateRequestException.class, 400,
+    expectError(
+        DuplicateRequestException.class,
+        400,
         () -> meter(s, "Hosts", 6, now.minus(Duration.ofMinutes(10))));
 
     JsonNode records = h.usage(s.productCode());
@@ -217,16 +252,23 @@ class MeterUsageConformanceTest {
     MarketplaceMeteringClient otherClient = h.taskClient(other);
 
     String first = meter(s, "Hosts", 2, now).meteringRecordId();
-    String second = otherClient.meterUsage(b -> b.productCode(s.productCode())
-        .usageDimension("Hosts").usageQuantity(2).timestamp(now)).meteringRecordId();
+    String second =
+        otherClient
+            .meterUsage(
+                b ->
+                    b.productCode(s.productCode())
+                        .usageDimension("Hosts")
+                        .usageQuantity(2)
+                        .timestamp(now))
+            .meteringRecordId();
 
     assertThat(second).isNotEqualTo(first);
     JsonNode records = h.usage(s.productCode());
     assertThat(records).hasSize(2);
     List<String> tasks = new ArrayList<>();
     records.forEach(r -> tasks.add(r.get("taskId").asText()));
-    assertThat(tasks).containsExactlyInAnyOrder(s.task().get("taskId").asText(),
-        other.get("taskId").asText());
+    assertThat(tasks)
+        .containsExactlyInAnyOrder(s.task().get("taskId").asText(), other.get("taskId").asText());
   }
 
   // ---- ClientToken ------------------------------------------------------------------------
@@ -236,8 +278,13 @@ class MeterUsageConformanceTest {
     Subscribed s = subscribedTask();
     Instant now = h.halfPastNextHour();
     String token = UUID.randomUUID().toString();
-    Consumer<MeterUsageRequest.Builder> request = b -> b.productCode(s.productCode())
-        .usageDimension("Hosts").usageQuantity(7).timestamp(now).clientToken(token);
+    Consumer<MeterUsageRequest.Builder> request =
+        b ->
+            b.productCode(s.productCode())
+                .usageDimension("Hosts")
+                .usageQuantity(7)
+                .timestamp(now)
+                .clientToken(token);
 
     String first = s.client().meterUsage(request).meteringRecordId();
     String again = s.client().meterUsage(request).meteringRecordId();
@@ -252,13 +299,28 @@ class MeterUsageConformanceTest {
     Subscribed s = subscribedTask();
     Instant now = h.halfPastNextHour();
     String token = UUID.randomUUID().toString();
-    s.client().meterUsage(b -> b.productCode(s.productCode()).usageDimension("Hosts")
-        .usageQuantity(1).timestamp(now).clientToken(token));
+    s.client()
+        .meterUsage(
+            b ->
+                b.productCode(s.productCode())
+                    .usageDimension("Hosts")
+                    .usageQuantity(1)
+                    .timestamp(now)
+                    .clientToken(token));
 
     // Without the token this would be a DuplicateRequest; the reused token outranks it.
-    expectError(IdempotencyConflictException.class, 409,
-        () -> s.client().meterUsage(b -> b.productCode(s.productCode()).usageDimension("Hosts")
-            .usageQuantity(2).timestamp(now).clientToken(token)));
+    expectError(
+        IdempotencyConflictException.class,
+        409,
+        () ->
+            s.client()
+                .meterUsage(
+                    b ->
+                        b.productCode(s.productCode())
+                            .usageDimension("Hosts")
+                            .usageQuantity(2)
+                            .timestamp(now)
+                            .clientToken(token)));
 
     assertThat(h.usage(s.productCode())).hasSize(1);
   }
@@ -268,42 +330,75 @@ class MeterUsageConformanceTest {
     Subscribed s = subscribedTask();
     Instant now = h.halfPastNextHour();
     String token = UUID.randomUUID().toString();
-    s.client().meterUsage(b -> b.productCode(s.productCode()).usageDimension("Hosts")
-        .usageQuantity(1).timestamp(now).clientToken(token));
+    s.client()
+        .meterUsage(
+            b ->
+                b.productCode(s.productCode())
+                    .usageDimension("Hosts")
+                    .usageQuantity(1)
+                    .timestamp(now)
+                    .clientToken(token));
 
-    expectError(IdempotencyConflictException.class, 409,
-        () -> s.client().meterUsage(b -> b.productCode(s.productCode())
-            .usageDimension("NoSuchDimension").usageQuantity(1).timestamp(now)
-            .clientToken(token)));
+    expectError(
+        IdempotencyConflictException.class,
+        409,
+        () ->
+            s.client()
+                .meterUsage(
+                    b ->
+                        b.productCode(s.productCode())
+                            .usageDimension("NoSuchDimension")
+                            .usageQuantity(1)
+                            .timestamp(now)
+                            .clientToken(token)));
   }
 
   /** Requests that would fail on their own; with a reused ClientToken the reuse wins. */
   @ParameterizedTest
-  @ValueSource(strings = {"unknown product", "stale timestamp", "allocations not summing",
-      "other region", "unsubscribed product"})
-  void meterUsage_clientTokenReusedWithOtherwiseFailingRequest_isIdempotencyConflict(
-      String what) {
+  @ValueSource(
+      strings = {
+        "unknown product",
+        "stale timestamp",
+        "allocations not summing",
+        "other region",
+        "unsubscribed product"
+      })
+  void meterUsage_clientTokenReusedWithOtherwiseFailingRequest_isIdempotencyConflict(String what) {
     Subscribed s = subscribedTask();
     Instant now = h.halfPastNextHour();
     String token = UUID.randomUUID().toString();
-    s.client().meterUsage(b -> b.productCode(s.productCode()).usageDimension("Hosts")
-        .usageQuantity(1).timestamp(now).clientToken(token));
-    String unsubscribed = h.admin.customProduct(Harness.newAccountId(), "Hosts")
-        .get("productCode").asText();
-    MarketplaceMeteringClient client = what.equals("other region")
-        ? h.client(TestServer.taskCredentials(s.task()), "eu-west-1") : s.client();
-    Consumer<MeterUsageRequest.Builder> reuse = b -> b.productCode(s.productCode())
-        .usageDimension("Hosts").usageQuantity(1).timestamp(now).clientToken(token);
-    Consumer<MeterUsageRequest.Builder> change = switch (what) {
-      case "unknown product" -> b -> b.productCode("noSuchProduct0000000000000");
-      case "stale timestamp" -> b -> b.timestamp(now.minus(Duration.ofHours(7)));
-      case "allocations not summing" -> b -> b.usageAllocations(allocation(5));
-      case "unsubscribed product" -> b -> b.productCode(unsubscribed);
-      default -> b -> b.usageQuantity(2);
-    };
+    s.client()
+        .meterUsage(
+            b ->
+                b.productCode(s.productCode())
+                    .usageDimension("Hosts")
+                    .usageQuantity(1)
+                    .timestamp(now)
+                    .clientToken(token));
+    String unsubscribed =
+        h.admin.customProduct(Harness.newAccountId(), "Hosts").get("productCode").asText();
+    MarketplaceMeteringClient client =
+        what.equals("other region")
+            ? h.client(TestServer.taskCredentials(s.task()), "eu-west-1")
+            : s.client();
+    Consumer<MeterUsageRequest.Builder> reuse =
+        b ->
+            b.productCode(s.productCode())
+                .usageDimension("Hosts")
+                .usageQuantity(1)
+                .timestamp(now)
+                .clientToken(token);
+    Consumer<MeterUsageRequest.Builder> change =
+        switch (what) {
+          case "unknown product" -> b -> b.productCode("noSuchProduct0000000000000");
+          case "stale timestamp" -> b -> b.timestamp(now.minus(Duration.ofHours(7)));
+          case "allocations not summing" -> b -> b.usageAllocations(allocation(5));
+          case "unsubscribed product" -> b -> b.productCode(unsubscribed);
+          default -> b -> b.usageQuantity(2);
+        };
 
-    expectError(IdempotencyConflictException.class, 409,
-        () -> client.meterUsage(reuse.andThen(change)));
+    expectError(
+        IdempotencyConflictException.class, 409, () -> client.meterUsage(reuse.andThen(change)));
   }
 
   @Test
@@ -311,12 +406,27 @@ class MeterUsageConformanceTest {
     Subscribed s = subscribedTask();
     Instant now = h.halfPastNextHour();
     String token = UUID.randomUUID().toString();
-    s.client().meterUsage(b -> b.productCode(s.productCode()).usageDimension("Hosts")
-        .usageQuantity(1).timestamp(now).clientToken(token));
+    s.client()
+        .meterUsage(
+            b ->
+                b.productCode(s.productCode())
+                    .usageDimension("Hosts")
+                    .usageQuantity(1)
+                    .timestamp(now)
+                    .clientToken(token));
 
-    expectErrorCode("ValidationException", 400, () -> s.client().meterUsage(b -> b
-        .productCode(s.productCode()).usageDimension("Hosts").usageQuantity(-1).timestamp(now)
-        .clientToken(token)));
+    expectErrorCode(
+        "ValidationException",
+        400,
+        () ->
+            s.client()
+                .meterUsage(
+                    b ->
+                        b.productCode(s.productCode())
+                            .usageDimension("Hosts")
+                            .usageQuantity(-1)
+                            .timestamp(now)
+                            .clientToken(token)));
   }
 
   @Test
@@ -324,8 +434,15 @@ class MeterUsageConformanceTest {
     Subscribed s = subscribedTask();
     Instant now = h.halfPastNextHour();
 
-    MeterUsageResponse r = s.client().meterUsage(b -> b.productCode(s.productCode())
-        .usageDimension("Hosts").usageQuantity(1).timestamp(now).clientToken("t".repeat(64)));
+    MeterUsageResponse r =
+        s.client()
+            .meterUsage(
+                b ->
+                    b.productCode(s.productCode())
+                        .usageDimension("Hosts")
+                        .usageQuantity(1)
+                        .timestamp(now)
+                        .clientToken("t".repeat(64)));
 
     assertThat(r.meteringRecordId()).isNotBlank();
   }
@@ -337,8 +454,15 @@ class MeterUsageConformanceTest {
     Subscribed s = subscribedTask();
     Instant now = h.halfPastNextHour();
 
-    MeterUsageResponse r = s.client().meterUsage(b -> b.productCode(s.productCode())
-        .usageDimension("Hosts").usageQuantity(3).timestamp(now).dryRun(true));
+    MeterUsageResponse r =
+        s.client()
+            .meterUsage(
+                b ->
+                    b.productCode(s.productCode())
+                        .usageDimension("Hosts")
+                        .usageQuantity(3)
+                        .timestamp(now)
+                        .dryRun(true));
 
     assertThat(r.sdkHttpResponse().statusCode()).isEqualTo(200);
     assertThat(r.meteringRecordId()).isNull();
@@ -349,8 +473,14 @@ class MeterUsageConformanceTest {
   void meterUsage_dryRun_admitsTaskSoItKeepsWorkingAfterUnsubscribe() {
     Subscribed s = subscribedTask();
     Instant now = h.halfPastNextHour();
-    s.client().meterUsage(b -> b.productCode(s.productCode()).usageDimension("Hosts")
-        .usageQuantity(3).timestamp(now).dryRun(true));
+    s.client()
+        .meterUsage(
+            b ->
+                b.productCode(s.productCode())
+                    .usageDimension("Hosts")
+                    .usageQuantity(3)
+                    .timestamp(now)
+                    .dryRun(true));
     h.admin.unsubscribe(s.subscriptionId());
 
     MeterUsageResponse r = meter(s, "Hosts", 3, now);
@@ -361,14 +491,23 @@ class MeterUsageConformanceTest {
 
   @Test
   void meterUsage_dryRunOfUnsubscribedBuyer_isCustomerNotEntitled() {
-    String code = h.admin.customProduct(Harness.newAccountId(), "Hosts").get("productCode")
-        .asText();
+    String code =
+        h.admin.customProduct(Harness.newAccountId(), "Hosts").get("productCode").asText();
     JsonNode task = h.admin.task(h.buyer(), REGION, "ECS");
     Instant now = h.halfPastNextHour();
 
-    expectError(CustomerNotEntitledException.class, 400, () -> h.taskClient(task).meterUsage(
-        b -> b.productCode(code).usageDimension("Hosts").usageQuantity(1).timestamp(now)
-            .dryRun(true)));
+    expectError(
+        CustomerNotEntitledException.class,
+        400,
+        () ->
+            h.taskClient(task)
+                .meterUsage(
+                    b ->
+                        b.productCode(code)
+                            .usageDimension("Hosts")
+                            .usageQuantity(1)
+                            .timestamp(now)
+                            .dryRun(true)));
   }
 
   @Test
@@ -377,22 +516,40 @@ class MeterUsageConformanceTest {
     Instant now = h.halfPastNextHour();
     meter(s, "Hosts", 1, now);
 
-    expectError(DuplicateRequestException.class, 400, () -> s.client().meterUsage(b -> b
-        .productCode(s.productCode()).usageDimension("Hosts").usageQuantity(2).timestamp(now)
-        .dryRun(true)));
+    expectError(
+        DuplicateRequestException.class,
+        400,
+        () ->
+            s.client()
+                .meterUsage(
+                    b ->
+                        b.productCode(s.productCode())
+                            .usageDimension("Hosts")
+                            .usageQuantity(2)
+                            .timestamp(now)
+                            .dryRun(true)));
   }
 
   // ---- entitlement ------------------------------------------------------------------------
 
   @Test
   void meterUsage_unsubscribedBuyer_isCustomerNotEntitledAndRecordsNothing() {
-    String code = h.admin.customProduct(Harness.newAccountId(), "Hosts").get("productCode")
-        .asText();
+    String code =
+        h.admin.customProduct(Harness.newAccountId(), "Hosts").get("productCode").asText();
     JsonNode task = h.admin.task(h.buyer(), REGION, "FARGATE");
     Instant now = h.halfPastNextHour();
 
-    expectError(CustomerNotEntitledException.class, 400, () -> h.taskClient(task).meterUsage(
-        b -> b.productCode(code).usageDimension("Hosts").usageQuantity(1).timestamp(now)));
+    expectError(
+        CustomerNotEntitledException.class,
+        400,
+        () ->
+            h.taskClient(task)
+                .meterUsage(
+                    b ->
+                        b.productCode(code)
+                            .usageDimension("Hosts")
+                            .usageQuantity(1)
+                            .timestamp(now)));
 
     assertThat(h.usage(code)).isEmpty();
   }
@@ -408,9 +565,17 @@ class MeterUsageConformanceTest {
     JsonNode newTask = h.admin.task(s.buyer(), REGION, "ECS");
 
     assertThat(afterUnsubscribe).isNotBlank();
-    expectError(CustomerNotEntitledException.class, 400, () -> h.taskClient(newTask)
-        .meterUsage(b -> b.productCode(s.productCode()).usageDimension("Hosts")
-            .usageQuantity(1).timestamp(now)));
+    expectError(
+        CustomerNotEntitledException.class,
+        400,
+        () ->
+            h.taskClient(newTask)
+                .meterUsage(
+                    b ->
+                        b.productCode(s.productCode())
+                            .usageDimension("Hosts")
+                            .usageQuantity(1)
+                            .timestamp(now)));
     assertThat(h.usage(s.productCode())).hasSize(2);
   }
 
@@ -421,21 +586,32 @@ class MeterUsageConformanceTest {
     JsonNode task = h.admin.task(seller, REGION, "ECS");
     Instant now = h.halfPastNextHour();
 
-    MeterUsageResponse r = h.taskClient(task).meterUsage(b -> b.productCode(code)
-        .usageDimension("Hosts").usageQuantity(1).timestamp(now));
+    MeterUsageResponse r =
+        h.taskClient(task)
+            .meterUsage(
+                b -> b.productCode(code).usageDimension("Hosts").usageQuantity(1).timestamp(now));
 
     assertThat(r.meteringRecordId()).isNotBlank();
   }
 
   @Test
   void meterUsage_previewProductUsedByOtherUnsubscribedBuyer_isCustomerNotEntitled() {
-    String code = h.admin.previewCustomProduct(Harness.newAccountId(), "Hosts")
-        .get("productCode").asText();
+    String code =
+        h.admin.previewCustomProduct(Harness.newAccountId(), "Hosts").get("productCode").asText();
     JsonNode task = h.admin.task(h.buyer(), REGION, "ECS");
     Instant now = h.halfPastNextHour();
 
-    expectError(CustomerNotEntitledException.class, 400, () -> h.taskClient(task).meterUsage(
-        b -> b.productCode(code).usageDimension("Hosts").usageQuantity(1).timestamp(now)));
+    expectError(
+        CustomerNotEntitledException.class,
+        400,
+        () ->
+            h.taskClient(task)
+                .meterUsage(
+                    b ->
+                        b.productCode(code)
+                            .usageDimension("Hosts")
+                            .usageQuantity(1)
+                            .timestamp(now)));
   }
 
   @Test
@@ -445,8 +621,17 @@ class MeterUsageConformanceTest {
     JsonNode task = h.admin.task(seller, REGION, "ECS");
     Instant now = h.halfPastNextHour();
 
-    expectError(CustomerNotEntitledException.class, 400, () -> h.taskClient(task).meterUsage(
-        b -> b.productCode(code).usageDimension("Hosts").usageQuantity(1).timestamp(now)));
+    expectError(
+        CustomerNotEntitledException.class,
+        400,
+        () ->
+            h.taskClient(task)
+                .meterUsage(
+                    b ->
+                        b.productCode(code)
+                            .usageDimension("Hosts")
+                            .usageQuantity(1)
+                            .timestamp(now)));
   }
 
   // ---- platform and region ----------------------------------------------------------------
@@ -466,8 +651,16 @@ class MeterUsageConformanceTest {
     MarketplaceMeteringClient client = h.keyClient(s.buyer(), "BUYER_USER");
     Instant now = h.halfPastNextHour();
 
-    expectError(PlatformNotSupportedException.class, 400, () -> client.meterUsage(b -> b
-        .productCode(s.productCode()).usageDimension("Hosts").usageQuantity(1).timestamp(now)));
+    expectError(
+        PlatformNotSupportedException.class,
+        400,
+        () ->
+            client.meterUsage(
+                b ->
+                    b.productCode(s.productCode())
+                        .usageDimension("Hosts")
+                        .usageQuantity(1)
+                        .timestamp(now)));
     assertThat(h.usage(s.productCode())).isEmpty();
   }
 
@@ -477,19 +670,35 @@ class MeterUsageConformanceTest {
     MarketplaceMeteringClient client = h.keyClient(s.seller(), "SELLER");
     Instant now = h.halfPastNextHour();
 
-    expectError(PlatformNotSupportedException.class, 400, () -> client.meterUsage(b -> b
-        .productCode(s.productCode()).usageDimension("Hosts").usageQuantity(1).timestamp(now)));
+    expectError(
+        PlatformNotSupportedException.class,
+        400,
+        () ->
+            client.meterUsage(
+                b ->
+                    b.productCode(s.productCode())
+                        .usageDimension("Hosts")
+                        .usageQuantity(1)
+                        .timestamp(now)));
   }
 
   @Test
   void meterUsage_regionOtherThanTasks_isInvalidEndpointRegion() {
     Subscribed s = subscribedTask();
-    MarketplaceMeteringClient elsewhere = h.client(TestServer.taskCredentials(s.task()),
-        "eu-west-1");
+    MarketplaceMeteringClient elsewhere =
+        h.client(TestServer.taskCredentials(s.task()), "eu-west-1");
     Instant now = h.halfPastNextHour();
 
-    expectError(InvalidEndpointRegionException.class, 400, () -> elsewhere.meterUsage(b -> b
-        .productCode(s.productCode()).usageDimension("Hosts").usageQuantity(1).timestamp(now)));
+    expectError(
+        InvalidEndpointRegionException.class,
+        400,
+        () ->
+            elsewhere.meterUsage(
+                b ->
+                    b.productCode(s.productCode())
+                        .usageDimension("Hosts")
+                        .usageQuantity(1)
+                        .timestamp(now)));
     assertThat(h.usage(s.productCode())).isEmpty();
   }
 
@@ -500,9 +709,17 @@ class MeterUsageConformanceTest {
     Subscribed s = subscribedTask();
     Instant now = h.halfPastNextHour();
 
-    expectError(InvalidProductCodeException.class, 400, () -> s.client().meterUsage(b -> b
-        .productCode("noSuchProduct0000000000000").usageDimension("Hosts").usageQuantity(1)
-        .timestamp(now)));
+    expectError(
+        InvalidProductCodeException.class,
+        400,
+        () ->
+            s.client()
+                .meterUsage(
+                    b ->
+                        b.productCode("noSuchProduct0000000000000")
+                            .usageDimension("Hosts")
+                            .usageQuantity(1)
+                            .timestamp(now)));
   }
 
   @Test
@@ -510,8 +727,8 @@ class MeterUsageConformanceTest {
     Subscribed s = subscribedTask();
     Instant now = h.halfPastNextHour();
 
-    expectError(InvalidUsageDimensionException.class, 400,
-        () -> meter(s, "NoSuchDimension", 1, now));
+    expectError(
+        InvalidUsageDimensionException.class, 400, () -> meter(s, "NoSuchDimension", 1, now));
     assertThat(h.usage(s.productCode())).isEmpty();
   }
 
@@ -524,10 +741,11 @@ class MeterUsageConformanceTest {
     h.admin.advanceClock("PT7H");
     Instant now = h.now();
 
-    expectError(TimestampOutOfBoundsException.class, 400,
+    expectError(
+        TimestampOutOfBoundsException.class,
+        400,
         () -> meter(s, "Hosts", 1, now.minus(Duration.ofHours(6)).minusSeconds(1)));
-    String sixHoursAgo = meter(s, "Hosts", 1, now.minus(Duration.ofHours(6)))
-        .meteringRecordId();
+    String sixHoursAgo = meter(s, "Hosts", 1, now.minus(Duration.ofHours(6))).meteringRecordId();
 
     assertThat(sixHoursAgo).as("exactly 6 hours old is inside the window").isNotBlank();
     assertThat(h.usage(s.productCode())).hasSize(1);
@@ -538,13 +756,14 @@ class MeterUsageConformanceTest {
     Subscribed s = subscribedTask();
     Instant now = h.halfPastNextHour();
 
-    expectError(TimestampOutOfBoundsException.class, 400,
+    expectError(
+        TimestampOutOfBoundsException.class,
+        400,
         () -> meter(s, "Hosts", 1, now.plus(Duration.ofMinutes(5)).plusSeconds(1)));
-    String fiveMinutesAhead = meter(s, "Hosts", 1, now.plus(Duration.ofMinutes(5)))
-        .meteringRecordId();
+    String fiveMinutesAhead =
+        meter(s, "Hosts", 1, now.plus(Duration.ofMinutes(5))).meteringRecordId();
 
-    assertThat(fiveMinutesAhead).as("exactly 5 minutes ahead is inside the window")
-        .isNotBlank();
+    assertThat(fiveMinutesAhead).as("exactly 5 minutes ahead is inside the window").isNotBlank();
   }
 
   @Test
@@ -553,7 +772,9 @@ class MeterUsageConformanceTest {
     Subscribed s = subscribedTask();
     Instant startHour = now.truncatedTo(ChronoUnit.HOURS);
 
-    expectError(TimestampOutOfBoundsException.class, 400,
+    expectError(
+        TimestampOutOfBoundsException.class,
+        400,
         () -> meter(s, "Hosts", 1, startHour.minusSeconds(1)));
     assertThat(h.usage(s.productCode())).isEmpty();
   }
@@ -565,10 +786,14 @@ class MeterUsageConformanceTest {
     Subscribed s = subscribedTask();
     Instant now = h.halfPastNextHour();
 
-    MeterUsageResponse r = meterAllocated(s, 10, now,
-        allocation(6, tag("env", "prod"), tag("team", "blue")),
-        allocation(3, tag("env", "dev")),
-        allocation(1));
+    MeterUsageResponse r =
+        meterAllocated(
+            s,
+            10,
+            now,
+            allocation(6, tag("env", "prod"), tag("team", "blue")),
+            allocation(3, tag("env", "dev")),
+            allocation(1));
 
     assertThat(r.meteringRecordId()).isNotBlank();
     assertThat(h.usage(s.productCode()).get(0).get("quantity").asLong()).isEqualTo(10);
@@ -579,12 +804,22 @@ class MeterUsageConformanceTest {
     Subscribed s = subscribedTask();
     Instant now = h.halfPastNextHour();
 
-    String first = meterAllocated(s, 10, now,
-        allocation(6, tag("env", "prod"), tag("team", "blue")),
-        allocation(4, tag("env", "dev"))).meteringRecordId();
-    String again = meterAllocated(s, 10, now,
-        allocation(4, tag("env", "dev")),
-        allocation(6, tag("team", "blue"), tag("env", "prod"))).meteringRecordId();
+    String first =
+        meterAllocated(
+                s,
+                10,
+                now,
+                allocation(6, tag("env", "prod"), tag("team", "blue")),
+                allocation(4, tag("env", "dev")))
+            .meteringRecordId();
+    String again =
+        meterAllocated(
+                s,
+                10,
+                now,
+                allocation(4, tag("env", "dev")),
+                allocation(6, tag("team", "blue"), tag("env", "prod")))
+            .meteringRecordId();
 
     assertThat(again).isEqualTo(first);
   }
@@ -595,7 +830,9 @@ class MeterUsageConformanceTest {
     Instant now = h.halfPastNextHour();
     meterAllocated(s, 10, now, allocation(10, tag("env", "prod")));
 
-    expectError(DuplicateRequestException.class, 400,
+    expectError(
+        DuplicateRequestException.class,
+        400,
         () -> meterAllocated(s, 10, now, allocation(10, tag("env", "dev"))));
   }
 
@@ -604,8 +841,12 @@ class MeterUsageConformanceTest {
     Subscribed s = subscribedTask();
     Instant now = h.halfPastNextHour();
 
-    expectError(InvalidUsageAllocationsException.class, 400, () -> meterAllocated(s, 10, now,
-        allocation(6, tag("env", "prod")), allocation(3, tag("env", "dev"))));
+    expectError(
+        InvalidUsageAllocationsException.class,
+        400,
+        () ->
+            meterAllocated(
+                s, 10, now, allocation(6, tag("env", "prod")), allocation(3, tag("env", "dev"))));
     assertThat(h.usage(s.productCode())).isEmpty();
   }
 
@@ -614,9 +855,16 @@ class MeterUsageConformanceTest {
     Subscribed s = subscribedTask();
     Instant now = h.halfPastNextHour();
 
-    expectError(InvalidUsageAllocationsException.class, 400, () -> meterAllocated(s, 10, now,
-        allocation(5, tag("env", "prod"), tag("team", "blue")),
-        allocation(5, tag("team", "blue"), tag("env", "prod"))));
+    expectError(
+        InvalidUsageAllocationsException.class,
+        400,
+        () ->
+            meterAllocated(
+                s,
+                10,
+                now,
+                allocation(5, tag("env", "prod"), tag("team", "blue")),
+                allocation(5, tag("team", "blue"), tag("env", "prod"))));
   }
 
   @Test
@@ -624,7 +872,9 @@ class MeterUsageConformanceTest {
     Subscribed s = subscribedTask();
     Instant now = h.halfPastNextHour();
 
-    expectError(InvalidUsageAllocationsException.class, 400,
+    expectError(
+        InvalidUsageAllocationsException.class,
+        400,
         () -> meterAllocated(s, 10, now, allocation(5), allocation(5)));
   }
 
@@ -643,13 +893,16 @@ class MeterUsageConformanceTest {
     Subscribed s = subscribedTask();
     Instant now = h.halfPastNextHour();
 
-    expectError(InvalidUsageAllocationsException.class, 400,
+    expectError(
+        InvalidUsageAllocationsException.class,
+        400,
         () -> meterAllocated(s, 2501, now, distinctAllocations(2501)));
     assertThat(h.usage(s.productCode())).isEmpty();
   }
 
   private static UsageAllocation[] distinctAllocations(int n) {
-    return IntStream.range(0, n).mapToObj(i -> allocation(1, tag("unit", "u" + i)))
+    return IntStream.range(0, n)
+        .mapToObj(i -> allocation(1, tag("unit", "u" + i)))
         .toArray(UsageAllocation[]::new);
   }
 
@@ -658,9 +911,22 @@ class MeterUsageConformanceTest {
     Subscribed s = subscribedTask();
     Instant now = h.halfPastNextHour();
 
-    expectError(InvalidTagException.class, 400, () -> meterAllocated(s, 1, now,
-        allocation(1, tag("k1", "v"), tag("k2", "v"), tag("k3", "v"), tag("k4", "v"),
-            tag("k5", "v"), tag("k6", "v"))));
+    expectError(
+        InvalidTagException.class,
+        400,
+        () ->
+            meterAllocated(
+                s,
+                1,
+                now,
+                allocation(
+                    1,
+                    tag("k1", "v"),
+                    tag("k2", "v"),
+                    tag("k3", "v"),
+                    tag("k4", "v"),
+                    tag("k5", "v"),
+                    tag("k6", "v"))));
   }
 
   @Test
@@ -668,8 +934,13 @@ class MeterUsageConformanceTest {
     Subscribed s = subscribedTask();
     Instant now = h.halfPastNextHour();
 
-    MeterUsageResponse r = meterAllocated(s, 1, now, allocation(1, tag("k1", "v"),
-        tag("k2", "v"), tag("k3", "v"), tag("k4", "v"), tag("k5", "v")));
+    MeterUsageResponse r =
+        meterAllocated(
+            s,
+            1,
+            now,
+            allocation(
+                1, tag("k1", "v"), tag("k2", "v"), tag("k3", "v"), tag("k4", "v"), tag("k5", "v")));
 
     assertThat(r.meteringRecordId()).isNotBlank();
   }
@@ -679,21 +950,31 @@ class MeterUsageConformanceTest {
     Subscribed s = subscribedTask();
     Instant now = h.halfPastNextHour();
 
-    expectError(InvalidTagException.class, 400, () -> meterAllocated(s, 2, now,
-        allocation(1, tag("k1", "v"), tag("k2", "v"), tag("k3", "v")),
-        allocation(1, tag("k4", "v"), tag("k5", "v"), tag("k6", "v"))));
+    expectError(
+        InvalidTagException.class,
+        400,
+        () ->
+            meterAllocated(
+                s,
+                2,
+                now,
+                allocation(1, tag("k1", "v"), tag("k2", "v"), tag("k3", "v")),
+                allocation(1, tag("k4", "v"), tag("k5", "v"), tag("k6", "v"))));
   }
 
   /** Characters inside the tag regex's range ' -=' (space to '='), facts §3.5. */
   @ParameterizedTest
-  @ValueSource(strings = {"!", "#", "&", "\"", "$", "%", "'", "(", ")", "*", ",", ";", "<", "=",
-      " ", "-", "/", "+", ".", "_", ":", "@"})
+  @ValueSource(
+      strings = {
+        "!", "#", "&", "\"", "$", "%", "'", "(", ")", "*", ",", ";", "<", "=", " ", "-", "/", "+",
+        ".", "_", ":", "@"
+      })
   void meterUsage_tagCharacterInsideRegex_isAccepted(String c) {
     Subscribed s = subscribedTask();
     Instant now = h.halfPastNextHour();
 
-    MeterUsageResponse r = meterAllocated(s, 1, now, allocation(1, tag("k" + c + "k",
-        "v" + c + "v")));
+    MeterUsageResponse r =
+        meterAllocated(s, 1, now, allocation(1, tag("k" + c + "k", "v" + c + "v")));
 
     assertThat(r.meteringRecordId()).isNotBlank();
   }
@@ -704,7 +985,9 @@ class MeterUsageConformanceTest {
     Subscribed s = subscribedTask();
     Instant now = h.halfPastNextHour();
 
-    expectError(InvalidTagException.class, 400,
+    expectError(
+        InvalidTagException.class,
+        400,
         () -> meterAllocated(s, 1, now, allocation(1, tag("k" + c, "v"))));
   }
 
@@ -714,7 +997,9 @@ class MeterUsageConformanceTest {
     Subscribed s = subscribedTask();
     Instant now = h.halfPastNextHour();
 
-    expectError(InvalidTagException.class, 400,
+    expectError(
+        InvalidTagException.class,
+        400,
         () -> meterAllocated(s, 1, now, allocation(1, tag("k", "v" + c))));
   }
 
@@ -745,15 +1030,15 @@ class MeterUsageConformanceTest {
     expectInvalid("productCode", b -> b.productCode("bad code!"));
   }
 
-  private static void expectInvalid(String member,
-      Consumer<MeterUsageRequest.Builder> breakIt) {
+  private static void expectInvalid(String member, Consumer<MeterUsageRequest.Builder> breakIt) {
     Subscribed s = subscribedTask();
     Instant now = h.halfPastNextHour();
-    Consumer<MeterUsageRequest.Builder> valid = b -> b.productCode(s.productCode())
-        .usageDimension("Hosts").usageQuantity(1).timestamp(now);
+    Consumer<MeterUsageRequest.Builder> valid =
+        b -> b.productCode(s.productCode()).usageDimension("Hosts").usageQuantity(1).timestamp(now);
 
-    var e = expectErrorCode("ValidationException", 400,
-        () -> s.client().meterUsage(valid.andThen(breakIt)));
+    var e =
+        expectErrorCode(
+            "ValidationException", 400, () -> s.client().meterUsage(valid.andThen(breakIt)));
 
     assertThat(e.awsErrorDetails().errorMessage())
         .startsWith("1 validation error detected: ")

@@ -64,8 +64,13 @@ class RegisterUsageConformanceTest {
   }
 
   /** An HOURLY product, a subscribed buyer and its task. */
-  private record Subscribed(String productCode, String publicKeyPem, String seller,
-      String buyer, String subscriptionId, MarketplaceMeteringClient client) {}
+  private record Subscribed(
+      String productCode,
+      String publicKeyPem,
+      String seller,
+      String buyer,
+      String subscriptionId,
+      MarketplaceMeteringClient client) {}
 
   private static Subscribed subscribedTask(String platform) {
     String seller = Harness.newAccountId();
@@ -74,22 +79,22 @@ class RegisterUsageConformanceTest {
     String buyer = h.buyer();
     String subscription = h.admin.subscribe(code, buyer).get("subscriptionId").asText();
     MarketplaceMeteringClient client = h.taskClient(h.admin.task(buyer, REGION, platform));
-    return new Subscribed(code, product.get("publicKeyPem").asText(), seller, buyer,
-        subscription, client);
+    return new Subscribed(
+        code, product.get("publicKeyPem").asText(), seller, buyer, subscription, client);
   }
 
   private static Subscribed subscribedTask() {
     return subscribedTask("ECS");
   }
 
-  private static RegisterUsageResponse register(MarketplaceMeteringClient client, String code,
-      int version, String nonce) {
+  private static RegisterUsageResponse register(
+      MarketplaceMeteringClient client, String code, int version, String nonce) {
     return client.registerUsage(b -> b.productCode(code).publicKeyVersion(version).nonce(nonce));
   }
 
   /**
-   * The claims of a signature, after checking its header is exactly the documented one and
-   * that it verifies under this PEM public key.
+   * The claims of a signature, after checking its header is exactly the documented one and that it
+   * verifies under this PEM public key.
    */
   private static JsonNode verifiedClaims(String signature, String publicKeyPem) {
     try {
@@ -97,7 +102,8 @@ class RegisterUsageConformanceTest {
       assertThat(jwt.getParsedParts()[0].decodeToString()).isEqualTo(HEADER);
       assertThat(jwt.getHeader().getAlgorithm()).isEqualTo(JWSAlgorithm.PS256);
       assertThat(jwt.verify(new RSASSAVerifier(rsaPublicKey(publicKeyPem))))
-          .as("signature verifies under the product's public key").isTrue();
+          .as("signature verifies under the product's public key")
+          .isTrue();
       return JSON.readTree(jwt.getParsedParts()[1].decodeToString());
     } catch (ParseException | JOSEException | IOException e) {
       throw new AssertionError("not a verifiable compact JWS: " + signature, e);
@@ -113,11 +119,14 @@ class RegisterUsageConformanceTest {
   }
 
   private static RSAPublicKey rsaPublicKey(String pem) {
-    String base64 = pem.replace("-----BEGIN PUBLIC KEY-----", "")
-        .replace("-----END PUBLIC KEY-----", "").replaceAll("\\s", "");
+    String base64 =
+        pem.replace("-----BEGIN PUBLIC KEY-----", "")
+            .replace("-----END PUBLIC KEY-----", "")
+            .replaceAll("\\s", "");
     try {
-      return (RSAPublicKey) KeyFactory.getInstance("RSA")
-          .generatePublic(new X509EncodedKeySpec(Base64.getDecoder().decode(base64)));
+      return (RSAPublicKey)
+          KeyFactory.getInstance("RSA")
+              .generatePublic(new X509EncodedKeySpec(Base64.getDecoder().decode(base64)));
     } catch (GeneralSecurityException e) {
       throw new AssertionError("not an RSA public key in PEM: " + pem, e);
     }
@@ -211,7 +220,8 @@ class RegisterUsageConformanceTest {
     assertThat(r.publicKeyRotationTimestamp()).isNull();
     JsonNode claims = verifiedClaims(r.signature(), newPem);
     assertThat(claims.get("publicKeyVersion").asInt()).isEqualTo(2);
-    assertThat(verifies(r.signature(), s.publicKeyPem())).as("verifies under the old key")
+    assertThat(verifies(r.signature(), s.publicKeyPem()))
+        .as("verifies under the old key")
         .isFalse();
   }
 
@@ -241,11 +251,15 @@ class RegisterUsageConformanceTest {
   @Test
   void registerUsage_versionAfterTheCurrentOne_isInvalidPublicKeyVersion() {
     Subscribed s = subscribedTask();
-    expectError(InvalidPublicKeyVersionException.class, 400,
+    expectError(
+        InvalidPublicKeyVersionException.class,
+        400,
         () -> register(s.client(), s.productCode(), 2, "n"));
     h.admin.rotateKey(s.productCode());
 
-    expectError(InvalidPublicKeyVersionException.class, 400,
+    expectError(
+        InvalidPublicKeyVersionException.class,
+        400,
         () -> register(s.client(), s.productCode(), 3, "n"));
   }
 
@@ -270,7 +284,9 @@ class RegisterUsageConformanceTest {
 
     assertThat(verifiedClaims(again.signature(), s.publicKeyPem()).get("nonce").asText())
         .isEqualTo("again");
-    expectError(CustomerNotEntitledException.class, 400,
+    expectError(
+        CustomerNotEntitledException.class,
+        400,
         () -> register(newTask, s.productCode(), 1, "new"));
   }
 
@@ -282,22 +298,40 @@ class RegisterUsageConformanceTest {
 
     RegisterUsageResponse r = register(client, code, 1, "free");
 
-    assertThat(verifiedClaims(r.signature(), product.get("publicKeyPem").asText())
-        .get("productCode").asText()).isEqualTo(code);
+    assertThat(
+            verifiedClaims(r.signature(), product.get("publicKeyPem").asText())
+                .get("productCode")
+                .asText())
+        .isEqualTo(code);
   }
 
   @Test
   void registerUsage_previewProductUsedBySellersOwnAccount_needsNoSubscription() {
     String seller = Harness.newAccountId();
-    JsonNode product = h.admin.post("/products", Map.of("name", "Preview hourly",
-        "pricing", "HOURLY", "hourlyPrice", "0.50", "preview", true, "sellerAccountId", seller));
+    JsonNode product =
+        h.admin.post(
+            "/products",
+            Map.of(
+                "name",
+                "Preview hourly",
+                "pricing",
+                "HOURLY",
+                "hourlyPrice",
+                "0.50",
+                "preview",
+                true,
+                "sellerAccountId",
+                seller));
     String code = product.get("productCode").asText();
     MarketplaceMeteringClient client = h.taskClient(h.admin.task(seller, REGION, "EKS"));
 
     RegisterUsageResponse r = register(client, code, 1, "preview");
 
-    assertThat(verifiedClaims(r.signature(), product.get("publicKeyPem").asText())
-        .get("nonce").asText()).isEqualTo("preview");
+    assertThat(
+            verifiedClaims(r.signature(), product.get("publicKeyPem").asText())
+                .get("nonce")
+                .asText())
+        .isEqualTo("preview");
   }
 
   // ---- platform, region, product ----------------------------------------------------------
@@ -317,7 +351,9 @@ class RegisterUsageConformanceTest {
   void registerUsage_ec2InstanceIdentity_isPlatformNotSupported() {
     Subscribed s = subscribedTask("EC2");
 
-    expectError(PlatformNotSupportedException.class, 400,
+    expectError(
+        PlatformNotSupportedException.class,
+        400,
         () -> register(s.client(), s.productCode(), 1, "n"));
   }
 
@@ -325,11 +361,11 @@ class RegisterUsageConformanceTest {
   @ValueSource(strings = {"BUYER_USER", "SELLER"})
   void registerUsage_longTermKey_isPlatformNotSupported(String kind) {
     Subscribed s = subscribedTask();
-    MarketplaceMeteringClient client = h.keyClient(
-        kind.equals("SELLER") ? s.seller() : s.buyer(), kind);
+    MarketplaceMeteringClient client =
+        h.keyClient(kind.equals("SELLER") ? s.seller() : s.buyer(), kind);
 
-    expectError(PlatformNotSupportedException.class, 400,
-        () -> register(client, s.productCode(), 1, "n"));
+    expectError(
+        PlatformNotSupportedException.class, 400, () -> register(client, s.productCode(), 1, "n"));
   }
 
   @Test
@@ -339,8 +375,7 @@ class RegisterUsageConformanceTest {
     String buyer = h.buyer();
     h.admin.subscribe(code, buyer);
     JsonNode task = h.admin.task(buyer, REGION, "ECS");
-    MarketplaceMeteringClient elsewhere = h.client(TestServer.taskCredentials(task),
-        "us-west-2");
+    MarketplaceMeteringClient elsewhere = h.client(TestServer.taskCredentials(task), "us-west-2");
 
     expectError(InvalidRegionException.class, 400, () -> register(elsewhere, code, 1, "n"));
   }
@@ -349,7 +384,9 @@ class RegisterUsageConformanceTest {
   void registerUsage_unknownProduct_isInvalidProductCode() {
     Subscribed s = subscribedTask();
 
-    expectError(InvalidProductCodeException.class, 400,
+    expectError(
+        InvalidProductCodeException.class,
+        400,
         () -> register(s.client(), "noSuchProduct0000000000000", 1, "n"));
   }
 
@@ -359,8 +396,9 @@ class RegisterUsageConformanceTest {
   void registerUsage_publicKeyVersionZero_isValidationExceptionNamingIt() {
     Subscribed s = subscribedTask();
 
-    var e = expectErrorCode("ValidationException", 400,
-        () -> register(s.client(), s.productCode(), 0, "n"));
+    var e =
+        expectErrorCode(
+            "ValidationException", 400, () -> register(s.client(), s.productCode(), 0, "n"));
 
     assertThat(e.awsErrorDetails().errorMessage()).contains("'publicKeyVersion'");
   }
@@ -369,8 +407,11 @@ class RegisterUsageConformanceTest {
   void registerUsage_nonceOf256Characters_isValidationExceptionNamingIt() {
     Subscribed s = subscribedTask();
 
-    var e = expectErrorCode("ValidationException", 400,
-        () -> register(s.client(), s.productCode(), 1, "n".repeat(256)));
+    var e =
+        expectErrorCode(
+            "ValidationException",
+            400,
+            () -> register(s.client(), s.productCode(), 1, "n".repeat(256)));
 
     assertThat(e.awsErrorDetails().errorMessage()).contains("'nonce'");
   }
@@ -379,8 +420,7 @@ class RegisterUsageConformanceTest {
   void registerUsage_missingProductCode_isValidationExceptionNamingIt() {
     Subscribed s = subscribedTask();
 
-    var e = expectErrorCode("ValidationException", 400,
-        () -> register(s.client(), null, 1, "n"));
+    var e = expectErrorCode("ValidationException", 400, () -> register(s.client(), null, 1, "n"));
 
     assertThat(e.awsErrorDetails().errorMessage()).contains("'productCode'");
   }

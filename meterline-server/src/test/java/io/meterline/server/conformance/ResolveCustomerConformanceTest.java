@@ -43,8 +43,13 @@ class ResolveCustomerConformanceTest {
   }
 
   /** A buyer's subscription to a SaaS product, the token it minted and the seller's client. */
-  private record Registration(String productCode, String seller, String buyer,
-      String customerIdentifier, String token, MarketplaceMeteringClient sellerClient) {}
+  private record Registration(
+      String productCode,
+      String seller,
+      String buyer,
+      String customerIdentifier,
+      String token,
+      MarketplaceMeteringClient sellerClient) {}
 
   private static Registration register() {
     String seller = Harness.newAccountId();
@@ -52,8 +57,13 @@ class ResolveCustomerConformanceTest {
     JsonNode buyer = h.newBuyer();
     String account = buyer.get("awsAccountId").asText();
     JsonNode subscription = h.admin.subscribe(code, account);
-    return new Registration(code, seller, account, buyer.get("customerIdentifier").asText(),
-        subscription.get("registrationToken").asText(), h.keyClient(seller, "SELLER"));
+    return new Registration(
+        code,
+        seller,
+        account,
+        buyer.get("customerIdentifier").asText(),
+        subscription.get("registrationToken").asText(),
+        h.keyClient(seller, "SELLER"));
   }
 
   private static ResolveCustomerResponse resolve(MarketplaceMeteringClient client, String token) {

@@ -14,8 +14,8 @@ final class ServiceErrors {
    * Asserts the call fails with this typed exception and HTTP status, with a request id and the
    * error code the type stands for; returns the exception for further checks.
    */
-  static <T extends MarketplaceMeteringException> T expectError(Class<T> type, int status,
-      ThrowingCallable call) {
+  static <T extends MarketplaceMeteringException> T expectError(
+      Class<T> type, int status, ThrowingCallable call) {
     Throwable thrown = catchThrowable(call);
     assertThat(thrown).as("the call's failure").isInstanceOf(type);
     T e = type.cast(thrown);
@@ -26,13 +26,14 @@ final class ServiceErrors {
   }
 
   /**
-   * Asserts the call fails with an error the Java SDK has no class for: the base
-   * {@link MarketplaceMeteringException} carrying this error code and HTTP status.
+   * Asserts the call fails with an error the Java SDK has no class for: the base {@link
+   * MarketplaceMeteringException} carrying this error code and HTTP status.
    */
-  static MarketplaceMeteringException expectErrorCode(String errorCode, int status,
-      ThrowingCallable call) {
+  static MarketplaceMeteringException expectErrorCode(
+      String errorCode, int status, ThrowingCallable call) {
     Throwable thrown = catchThrowable(call);
-    assertThat(thrown).as("the call's failure")
+    assertThat(thrown)
+        .as("the call's failure")
         .isExactlyInstanceOf(MarketplaceMeteringException.class);
     MarketplaceMeteringException e = (MarketplaceMeteringException) thrown;
     assertThat(e.awsErrorDetails().errorCode()).isEqualTo(errorCode);

@@ -57,8 +57,8 @@ import software.amazon.awssdk.services.marketplacemetering.model.MeterUsageRespo
 import software.amazon.awssdk.services.marketplacemetering.model.ThrottlingException;
 
 /**
- * The wire as the SDKs see it (GOLDEN §1, §3, §4, §5, §9; SPEC §1 and §1.1 "Wire", "Throttling
- * and faults") and the admin API's own error shape (SPEC §3).
+ * The wire as the SDKs see it (GOLDEN §1, §3, §4, §5, §9; SPEC §1 and §1.1 "Wire", "Throttling and
+ * faults") and the admin API's own error shape (SPEC §3).
  */
 class WireConformanceTest {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -90,8 +90,8 @@ class WireConformanceTest {
   }
 
   private static Running runningTask(Harness on) {
-    String code = on.admin.customProduct(Harness.newAccountId(), "Hosts").get("productCode")
-        .asText();
+    String code =
+        on.admin.customProduct(Harness.newAccountId(), "Hosts").get("productCode").asText();
     String buyer = on.buyer();
     on.admin.subscribe(code, buyer);
     return new Running(code, buyer, on.admin.task(buyer, REGION, "ECS"));
@@ -101,14 +101,17 @@ class WireConformanceTest {
     return runningTask(h);
   }
 
-  private static MeterUsageResponse meter(MarketplaceMeteringClient client, String code,
-      Instant timestamp) {
-    return client.meterUsage(b -> b.productCode(code).usageDimension("Hosts").usageQuantity(1)
-        .timestamp(timestamp));
+  private static MeterUsageResponse meter(
+      MarketplaceMeteringClient client, String code, Instant timestamp) {
+    return client.meterUsage(
+        b -> b.productCode(code).usageDimension("Hosts").usageQuantity(1).timestamp(timestamp));
   }
 
   private static String meterBody(String code, String timestamp) {
-    return "{\"ProductCode\":\"" + code + "\",\"Timestamp\":" + timestamp
+    return "{\"ProductCode\":\""
+        + code
+        + "\",\"Timestamp\":"
+        + timestamp
         + ",\"UsageDimension\":\"Hosts\",\"UsageQuantity\":1}";
   }
 
@@ -122,13 +125,17 @@ class WireConformanceTest {
   void everyResponse_carriesRequestIdAndAccurateDate() {
     Running t = runningTask();
     String now = Long.toString(h.now().getEpochSecond());
-    List<RawHttp.Reply> replies = List.of(
-        h.raw.call("MeterUsage", meterBody(t.productCode(), now), t.credentials(), REGION),
-        h.raw.call("MeterUsage", meterBody("noSuchProduct0000000000000", now), t.credentials(),
-            REGION),
-        h.raw.call("MeterUsage", "{", t.credentials(), REGION),
-        h.raw.post("/", Map.of("x-amz-target", "AWSMPMeteringService.MeterUsage"),
-            new byte[0]));
+    List<RawHttp.Reply> replies =
+        List.of(
+            h.raw.call("MeterUsage", meterBody(t.productCode(), now), t.credentials(), REGION),
+            h.raw.call(
+                "MeterUsage",
+                meterBody("noSuchProduct0000000000000", now),
+                t.credentials(),
+                REGION),
+            h.raw.call("MeterUsage", "{", t.credentials(), REGION),
+            h.raw.post(
+                "/", Map.of("x-amz-target", "AWSMPMeteringService.MeterUsage"), new byte[0]));
 
     assertThat(replies).extracting(RawHttp.Reply::status).containsExactly(200, 400, 400, 403);
     Set<String> ids = new HashSet<>();
@@ -136,8 +143,8 @@ class WireConformanceTest {
       assertThat(r.header("x-amzn-RequestId")).as("request id of %s", r.body()).isNotBlank();
       ids.add(r.header("x-amzn-RequestId"));
       assertThat(r.header("Date")).as("Date of %s", r.body()).isNotNull();
-      assertThat(httpDate(r.header("Date"))).isCloseTo(Instant.now(),
-          within(5, ChronoUnit.SECONDS));
+      assertThat(httpDate(r.header("Date")))
+          .isCloseTo(Instant.now(), within(5, ChronoUnit.SECONDS));
       assertThat(r.json().isObject()).as("JSON object body").isTrue();
     }
     assertThat(ids).as("request ids are unique").hasSize(replies.size());
@@ -150,14 +157,14 @@ class WireConformanceTest {
     Instant now = h.now();
 
     MeterUsageResponse ok = meter(client, t.productCode(), now);
-    MarketplaceMeteringException error = (MarketplaceMeteringException) catchThrowable(
-        () -> meter(client, "noSuchProduct0000000000000", now));
+    MarketplaceMeteringException error =
+        (MarketplaceMeteringException)
+            catchThrowable(() -> meter(client, "noSuchProduct0000000000000", now));
 
     assertThat(ok.responseMetadata().requestId()).isNotBlank().isNotEqualTo("UNKNOWN");
     assertThat(ok.sdkHttpResponse().firstMatchingHeader("x-amzn-RequestId"))
         .contains(ok.responseMetadata().requestId());
-    assertThat(error.requestId()).isNotBlank()
-        .isNotEqualTo(ok.responseMetadata().requestId());
+    assertThat(error.requestId()).isNotBlank().isNotEqualTo(ok.responseMetadata().requestId());
   }
 
   /** Requests that fail in different layers: edge, authentication, model, business. */
@@ -175,28 +182,42 @@ class WireConformanceTest {
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("failingRequests")
-  void errorResponse_hasErrorTypeHeaderEqualToBodyTypeAndAmzJson(String what, String type,
-      int status) {
+  void errorResponse_hasErrorTypeHeaderEqualToBodyTypeAndAmzJson(
+      String what, String type, int status) {
     Running t = runningTask();
     String now = Long.toString(h.now().getEpochSecond());
     AwsSessionCredentials c = t.credentials();
     String good = meterBody(t.productCode(), now);
-    RawHttp.Reply r = switch (what) {
-      case "unknown product" -> h.raw.call("MeterUsage",
-          meterBody("noSuchProduct0000000000000", now), c, REGION);
-      case "malformed JSON" -> h.raw.call("MeterUsage", "{\"ProductCode\":", c, REGION);
-      case "missing member" -> h.raw.call("MeterUsage", "{}", c, REGION);
-      case "unknown operation" -> h.raw.call("MeterUsages", good, c, REGION);
-      case "missing target" -> h.raw.call(null, good, c, REGION);
-      case "unknown key" -> h.raw.call("MeterUsage", good, AwsBasicCredentials.create(
-          "AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"), REGION);
-      case "no signature" -> h.raw.post("/", Map.of("content-type", AMZ_JSON,
-          "x-amz-target", "AWSMPMeteringService.MeterUsage"),
-          good.getBytes(StandardCharsets.UTF_8));
-      case "wrong secret" -> h.raw.call("MeterUsage", good, AwsSessionCredentials.create(
-          c.accessKeyId(), c.secretAccessKey() + "x", c.sessionToken()), REGION);
-      default -> throw new IllegalArgumentException(what);
-    };
+    RawHttp.Reply r =
+        switch (what) {
+          case "unknown product" ->
+              h.raw.call("MeterUsage", meterBody("noSuchProduct0000000000000", now), c, REGION);
+          case "malformed JSON" -> h.raw.call("MeterUsage", "{\"ProductCode\":", c, REGION);
+          case "missing member" -> h.raw.call("MeterUsage", "{}", c, REGION);
+          case "unknown operation" -> h.raw.call("MeterUsages", good, c, REGION);
+          case "missing target" -> h.raw.call(null, good, c, REGION);
+          case "unknown key" ->
+              h.raw.call(
+                  "MeterUsage",
+                  good,
+                  AwsBasicCredentials.create(
+                      "AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"),
+                  REGION);
+          case "no signature" ->
+              h.raw.post(
+                  "/",
+                  Map.of(
+                      "content-type", AMZ_JSON, "x-amz-target", "AWSMPMeteringService.MeterUsage"),
+                  good.getBytes(StandardCharsets.UTF_8));
+          case "wrong secret" ->
+              h.raw.call(
+                  "MeterUsage",
+                  good,
+                  AwsSessionCredentials.create(
+                      c.accessKeyId(), c.secretAccessKey() + "x", c.sessionToken()),
+                  REGION);
+          default -> throw new IllegalArgumentException(what);
+        };
 
     assertThat(r.status()).isEqualTo(status);
     JsonNode body = r.json();
@@ -223,8 +244,8 @@ class WireConformanceTest {
     Running t = runningTask();
     String now = Long.toString(h.now().getEpochSecond());
 
-    RawHttp.Reply r = h.raw.call("DeleteEverything", meterBody(t.productCode(), now),
-        t.credentials(), REGION);
+    RawHttp.Reply r =
+        h.raw.call("DeleteEverything", meterBody(t.productCode(), now), t.credentials(), REGION);
 
     assertThat(r.status()).isEqualTo(400);
     assertThat(r.json().get("__type").asText()).isEqualTo("UnknownOperationException");
@@ -238,14 +259,15 @@ class WireConformanceTest {
   void requestTimestamp_integerOrFractionalEpochSeconds_isAccepted(String form) {
     Running t = runningTask();
     long seconds = h.now().getEpochSecond();
-    String timestamp = switch (form) {
-      case "integer" -> Long.toString(seconds);
-      case "fraction" -> seconds + ".678";
-      default -> seconds + ".678901";
-    };
+    String timestamp =
+        switch (form) {
+          case "integer" -> Long.toString(seconds);
+          case "fraction" -> seconds + ".678";
+          default -> seconds + ".678901";
+        };
 
-    RawHttp.Reply r = h.raw.call("MeterUsage", meterBody(t.productCode(), timestamp),
-        t.credentials(), REGION);
+    RawHttp.Reply r =
+        h.raw.call("MeterUsage", meterBody(t.productCode(), timestamp), t.credentials(), REGION);
 
     assertThat(r.status()).as(r.body()).isEqualTo(200);
     assertThat(r.json().get("MeteringRecordId").asText()).isNotBlank();
@@ -259,15 +281,20 @@ class WireConformanceTest {
     h.admin.subscribe(code, buyer);
     JsonNode key = h.admin.accessKey(seller, "SELLER");
     // A record must not be timed before the subscription began (to the millisecond).
-    long now = Instant.parse(h.admin.advanceClock("PT1M").get("now").asText())
-        .getEpochSecond();
-    String body = "{\"UsageRecords\":[{\"Timestamp\":" + now + ",\"Dimension\":\"Users\","
-        + "\"Quantity\":1,\"CustomerAWSAccountId\":\"" + buyer + "\",\"LicenseArn\":"
-        + "\"arn:aws:license-manager::123456789012:license:l-0123456789abcdef\"}],"
-        + "\"ProductCode\":\"" + code + "\",\"SomethingNew\":{\"x\":1}}";
+    long now = Instant.parse(h.admin.advanceClock("PT1M").get("now").asText()).getEpochSecond();
+    String body =
+        "{\"UsageRecords\":[{\"Timestamp\":"
+            + now
+            + ",\"Dimension\":\"Users\","
+            + "\"Quantity\":1,\"CustomerAWSAccountId\":\""
+            + buyer
+            + "\",\"LicenseArn\":"
+            + "\"arn:aws:license-manager::123456789012:license:l-0123456789abcdef\"}],"
+            + "\"ProductCode\":\""
+            + code
+            + "\",\"SomethingNew\":{\"x\":1}}";
 
-    RawHttp.Reply r = h.raw.call("BatchMeterUsage", body, TestServer.keyCredentials(key),
-        REGION);
+    RawHttp.Reply r = h.raw.call("BatchMeterUsage", body, TestServer.keyCredentials(key), REGION);
 
     assertThat(r.status()).as(r.body()).isEqualTo(200);
     assertThat(r.json().get("Results").get(0).get("Status").asText()).isEqualTo("Success");
@@ -281,19 +308,30 @@ class WireConformanceTest {
     h.admin.subscribe(saas, buyer);
     JsonNode key = h.admin.accessKey(seller, "SELLER");
     // A record must not be timed before the subscription began (to the millisecond).
-    long now = Instant.parse(h.admin.advanceClock("PT1M").get("now").asText())
-        .getEpochSecond();
+    long now = Instant.parse(h.admin.advanceClock("PT1M").get("now").asText()).getEpochSecond();
     String hourly = h.admin.hourlyProduct(seller).get("productCode").asText();
     h.admin.subscribe(hourly, buyer);
     h.admin.rotateKey(hourly);
     JsonNode task = h.admin.task(buyer, REGION, "ECS");
 
-    RawHttp.Reply batch = h.raw.call("BatchMeterUsage", "{\"UsageRecords\":[{\"Timestamp\":"
-        + now + ".250,\"Dimension\":\"Users\",\"Quantity\":1,\"CustomerAWSAccountId\":\""
-        + buyer + "\"}],\"ProductCode\":\"" + saas + "\"}", TestServer.keyCredentials(key),
-        REGION);
-    RawHttp.Reply register = h.raw.call("RegisterUsage", "{\"ProductCode\":\"" + hourly
-        + "\",\"PublicKeyVersion\":1}", TestServer.taskCredentials(task), REGION);
+    RawHttp.Reply batch =
+        h.raw.call(
+            "BatchMeterUsage",
+            "{\"UsageRecords\":[{\"Timestamp\":"
+                + now
+                + ".250,\"Dimension\":\"Users\",\"Quantity\":1,\"CustomerAWSAccountId\":\""
+                + buyer
+                + "\"}],\"ProductCode\":\""
+                + saas
+                + "\"}",
+            TestServer.keyCredentials(key),
+            REGION);
+    RawHttp.Reply register =
+        h.raw.call(
+            "RegisterUsage",
+            "{\"ProductCode\":\"" + hourly + "\",\"PublicKeyVersion\":1}",
+            TestServer.taskCredentials(task),
+            REGION);
 
     assertThat(batch.json().get("Results").get(0).get("Status").asText()).isEqualTo("Success");
     JsonNode echoed = batch.json().get("Results").get(0).get("UsageRecord").get("Timestamp");
@@ -306,9 +344,13 @@ class WireConformanceTest {
   @Test
   void endpointWithPathPrefix_isServed() {
     Running t = runningTask();
-    MarketplaceMeteringClient client = h.track(h.server.clientBuilder(t.credentials(), REGION)
-        .endpointOverride(URI.create(h.server.endpoint() + "/pfx"))
-        .overrideConfiguration(o -> o.retryStrategy(b -> b.maxAttempts(1))).build());
+    MarketplaceMeteringClient client =
+        h.track(
+            h.server
+                .clientBuilder(t.credentials(), REGION)
+                .endpointOverride(URI.create(h.server.endpoint() + "/pfx"))
+                .overrideConfiguration(o -> o.retryStrategy(b -> b.maxAttempts(1)))
+                .build());
 
     MeterUsageResponse r = meter(client, t.productCode(), h.now());
 
@@ -321,10 +363,18 @@ class WireConformanceTest {
     try (Socket socket = new Socket(endpoint.getHost(), endpoint.getPort())) {
       socket.setSoTimeout(10_000);
       OutputStream out = socket.getOutputStream();
-      out.write(("POST / HTTP/1.1\r\nHost: " + endpoint.getHost() + ":" + endpoint.getPort()
-          + "\r\nContent-Type: " + AMZ_JSON + "\r\nX-Amz-Target: "
-          + "AWSMPMeteringService.BatchMeterUsage\r\nContent-Length: " + (2 * 1024 * 1024)
-          + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+      out.write(
+          ("POST / HTTP/1.1\r\nHost: "
+                  + endpoint.getHost()
+                  + ":"
+                  + endpoint.getPort()
+                  + "\r\nContent-Type: "
+                  + AMZ_JSON
+                  + "\r\nX-Amz-Target: "
+                  + "AWSMPMeteringService.BatchMeterUsage\r\nContent-Length: "
+                  + (2 * 1024 * 1024)
+                  + "\r\n\r\n")
+              .getBytes(StandardCharsets.US_ASCII));
       // Only a sliver of the announced 2 MB: the answer must not wait for the rest.
       out.write("{\"UsageRecords\":[".getBytes(StandardCharsets.US_ASCII));
       out.flush();
@@ -347,8 +397,8 @@ class WireConformanceTest {
       Map<String, String> headers = new TreeMap<>();
       for (String l = line(in); !l.isEmpty(); l = line(in)) {
         int colon = l.indexOf(':');
-        headers.put(l.substring(0, colon).trim().toLowerCase(Locale.ROOT),
-            l.substring(colon + 1).trim());
+        headers.put(
+            l.substring(0, colon).trim().toLowerCase(Locale.ROOT), l.substring(colon + 1).trim());
       }
       byte[] body = in.readNBytes(Integer.parseInt(headers.getOrDefault("content-length", "0")));
       return new RawResponse(Integer.parseInt(statusLine.split(" ")[1]), headers, body);
@@ -377,8 +427,8 @@ class WireConformanceTest {
     Instant now = h.now();
     h.admin.fault("MeterUsage", "InternalServiceErrorException", 1.0, 0);
 
-    expectError(InternalServiceErrorException.class, 500,
-        () -> meter(client, t.productCode(), now));
+    expectError(
+        InternalServiceErrorException.class, 500, () -> meter(client, t.productCode(), now));
     h.admin.clearFaults();
 
     assertThat(meter(client, t.productCode(), now).meteringRecordId()).isNotBlank();
@@ -413,27 +463,41 @@ class WireConformanceTest {
 
   /** Every error name both SDKs model (GOLDEN §4.3), with the status SPEC §1.1 gives it. */
   @ParameterizedTest
-  @ValueSource(strings = {"CustomerNotEntitledException", "DisabledApiException",
-      "DuplicateRequestException", "ExpiredTokenException", "IdempotencyConflictException",
-      "InternalServiceErrorException", "InvalidCustomerIdentifierException",
-      "InvalidEndpointRegionException", "InvalidProductCodeException",
-      "InvalidPublicKeyVersionException", "InvalidRegionException", "InvalidTagException",
-      "InvalidTokenException", "InvalidUsageAllocationsException",
-      "InvalidUsageDimensionException", "PlatformNotSupportedException", "ThrottlingException",
-      "TimestampOutOfBoundsException"})
+  @ValueSource(
+      strings = {
+        "CustomerNotEntitledException",
+        "DisabledApiException",
+        "DuplicateRequestException",
+        "ExpiredTokenException",
+        "IdempotencyConflictException",
+        "InternalServiceErrorException",
+        "InvalidCustomerIdentifierException",
+        "InvalidEndpointRegionException",
+        "InvalidProductCodeException",
+        "InvalidPublicKeyVersionException",
+        "InvalidRegionException",
+        "InvalidTagException",
+        "InvalidTokenException",
+        "InvalidUsageAllocationsException",
+        "InvalidUsageDimensionException",
+        "PlatformNotSupportedException",
+        "ThrottlingException",
+        "TimestampOutOfBoundsException"
+      })
   void everyModelledError_reachesTheSdkAsItsTypedClass(String name) throws Exception {
     Running t = runningTask();
     MarketplaceMeteringClient client = h.taskClient(t.task());
     Instant now = h.now();
     h.admin.fault("MeterUsage", name, 1.0, 0);
-    Class<? extends MarketplaceMeteringException> type = Class.forName(
-        "software.amazon.awssdk.services.marketplacemetering.model." + name)
-        .asSubclass(MarketplaceMeteringException.class);
-    int status = switch (name) {
-      case "InternalServiceErrorException" -> 500;
-      case "IdempotencyConflictException" -> 409;
-      default -> 400;
-    };
+    Class<? extends MarketplaceMeteringException> type =
+        Class.forName("software.amazon.awssdk.services.marketplacemetering.model." + name)
+            .asSubclass(MarketplaceMeteringException.class);
+    int status =
+        switch (name) {
+          case "InternalServiceErrorException" -> 500;
+          case "IdempotencyConflictException" -> 409;
+          default -> 400;
+        };
 
     expectError(type, status, () -> meter(client, t.productCode(), now));
   }
@@ -445,16 +509,16 @@ class WireConformanceTest {
     final AtomicInteger attempts = new AtomicInteger();
 
     @Override
-    public void beforeTransmission(Context.BeforeTransmission context,
-        ExecutionAttributes attributes) {
+    public void beforeTransmission(
+        Context.BeforeTransmission context, ExecutionAttributes attributes) {
       attempts.incrementAndGet();
     }
   }
 
   @Test
   void overQuota_isThrottlingWithRetryAfterAndSdkRetriesToSuccess() throws Exception {
-    try (Harness throttled = Harness.start(b -> b.quotas(ServerConfig.awsQuotas()),
-        Clock.systemUTC())) {
+    try (Harness throttled =
+        Harness.start(b -> b.quotas(ServerConfig.awsQuotas()), Clock.systemUTC())) {
       Running t = runningTask(throttled);
       Instant now = throttled.now();
       MarketplaceMeteringClient noRetries = throttled.taskClient(t.task());
@@ -470,14 +534,18 @@ class WireConformanceTest {
       assertThat(throttling.statusCode()).isEqualTo(400);
       assertThat(throttling.isThrottlingException()).isTrue();
       assertThat(throttling.requestId()).isNotBlank();
-      assertThat(throttling.awsErrorDetails().sdkHttpResponse()
-          .firstMatchingHeader("Retry-After")).isPresent();
+      assertThat(throttling.awsErrorDetails().sdkHttpResponse().firstMatchingHeader("Retry-After"))
+          .isPresent();
 
       Running fresh = runningTask(throttled);
       AttemptCounter counter = new AttemptCounter();
-      MarketplaceMeteringClient withRetries = throttled.track(throttled.server
-          .clientBuilder(fresh.credentials(), REGION)
-          .overrideConfiguration(o -> o.addExecutionInterceptor(counter)).build());
+      MarketplaceMeteringClient withRetries =
+          throttled.track(
+              throttled
+                  .server
+                  .clientBuilder(fresh.credentials(), REGION)
+                  .overrideConfiguration(o -> o.addExecutionInterceptor(counter))
+                  .build());
       int calls = 15;
       ExecutorService pool = Executors.newFixedThreadPool(calls);
       try {
@@ -493,7 +561,8 @@ class WireConformanceTest {
       } finally {
         pool.shutdownNow();
       }
-      assertThat(counter.attempts.get()).as("attempts, some throttled and retried")
+      assertThat(counter.attempts.get())
+          .as("attempts, some throttled and retried")
           .isGreaterThan(calls);
     }
   }
@@ -512,10 +581,13 @@ class WireConformanceTest {
 
   @Test
   void adminBadInput_is400NamingTheField() {
-    AdminClient.Reply pricing = h.admin.send("POST", "/products", Map.of("name", "x",
-        "pricing", "SOMETIMES"));
-    AdminClient.Reply region = h.admin.send("POST", "/tasks", Map.of("awsAccountId",
-        h.buyer(), "region", "mars-north-1", "platform", "ECS"));
+    AdminClient.Reply pricing =
+        h.admin.send("POST", "/products", Map.of("name", "x", "pricing", "SOMETIMES"));
+    AdminClient.Reply region =
+        h.admin.send(
+            "POST",
+            "/tasks",
+            Map.of("awsAccountId", h.buyer(), "region", "mars-north-1", "platform", "ECS"));
     AdminClient.Reply account = h.admin.send("POST", "/buyers", Map.of("awsAccountId", "12"));
 
     for (AdminClient.Reply r : List.of(pricing, region, account)) {

@@ -17,8 +17,8 @@ final class SignedHttp {
   // java.net.http sets these itself and refuses them as user headers.
   private static final Set<String> RESTRICTED = Set.of("host", "content-length", "connection");
 
-  private final HttpClient http = HttpClient.newBuilder()
-      .connectTimeout(Duration.ofSeconds(5)).build();
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private final URI endpoint;
 
   SignedHttp(URI endpoint) {
@@ -36,14 +36,16 @@ final class SignedHttp {
 
   /** Sends the body with exactly these headers (restricted ones are left to the client). */
   HttpResponse<String> sendRaw(Map<String, String> headers, byte[] body) {
-    HttpRequest.Builder b = HttpRequest.newBuilder(endpoint.resolve("/"))
-        .timeout(Duration.ofSeconds(10))
-        .POST(HttpRequest.BodyPublishers.ofByteArray(body));
-    headers.forEach((k, v) -> {
-      if (!RESTRICTED.contains(k.toLowerCase(java.util.Locale.ROOT))) {
-        b.header(k, v);
-      }
-    });
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(endpoint.resolve("/"))
+            .timeout(Duration.ofSeconds(10))
+            .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+    headers.forEach(
+        (k, v) -> {
+          if (!RESTRICTED.contains(k.toLowerCase(java.util.Locale.ROOT))) {
+            b.header(k, v);
+          }
+        });
     try {
       return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
     } catch (IOException e) {

@@ -42,8 +42,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The storage contract: what the rest of the server relies on from the database. The same tests
- * run on SQLite and on PostgreSQL (the two subclasses).
+ * The storage contract: what the rest of the server relies on from the database. The same tests run
+ * on SQLite and on PostgreSQL (the two subclasses).
  */
 abstract class StoreContractTest {
   static final Instant T0 = Instant.parse("2026-11-27T10:00:00Z");
@@ -77,40 +77,51 @@ abstract class StoreContractTest {
     db.close();
     db = Database.open(config, Clock.fixed(T0, ZoneOffset.UTC));
     assertThat(db.schemaVersion()).isEqualTo(1);
-    int rows = db.read(c -> io.meterline.server.store.Jdbc.queryOne(c,
-        "SELECT COUNT(*) AS n FROM schema_version", rs -> rs.getInt("n")));
+    int rows =
+        db.read(
+            c ->
+                io.meterline.server.store.Jdbc.queryOne(
+                    c, "SELECT COUNT(*) AS n FROM schema_version", rs -> rs.getInt("n")));
     assertThat(rows).isEqualTo(1);
   }
 
   @Test
   void writes_areVisibleToReadsOnceTheFutureCompletes() {
-    write(c -> {
-      tables.accounts().insert(c, new Account("111122223333", "AbCdEfGhIjK", T0));
-      return null;
-    });
+    write(
+        c -> {
+          tables.accounts().insert(c, new Account("111122223333", "AbCdEfGhIjK", T0));
+          return null;
+        });
     Account read = db.read(c -> tables.accounts().find(c, "111122223333"));
     assertThat(read).isEqualTo(new Account("111122223333", "AbCdEfGhIjK", T0));
-    Map<String, Account> byIdentifier = db.read(c ->
-        tables.accounts().findByCustomerIdentifiers(c, List.of("AbCdEfGhIjK", "nope")));
+    Map<String, Account> byIdentifier =
+        db.read(
+            c -> tables.accounts().findByCustomerIdentifiers(c, List.of("AbCdEfGhIjK", "nope")));
     assertThat(byIdentifier).containsOnlyKeys("AbCdEfGhIjK");
   }
 
   @Test
   void duplicatePrimaryKey_failsOnlyThatWrite_withAUniqueViolation() {
     Account a = new Account("111122223333", "AbCdEfGhIjK", T0);
-    write(c -> {
-      tables.accounts().insert(c, a);
-      return null;
-    });
-    CompletableFuture<Object> dup = db.write(c -> {
-      tables.accounts().insert(c, a);
-      return null;
-    });
-    CompletableFuture<Object> other = db.write(c -> {
-      tables.accounts().insert(c, new Account("222233334444", "ZyXwVuTsRqP", T0));
-      return null;
-    });
-    assertThatThrownBy(dup::join).isInstanceOf(CompletionException.class)
+    write(
+        c -> {
+          tables.accounts().insert(c, a);
+          return null;
+        });
+    CompletableFuture<Object> dup =
+        db.write(
+            c -> {
+              tables.accounts().insert(c, a);
+              return null;
+            });
+    CompletableFuture<Object> other =
+        db.write(
+            c -> {
+              tables.accounts().insert(c, new Account("222233334444", "ZyXwVuTsRqP", T0));
+              return null;
+            });
+    assertThatThrownBy(dup::join)
+        .isInstanceOf(CompletionException.class)
         .hasCauseInstanceOf(StoreException.class)
         .satisfies(e -> assertThat(((StoreException) e.getCause()).isUniqueViolation()).isTrue());
     other.join();
@@ -121,19 +132,36 @@ abstract class StoreContractTest {
   @Test
   void products_roundTripWithDimensionsAndSealedKeys() throws Exception {
     KeyPair pair = rsa();
-    Product p = new Product("prodcode1", "Widget", Pricing.CUSTOM, null, null,
-        List.of(new Dimension("Hosts", "host", new BigDecimal("0.10")),
-            new Dimension("Users", null, new BigDecimal("2"))),
-        true, false, "111122223333", T0,
-        List.of(new ProductKey(1, Pem.encode(pair.getPublic()), pair.getPrivate(), T0, null)));
-    write(c -> {
-      tables.products().insert(c, p);
-      return null;
-    });
-    String sealed = db.read(c -> io.meterline.server.store.Jdbc.queryOne(c,
-        "SELECT private_key_sealed FROM product_keys", rs -> rs.getString(1)));
-    assertThat(sealed).doesNotContain(java.util.Base64.getEncoder().encodeToString(
-        pair.getPrivate().getEncoded()).substring(0, 40));
+    Product p =
+        new Product(
+            "prodcode1",
+            "Widget",
+            Pricing.CUSTOM,
+            null,
+            null,
+            List.of(
+                new Dimension("Hosts", "host", new BigDecimal("0.10")),
+                new Dimension("Users", null, new BigDecimal("2"))),
+            true,
+            false,
+            "111122223333",
+            T0,
+            List.of(new ProductKey(1, Pem.encode(pair.getPublic()), pair.getPrivate(), T0, null)));
+    write(
+        c -> {
+          tables.products().insert(c, p);
+          return null;
+        });
+    String sealed =
+        db.read(
+            c ->
+                io.meterline.server.store.Jdbc.queryOne(
+                    c, "SELECT private_key_sealed FROM product_keys", rs -> rs.getString(1)));
+    assertThat(sealed)
+        .doesNotContain(
+            java.util.Base64.getEncoder()
+                .encodeToString(pair.getPrivate().getEncoded())
+                .substring(0, 40));
     Product read = db.read(c -> tables.products().find(c, "prodcode1"));
     assertThat(read.dimensions()).extracting(Dimension::name).containsExactly("Hosts", "Users");
     assertThat(read.dimensions().get(0).price()).isEqualByComparingTo("0.10");
@@ -142,13 +170,23 @@ abstract class StoreContractTest {
         .isEqualTo(pair.getPrivate().getEncoded());
 
     KeyPair next = rsa();
-    write(c -> {
-      assertThat(tables.products().retireKey(c, "prodcode1", 1, T0.plusSeconds(60))).isTrue();
-      assertThat(tables.products().retireKey(c, "prodcode1", 1, T0.plusSeconds(61))).isFalse();
-      tables.products().insertKey(c, "prodcode1", new ProductKey(2,
-          Pem.encode(next.getPublic()), next.getPrivate(), T0.plusSeconds(60), null));
-      return null;
-    });
+    write(
+        c -> {
+          assertThat(tables.products().retireKey(c, "prodcode1", 1, T0.plusSeconds(60))).isTrue();
+          assertThat(tables.products().retireKey(c, "prodcode1", 1, T0.plusSeconds(61))).isFalse();
+          tables
+              .products()
+              .insertKey(
+                  c,
+                  "prodcode1",
+                  new ProductKey(
+                      2,
+                      Pem.encode(next.getPublic()),
+                      next.getPrivate(),
+                      T0.plusSeconds(60),
+                      null));
+          return null;
+        });
     Product rotated = db.read(c -> tables.products().find(c, "prodcode1"));
     assertThat(rotated.currentKey().version()).isEqualTo(2);
     assertThat(rotated.key(1).orElseThrow().retiredAt()).isEqualTo(T0.plusSeconds(60));
@@ -156,56 +194,94 @@ abstract class StoreContractTest {
 
   @Test
   void subscriptions_allowOneActivePerBuyerAndProduct_andKeepOnlyTokenHashes() {
-    Subscription s = new Subscription("sub-1", "prodcode1", "444455556666", T0, null,
-        T0.plusSeconds(14_400), List.of(new ContractLine("Hosts", 10, ContractLine.Per.HOUR)));
-    write(c -> {
-      tables.subscriptions().insert(c, s, "token+/=");
-      return null;
-    });
+    Subscription s =
+        new Subscription(
+            "sub-1",
+            "prodcode1",
+            "444455556666",
+            T0,
+            null,
+            T0.plusSeconds(14_400),
+            List.of(new ContractLine("Hosts", 10, ContractLine.Per.HOUR)));
+    write(
+        c -> {
+          tables.subscriptions().insert(c, s, "token+/=");
+          return null;
+        });
     var v2 = db.read(c -> tables.subscriptions().findByToken(c, "token+/="));
     assertThat(v2).isEqualTo(s);
     var v3 = db.read(c -> tables.subscriptions().findByToken(c, "other"));
     assertThat(v3).isNull();
-    String stored = db.read(c -> io.meterline.server.store.Jdbc.queryOne(c,
-        "SELECT registration_token_hash FROM subscriptions", rs -> rs.getString(1)));
+    String stored =
+        db.read(
+            c ->
+                io.meterline.server.store.Jdbc.queryOne(
+                    c, "SELECT registration_token_hash FROM subscriptions", rs -> rs.getString(1)));
     assertThat(stored).isNotEqualTo("token+/=").hasSize(64);
 
-    CompletableFuture<Object> second = db.write(c -> {
-      tables.subscriptions().insert(c, new Subscription("sub-2", "prodcode1", "444455556666",
-          T0, null, null, List.of()), null);
-      return null;
-    });
+    CompletableFuture<Object> second =
+        db.write(
+            c -> {
+              tables
+                  .subscriptions()
+                  .insert(
+                      c,
+                      new Subscription(
+                          "sub-2", "prodcode1", "444455556666", T0, null, null, List.of()),
+                      null);
+              return null;
+            });
     assertThatThrownBy(second::join).hasCauseInstanceOf(StoreException.class);
 
     write(c -> tables.subscriptions().end(c, "sub-1", T0.plusSeconds(10)));
-    write(c -> {
-      tables.subscriptions().insert(c, new Subscription("sub-2", "prodcode1", "444455556666",
-          T0.plusSeconds(20), null, null, List.of()), null);
-      return null;
-    });
-    var v4 = db.read(c -> tables.subscriptions().findActive(c, "prodcode1", "444455556666"))
-        .subscriptionId();
+    write(
+        c -> {
+          tables
+              .subscriptions()
+              .insert(
+                  c,
+                  new Subscription(
+                      "sub-2",
+                      "prodcode1",
+                      "444455556666",
+                      T0.plusSeconds(20),
+                      null,
+                      null,
+                      List.of()),
+                  null);
+          return null;
+        });
+    var v4 =
+        db.read(c -> tables.subscriptions().findActive(c, "prodcode1", "444455556666"))
+            .subscriptionId();
     assertThat(v4).isEqualTo("sub-2");
-    var v5 = db.read(c -> tables.subscriptions().findAll(c, "prodcode1",
-        List.of("444455556666")));
+    var v5 = db.read(c -> tables.subscriptions().findAll(c, "prodcode1", List.of("444455556666")));
     assertThat(v5).hasSize(2);
   }
 
   @Test
   void tasks_stopOnce() {
-    Task t = new Task("abc", "arn:aws:ecs:us-east-1:444455556666:task/default/abc",
-        "444455556666", "us-east-1", Platform.FARGATE, "default", T0, null);
-    write(c -> {
-      tables.tasks().insert(c, t);
-      return null;
-    });
+    Task t =
+        new Task(
+            "abc",
+            "arn:aws:ecs:us-east-1:444455556666:task/default/abc",
+            "444455556666",
+            "us-east-1",
+            Platform.FARGATE,
+            "default",
+            T0,
+            null);
+    write(
+        c -> {
+          tables.tasks().insert(c, t);
+          return null;
+        });
     var v6 = write(c -> tables.tasks().stop(c, "abc", T0.plusSeconds(5)));
     assertThat(v6).isTrue();
     var v7 = write(c -> tables.tasks().stop(c, "abc", T0.plusSeconds(6)));
     assertThat(v7).isFalse();
     var v8 = db.read(c -> tables.tasks().find(c, "abc")).stoppedAt();
-    assertThat(v8)
-        .isEqualTo(T0.plusSeconds(5));
+    assertThat(v8).isEqualTo(T0.plusSeconds(5));
   }
 
   @Test
@@ -213,46 +289,62 @@ abstract class StoreContractTest {
     DedupKey key = new DedupKey("task/abc", "prodcode1", "Hosts", T0);
     LedgerEntry first = entry("r1", key, 3);
     LedgerEntry second = entry("r2", key, 4);
-    LedgerEntry otherHour = entry("r3", new DedupKey("task/abc", "prodcode1", "Hosts",
-        T0.plusSeconds(3600)), 5);
+    LedgerEntry otherHour =
+        entry("r3", new DedupKey("task/abc", "prodcode1", "Hosts", T0.plusSeconds(3600)), 5);
     boolean[] inserted = write(c -> tables.usage().insertIfAbsent(c, List.of(first, otherHour)));
     assertThat(inserted).containsExactly(true, true);
     var v9 = write(c -> tables.usage().insertIfAbsent(c, List.of(second)));
-    assertThat(v9)
-        .containsExactly(false);
-    Map<DedupKey, UsageRecordsTable.Stored> found = db.read(c -> tables.usage().find(c,
-        List.of(key, new DedupKey("task/zzz", "prodcode1", "Hosts", T0))));
+    assertThat(v9).containsExactly(false);
+    Map<DedupKey, UsageRecordsTable.Stored> found =
+        db.read(
+            c ->
+                tables
+                    .usage()
+                    .find(c, List.of(key, new DedupKey("task/zzz", "prodcode1", "Hosts", T0))));
     assertThat(found).containsOnlyKeys(key);
     assertThat(found.get(key)).isEqualTo(new UsageRecordsTable.Stored("r1", "q3"));
-    List<LedgerEntry> all = db.read(c -> tables.usage().query(c,
-        new UsageQuery("prodcode1", null, null, null, 100)));
+    List<LedgerEntry> all =
+        db.read(c -> tables.usage().query(c, new UsageQuery("prodcode1", null, null, null, 100)));
     assertThat(all).extracting(LedgerEntry::recordId).containsExactly("r1", "r3");
     assertThat(all.get(0)).isEqualTo(first);
-    var v10 = db.read(c -> tables.usage().query(c, new UsageQuery(null, "444455556666",
-        T0.plusSeconds(1), null, 100)));
+    var v10 =
+        db.read(
+            c ->
+                tables
+                    .usage()
+                    .query(c, new UsageQuery(null, "444455556666", T0.plusSeconds(1), null, 100)));
     assertThat(v10).extracting(LedgerEntry::recordId).containsExactly("r3");
   }
 
   @Test
   void clientTokens_reserveOnce_thenReleaseOrRepoint() {
     ClientTokensTable.Key k = new ClientTokensTable.Key("task/abc", "tok");
-    boolean[] first = write(c -> tables.clientTokens().reserve(c,
-        List.of(new ClientTokensTable.Reservation(k, "fp1", "r1")), T0));
-    boolean[] again = write(c -> tables.clientTokens().reserve(c,
-        List.of(new ClientTokensTable.Reservation(k, "fp2", "r2")), T0));
+    boolean[] first =
+        write(
+            c ->
+                tables
+                    .clientTokens()
+                    .reserve(c, List.of(new ClientTokensTable.Reservation(k, "fp1", "r1")), T0));
+    boolean[] again =
+        write(
+            c ->
+                tables
+                    .clientTokens()
+                    .reserve(c, List.of(new ClientTokensTable.Reservation(k, "fp2", "r2")), T0));
     assertThat(first).containsExactly(true);
     assertThat(again).containsExactly(false);
-    write(c -> {
-      tables.clientTokens().setRecordIds(c, Map.of(k, "r9"));
-      return null;
-    });
+    write(
+        c -> {
+          tables.clientTokens().setRecordIds(c, Map.of(k, "r9"));
+          return null;
+        });
     var v11 = db.read(c -> tables.clientTokens().find(c, List.of(k))).get(k);
-    assertThat(v11)
-        .isEqualTo(new ClientTokensTable.Stored("fp1", "r9"));
-    write(c -> {
-      tables.clientTokens().release(c, List.of(k));
-      return null;
-    });
+    assertThat(v11).isEqualTo(new ClientTokensTable.Stored("fp1", "r9"));
+    write(
+        c -> {
+          tables.clientTokens().release(c, List.of(k));
+          return null;
+        });
     var v12 = db.read(c -> tables.clientTokens().find(c, List.of(k)));
     assertThat(v12).isEmpty();
   }
@@ -260,13 +352,18 @@ abstract class StoreContractTest {
   @Test
   void admissions_areRecordedOnce() {
     AdmissionsTable.Admission a = new AdmissionsTable.Admission("abc", "prodcode1");
-    write(c -> {
-      tables.admissions().insert(c, List.of(a), T0);
-      tables.admissions().insert(c, List.of(a), T0.plusSeconds(1));
-      return null;
-    });
-    var v13 = db.read(c -> tables.admissions().findExisting(c,
-        List.of(a, new AdmissionsTable.Admission("abc", "other"))));
+    write(
+        c -> {
+          tables.admissions().insert(c, List.of(a), T0);
+          tables.admissions().insert(c, List.of(a), T0.plusSeconds(1));
+          return null;
+        });
+    var v13 =
+        db.read(
+            c ->
+                tables
+                    .admissions()
+                    .findExisting(c, List.of(a, new AdmissionsTable.Admission("abc", "other"))));
     assertThat(v13).containsExactly(a);
   }
 
@@ -277,18 +374,24 @@ abstract class StoreContractTest {
     List<CompletableFuture<Object>> writes = new ArrayList<>();
     for (int i = 0; i < 200; i++) {
       LedgerEntry e = entry("race-" + i, key, i);
-      writes.add(db.write(c -> {
-        if (tables.usage().insertIfAbsent(c, List.of(e))[0]) {
-          inserted.incrementAndGet();
-        }
-        return null;
-      }));
+      writes.add(
+          db.write(
+              c -> {
+                if (tables.usage().insertIfAbsent(c, List.of(e))[0]) {
+                  inserted.incrementAndGet();
+                }
+                return null;
+              }));
     }
     writes.forEach(CompletableFuture::join);
     assertThat(inserted).hasValue(1);
-    int rows = db.read(c -> io.meterline.server.store.Jdbc.queryOne(c,
-        "SELECT COUNT(*) AS n FROM usage_records WHERE scope = 'task/race'",
-        rs -> rs.getInt("n")));
+    int rows =
+        db.read(
+            c ->
+                io.meterline.server.store.Jdbc.queryOne(
+                    c,
+                    "SELECT COUNT(*) AS n FROM usage_records WHERE scope = 'task/race'",
+                    rs -> rs.getInt("n")));
     assertThat(rows).isEqualTo(1);
   }
 
@@ -297,14 +400,18 @@ abstract class StoreContractTest {
     List<CompletableFuture<Object>> writes = new ArrayList<>();
     for (int i = 0; i < 50; i++) {
       int n = i;
-      writes.add(db.write(c -> {
-        if (n == 25) {
-          throw new SQLException("boom");
-        }
-        tables.accounts().insert(c, new Account(String.format("%012d", n),
-            String.format("C%010d", n), T0));
-        return null;
-      }));
+      writes.add(
+          db.write(
+              c -> {
+                if (n == 25) {
+                  throw new SQLException("boom");
+                }
+                tables
+                    .accounts()
+                    .insert(
+                        c, new Account(String.format("%012d", n), String.format("C%010d", n), T0));
+                return null;
+              }));
     }
     for (int i = 0; i < 50; i++) {
       if (i == 25) {
@@ -313,14 +420,26 @@ abstract class StoreContractTest {
         writes.get(i).join();
       }
     }
-    int rows = db.read(c -> io.meterline.server.store.Jdbc.queryOne(c,
-        "SELECT COUNT(*) AS n FROM accounts", rs -> rs.getInt("n")));
+    int rows =
+        db.read(
+            c ->
+                io.meterline.server.store.Jdbc.queryOne(
+                    c, "SELECT COUNT(*) AS n FROM accounts", rs -> rs.getInt("n")));
     assertThat(rows).isEqualTo(49);
   }
 
   static LedgerEntry entry(String id, DedupKey key, long quantity) {
-    return new LedgerEntry(id, key, "444455556666", quantity, "q" + quantity, null,
-        UsageSource.METER_USAGE, "abc", key.hour().plusSeconds(5), T0);
+    return new LedgerEntry(
+        id,
+        key,
+        "444455556666",
+        quantity,
+        "q" + quantity,
+        null,
+        UsageSource.METER_USAGE,
+        "abc",
+        key.hour().plusSeconds(5),
+        T0);
   }
 
   static KeyPair rsa() throws Exception {
@@ -340,8 +459,11 @@ abstract class StoreContractTest {
 
     @Test
     void sqlite_runsInWalModeWithFullSync() {
-      String mode = db.read(c -> io.meterline.server.store.Jdbc.queryOne(c,
-          "PRAGMA journal_mode", rs -> rs.getString(1)));
+      String mode =
+          db.read(
+              c ->
+                  io.meterline.server.store.Jdbc.queryOne(
+                      c, "PRAGMA journal_mode", rs -> rs.getString(1)));
       assertThat(mode).isEqualToIgnoringCase("wal");
     }
   }
@@ -349,8 +471,10 @@ abstract class StoreContractTest {
   static final class Postgres extends StoreContractTest {
     @Override
     ServerConfig config(Path dir) {
-      return ServerConfig.builder(dir).store(StoreKind.POSTGRES)
-          .jdbcUrl(TestPostgres.newDatabase()).build();
+      return ServerConfig.builder(dir)
+          .store(StoreKind.POSTGRES)
+          .jdbcUrl(TestPostgres.newDatabase())
+          .build();
     }
   }
 }

@@ -22,8 +22,7 @@ public final class AdminClient {
     /** The body, after checking the status. */
     public JsonNode expect(int expected) {
       if (status != expected) {
-        throw new AssertionError("expected HTTP " + expected + " but got " + status + ": "
-            + body);
+        throw new AssertionError("expected HTTP " + expected + " but got " + status + ": " + body);
       }
       return body;
     }
@@ -31,8 +30,8 @@ public final class AdminClient {
 
   private final URI endpoint;
   private final String token;
-  private final HttpClient http = HttpClient.newBuilder()
-      .connectTimeout(Duration.ofSeconds(5)).build();
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   public AdminClient(URI endpoint, String token) {
     this.endpoint = endpoint;
@@ -45,17 +44,24 @@ public final class AdminClient {
 
   public Reply send(String method, String path, Object body, String bearer) {
     try {
-      HttpRequest.Builder b = HttpRequest.newBuilder(endpoint.resolve("/admin/v1" + path))
-          .timeout(Duration.ofSeconds(30))
-          .header("Content-Type", "application/json");
+      HttpRequest.Builder b =
+          HttpRequest.newBuilder(endpoint.resolve("/admin/v1" + path))
+              .timeout(Duration.ofSeconds(30))
+              .header("Content-Type", "application/json");
       if (bearer != null) {
         b.header("Authorization", "Bearer " + bearer);
       }
-      byte[] bytes = body == null ? new byte[0]
-          : body instanceof String s ? s.getBytes(java.nio.charset.StandardCharsets.UTF_8)
-          : JSON.writeValueAsBytes(body);
-      b.method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-          : HttpRequest.BodyPublishers.ofByteArray(bytes));
+      byte[] bytes =
+          body == null
+              ? new byte[0]
+              : body instanceof String s
+                  ? s.getBytes(java.nio.charset.StandardCharsets.UTF_8)
+                  : JSON.writeValueAsBytes(body);
+      b.method(
+          method,
+          body == null
+              ? HttpRequest.BodyPublishers.noBody()
+              : HttpRequest.BodyPublishers.ofByteArray(bytes));
       HttpResponse<byte[]> r = http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
       JsonNode json = r.body().length == 0 ? JSON.createObjectNode() : JSON.readTree(r.body());
       return new Reply(r.statusCode(), json);
@@ -77,32 +83,72 @@ public final class AdminClient {
 
   /** A CUSTOM-priced container product with these dimensions, sold by this account. */
   public JsonNode customProduct(String seller, String... dimensions) {
-    return post("/products", Map.of("name", "Test product", "pricing", "CUSTOM",
-        "sellerAccountId", seller, "dimensions", dimensions(dimensions)));
+    return post(
+        "/products",
+        Map.of(
+            "name",
+            "Test product",
+            "pricing",
+            "CUSTOM",
+            "sellerAccountId",
+            seller,
+            "dimensions",
+            dimensions(dimensions)));
   }
 
   /** A SaaS product with these dimensions, sold by this account. */
   public JsonNode saasProduct(String seller, String... dimensions) {
-    return post("/products", Map.of("name", "Test SaaS", "pricing", "CUSTOM", "saas", true,
-        "sellerAccountId", seller, "dimensions", dimensions(dimensions)));
+    return post(
+        "/products",
+        Map.of(
+            "name",
+            "Test SaaS",
+            "pricing",
+            "CUSTOM",
+            "saas",
+            true,
+            "sellerAccountId",
+            seller,
+            "dimensions",
+            dimensions(dimensions)));
   }
 
   /** An HOURLY-priced container product sold by this account. */
   public JsonNode hourlyProduct(String seller) {
-    return post("/products", Map.of("name", "Hourly product", "pricing", "HOURLY",
-        "hourlyPrice", "0.50", "sellerAccountId", seller));
+    return post(
+        "/products",
+        Map.of(
+            "name",
+            "Hourly product",
+            "pricing",
+            "HOURLY",
+            "hourlyPrice",
+            "0.50",
+            "sellerAccountId",
+            seller));
   }
 
   /** A FREE container product sold by this account. */
   public JsonNode freeProduct(String seller) {
-    return post("/products", Map.of("name", "Free product", "pricing", "FREE",
-        "sellerAccountId", seller));
+    return post(
+        "/products", Map.of("name", "Free product", "pricing", "FREE", "sellerAccountId", seller));
   }
 
   /** A CUSTOM-priced container product in preview (its seller may use it unsubscribed). */
   public JsonNode previewCustomProduct(String seller, String... dimensions) {
-    return post("/products", Map.of("name", "Preview product", "pricing", "CUSTOM",
-        "preview", true, "sellerAccountId", seller, "dimensions", dimensions(dimensions)));
+    return post(
+        "/products",
+        Map.of(
+            "name",
+            "Preview product",
+            "pricing",
+            "CUSTOM",
+            "preview",
+            true,
+            "sellerAccountId",
+            seller,
+            "dimensions",
+            dimensions(dimensions)));
   }
 
   /** Rotates a product's signing key: {@code {publicKeyVersion, publicKeyPem, ...}}. */
@@ -153,8 +199,8 @@ public final class AdminClient {
   }
 
   public JsonNode task(String accountId, String region, String platform) {
-    return post("/tasks", Map.of("awsAccountId", accountId, "region", region,
-        "platform", platform));
+    return post(
+        "/tasks", Map.of("awsAccountId", accountId, "region", region, "platform", platform));
   }
 
   public JsonNode accessKey(String accountId, String kind) {
@@ -174,11 +220,14 @@ public final class AdminClient {
   }
 
   private static List<Map<String, Object>> dimensions(String... names) {
-    return java.util.Arrays.stream(names).map(n -> {
-      Map<String, Object> d = new LinkedHashMap<>();
-      d.put("name", n);
-      d.put("price", "0.01");
-      return d;
-    }).toList();
+    return java.util.Arrays.stream(names)
+        .map(
+            n -> {
+              Map<String, Object> d = new LinkedHashMap<>();
+              d.put("name", n);
+              d.put("price", "0.01");
+              return d;
+            })
+        .toList();
   }
 }

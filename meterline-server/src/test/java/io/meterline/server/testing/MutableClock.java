@@ -8,9 +8,9 @@ import java.time.ZoneOffset;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * A real clock that tests can shift: the system time plus an offset. Given to a server as its
- * real clock, it moves what authentication and the {@code Date} header see (credential expiry,
- * SigV4 skew) without touching the service's test clock.
+ * A real clock that tests can shift: the system time plus an offset. Given to a server as its real
+ * clock, it moves what authentication and the {@code Date} header see (credential expiry, SigV4
+ * skew) without touching the service's test clock.
  */
 public final class MutableClock extends Clock {
   private final Clock base;

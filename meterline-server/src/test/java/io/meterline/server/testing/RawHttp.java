@@ -23,11 +23,12 @@ import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
 
 /**
  * Metering-API requests written by hand, for what the SDK will not send or does not show: raw
- * bodies, missing or tampered signatures, response headers. Signed like the SDK signs
- * ({@link SigV4Signer}).
+ * bodies, missing or tampered signatures, response headers. Signed like the SDK signs ({@link
+ * SigV4Signer}).
  */
 public final class RawHttp {
   private static final ObjectMapper JSON = new ObjectMapper();
+
   /** Headers {@link HttpClient} sets itself and refuses to be given. */
   private static final Set<String> RESTRICTED = Set.of("host", "content-length", "connection");
 
@@ -49,26 +50,38 @@ public final class RawHttp {
   }
 
   private final URI endpoint;
-  private final HttpClient http = HttpClient.newBuilder()
-      .version(HttpClient.Version.HTTP_1_1)
-      .connectTimeout(Duration.ofSeconds(5)).build();
+  private final HttpClient http =
+      HttpClient.newBuilder()
+          .version(HttpClient.Version.HTTP_1_1)
+          .connectTimeout(Duration.ofSeconds(5))
+          .build();
 
   public RawHttp(URI endpoint) {
     this.endpoint = endpoint;
   }
 
   /** The headers of a request to this operation, signed now with these credentials. */
-  public Map<String, String> signedHeaders(String operation, byte[] body,
-      AwsCredentials credentials, String region) {
+  public Map<String, String> signedHeaders(
+      String operation, byte[] body, AwsCredentials credentials, String region) {
     return signedHeaders(operation, "/", body, credentials, region, Instant.now());
   }
 
   /** The headers of a request to this operation and path, signed at the given time. */
-  public Map<String, String> signedHeaders(String operation, String path, byte[] body,
-      AwsCredentials credentials, String region, Instant signingTime) {
+  public Map<String, String> signedHeaders(
+      String operation,
+      String path,
+      byte[] body,
+      AwsCredentials credentials,
+      String region,
+      Instant signingTime) {
     String token = credentials instanceof AwsSessionCredentials s ? s.sessionToken() : null;
-    SigV4Signer signer = new SigV4Signer(credentials.accessKeyId(),
-        credentials.secretAccessKey(), token, region, Meterline.SIGNING_NAME);
+    SigV4Signer signer =
+        new SigV4Signer(
+            credentials.accessKeyId(),
+            credentials.secretAccessKey(),
+            token,
+            region,
+            Meterline.SIGNING_NAME);
     Map<String, String> headers = new LinkedHashMap<>();
     headers.put("host", endpoint.getHost() + ":" + endpoint.getPort());
     headers.put("content-type", "application/x-amz-json-1.1");
@@ -91,17 +104,19 @@ public final class RawHttp {
 
   /** Sends a request with exactly these headers (except those the JDK client sets itself). */
   public Reply send(String method, String path, Map<String, String> headers, byte[] body) {
-    HttpRequest.Builder b = HttpRequest.newBuilder(endpoint.resolve(path))
-        .timeout(Duration.ofSeconds(30))
-        .method(method, HttpRequest.BodyPublishers.ofByteArray(body));
-    headers.forEach((name, value) -> {
-      if (!RESTRICTED.contains(name.toLowerCase(Locale.ROOT))) {
-        b.header(name, value);
-      }
-    });
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(endpoint.resolve(path))
+            .timeout(Duration.ofSeconds(30))
+            .method(method, HttpRequest.BodyPublishers.ofByteArray(body));
+    headers.forEach(
+        (name, value) -> {
+          if (!RESTRICTED.contains(name.toLowerCase(Locale.ROOT))) {
+            b.header(name, value);
+          }
+        });
     try {
-      HttpResponse<String> r = http.send(b.build(),
-          HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+      HttpResponse<String> r =
+          http.send(b.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
       return new Reply(r.statusCode(), r.headers(), r.body());
     } catch (IOException e) {
       throw new UncheckedIOException(e);

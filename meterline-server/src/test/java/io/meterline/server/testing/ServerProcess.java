@@ -34,29 +34,40 @@ public final class ServerProcess implements AutoCloseable {
   /** Starts a server JVM on the database, sharing the master key file, and waits until ready. */
   public static ServerProcess start(String jdbcUrl, Path masterKeyFile) throws Exception {
     Path dir = Files.createTempDirectory("meterline-proc");
-    List<String> command = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx256m", "-cp", System.getProperty("java.class.path"),
-        ServerProcess.class.getName(), dir.toString(), jdbcUrl, masterKeyFile.toString()));
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx256m",
+                "-cp",
+                System.getProperty("java.class.path"),
+                ServerProcess.class.getName(),
+                dir.toString(),
+                jdbcUrl,
+                masterKeyFile.toString()));
     Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
     CountDownLatch ready = new CountDownLatch(1);
     URI[] endpoint = new URI[1];
-    Thread reader = new Thread(() -> {
-      try (BufferedReader out = new BufferedReader(new InputStreamReader(
-          process.getInputStream(), StandardCharsets.UTF_8))) {
-        String line;
-        while ((line = out.readLine()) != null) {
-          if (line.startsWith(READY)) {
-            endpoint[0] = URI.create(line.substring(READY.length()).trim());
-            ready.countDown();
-          } else {
-            System.err.println("[server " + process.pid() + "] " + line);
-          }
-        }
-      } catch (IOException e) {
-        // the process ended
-      }
-    }, "server-process-output");
+    Thread reader =
+        new Thread(
+            () -> {
+              try (BufferedReader out =
+                  new BufferedReader(
+                      new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = out.readLine()) != null) {
+                  if (line.startsWith(READY)) {
+                    endpoint[0] = URI.create(line.substring(READY.length()).trim());
+                    ready.countDown();
+                  } else {
+                    System.err.println("[server " + process.pid() + "] " + line);
+                  }
+                }
+              } catch (IOException e) {
+                // the process ended
+              }
+            },
+            "server-process-output");
     reader.setDaemon(true);
     reader.start();
     if (!ready.await(60, TimeUnit.SECONDS)) {
@@ -84,9 +95,15 @@ public final class ServerProcess implements AutoCloseable {
 
   /** The child JVM: args are the data directory, the JDBC URL and the master key file. */
   public static void main(String[] args) throws Exception {
-    MeterlineServer server = Meterline.start(ServerConfig.builder(Path.of(args[0]))
-        .port(0).adminToken(TestServer.ADMIN_TOKEN).store(StoreKind.POSTGRES).jdbcUrl(args[1])
-        .masterKeyFile(Path.of(args[2])).build());
+    MeterlineServer server =
+        Meterline.start(
+            ServerConfig.builder(Path.of(args[0]))
+                .port(0)
+                .adminToken(TestServer.ADMIN_TOKEN)
+                .store(StoreKind.POSTGRES)
+                .jdbcUrl(args[1])
+                .masterKeyFile(Path.of(args[2]))
+                .build());
     Runtime.getRuntime().addShutdownHook(new Thread(server::close));
     System.out.println(READY + server.endpoint());
     System.out.flush();

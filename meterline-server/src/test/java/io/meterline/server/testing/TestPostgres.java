@@ -25,13 +25,16 @@ public final class TestPostgres {
       } catch (IOException e) {
         throw new UncheckedIOException("embedded PostgreSQL did not start", e);
       }
-      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-        try {
-          postgres.close();
-        } catch (IOException e) {
-          // the JVM is exiting; the temporary cluster is removed with it
-        }
-      }));
+      Runtime.getRuntime()
+          .addShutdownHook(
+              new Thread(
+                  () -> {
+                    try {
+                      postgres.close();
+                    } catch (IOException e) {
+                      // the JVM is exiting; the temporary cluster is removed with it
+                    }
+                  }));
     }
     return postgres;
   }

@@ -20,9 +20,9 @@ import software.amazon.awssdk.services.marketplacemetering.MarketplaceMeteringCl
 import software.amazon.awssdk.services.marketplacemetering.MarketplaceMeteringClientBuilder;
 
 /**
- * A real server on a random port for one test class, started through the same wiring function
- * as {@code meterline serve}, with a test clock and SQLite in a temporary directory unless
- * configured otherwise.
+ * A real server on a random port for one test class, started through the same wiring function as
+ * {@code meterline serve}, with a test clock and SQLite in a temporary directory unless configured
+ * otherwise.
  */
 public final class TestServer implements AutoCloseable {
   public static final String ADMIN_TOKEN = "test-admin-token";
@@ -46,8 +46,10 @@ public final class TestServer implements AutoCloseable {
   public static TestServer start(UnaryOperator<ServerConfig.Builder> adjust, Clock realClock) {
     try {
       Path dir = Files.createTempDirectory("meterline-test");
-      ServerConfig config = adjust.apply(ServerConfig.builder(dir).port(0)
-          .adminToken(ADMIN_TOKEN).testClock(true)).build();
+      ServerConfig config =
+          adjust
+              .apply(ServerConfig.builder(dir).port(0).adminToken(ADMIN_TOKEN).testClock(true))
+              .build();
       return new TestServer(Meterline.start(config, realClock), dir);
     } catch (Exception e) {
       throw new IllegalStateException("the test server did not start", e);
@@ -73,18 +75,17 @@ public final class TestServer implements AutoCloseable {
   /** An SDK client with these credentials and region, retries off: errors show as they are. */
   public MarketplaceMeteringClient client(AwsCredentials credentials, String region) {
     return clientBuilder(credentials, region)
-        .overrideConfiguration(o -> o.retryStrategy(RetryMode.STANDARD)
-            .retryStrategy(b -> b.maxAttempts(1)))
+        .overrideConfiguration(
+            o -> o.retryStrategy(RetryMode.STANDARD).retryStrategy(b -> b.maxAttempts(1)))
         .build();
   }
 
   /**
    * A builder of SDK clients pointed at this server with these credentials and region, and
-   * otherwise the SDK's defaults (retries included), for tests that need another endpoint,
-   * retry policy or an interceptor.
+   * otherwise the SDK's defaults (retries included), for tests that need another endpoint, retry
+   * policy or an interceptor.
    */
-  public MarketplaceMeteringClientBuilder clientBuilder(AwsCredentials credentials,
-      String region) {
+  public MarketplaceMeteringClientBuilder clientBuilder(AwsCredentials credentials, String region) {
     return MarketplaceMeteringClient.builder()
         .endpointOverride(endpoint())
         .region(Region.of(region))
@@ -100,14 +101,16 @@ public final class TestServer implements AutoCloseable {
   /** The temporary credentials of a task created through the admin API. */
   public static AwsSessionCredentials taskCredentials(JsonNode task) {
     JsonNode c = task.get("credentials");
-    return AwsSessionCredentials.create(c.get("accessKeyId").asText(),
-        c.get("secretAccessKey").asText(), c.get("sessionToken").asText());
+    return AwsSessionCredentials.create(
+        c.get("accessKeyId").asText(),
+        c.get("secretAccessKey").asText(),
+        c.get("sessionToken").asText());
   }
 
   /** The credentials of an access key created through the admin API. */
   public static AwsBasicCredentials keyCredentials(JsonNode key) {
-    return AwsBasicCredentials.create(key.get("accessKeyId").asText(),
-        key.get("secretAccessKey").asText());
+    return AwsBasicCredentials.create(
+        key.get("accessKeyId").asText(), key.get("secretAccessKey").asText());
   }
 
   @Override

@@ -11,8 +11,8 @@ import java.util.regex.Pattern;
 /**
  * Typed, validating reads of request members from a JSON object.
  *
- * <p>Each read records a violation instead of throwing, so that one answer lists every problem;
- * a member that is JSON {@code null} counts as absent (reference/wire/GOLDEN.md §1: the SDKs omit
+ * <p>Each read records a violation instead of throwing, so that one answer lists every problem; a
+ * member that is JSON {@code null} counts as absent (reference/wire/GOLDEN.md §1: the SDKs omit
  * absent members, but a hand-written body may send null).
  */
 final class JsonInput {
@@ -31,7 +31,13 @@ final class JsonInput {
   }
 
   /** A string member with length bounds (in code points) and an optional pattern. */
-  String string(JsonNode parent, String member, String path, boolean required, int min, int max,
+  String string(
+      JsonNode parent,
+      String member,
+      String path,
+      boolean required,
+      int min,
+      int max,
       Pattern pattern) {
     JsonNode node = member(parent, member);
     if (node == null) {
@@ -62,8 +68,8 @@ final class JsonInput {
   }
 
   /** An integer member within [min, max]. */
-  Integer integer(JsonNode parent, String member, String path, boolean required, long min,
-      long max) {
+  Integer integer(
+      JsonNode parent, String member, String path, boolean required, long min, long max) {
     JsonNode node = member(parent, member);
     if (node == null) {
       if (required) {
@@ -129,10 +135,16 @@ final class JsonInput {
   }
 
   /**
-   * A list member; each element is read by {@code element} with its path
-   * ({@code path.N.member}, 1-based). Returns {@code null} when absent or malformed.
+   * A list member; each element is read by {@code element} with its path ({@code path.N.member},
+   * 1-based). Returns {@code null} when absent or malformed.
    */
-  <T> List<T> list(JsonNode parent, String member, String path, boolean required, int min, int max,
+  <T> List<T> list(
+      JsonNode parent,
+      String member,
+      String path,
+      boolean required,
+      int min,
+      int max,
       BiFunction<JsonNode, String, T> element) {
     JsonNode node = member(parent, member);
     if (node == null) {

@@ -23,9 +23,9 @@ import java.util.regex.Pattern;
  * Reads the operations' JSON 1.1 bodies into the model, enforcing the model's constraints.
  *
  * <p>Constraints are those of the model the Java SDK 2.40.2 knows (reference/aws-metering-facts.md
- * §3). Members of newer models ({@code LicenseArn}) and unknown members are ignored (facts §8).
- * Any breach is a {@code ValidationException} naming the member; the semantic rules that have
- * their own modelled errors (allocations, tags, windows) are checked later, by the operations.
+ * §3). Members of newer models ({@code LicenseArn}) and unknown members are ignored (facts §8). Any
+ * breach is a {@code ValidationException} naming the member; the semantic rules that have their own
+ * modelled errors (allocations, tags, windows) are checked later, by the operations.
  */
 public final class RequestReader {
   static final Pattern PRODUCT_CODE = Pattern.compile("^[-a-zA-Z0-9/=:_.@]*$");
@@ -33,8 +33,10 @@ public final class RequestReader {
   static final Pattern ACCOUNT_ID = Pattern.compile("^[0-9]+$");
   private static final Pattern HAS_NON_SPACE = Pattern.compile("[\\s\\S]*\\S[\\s\\S]*");
   private static final int MAX_INT = Integer.MAX_VALUE;
+
   /** The model's maximum number of records in one BatchMeterUsage call. */
   public static final int MAX_BATCH_RECORDS = 25;
+
   /** The model's maximum number of allocations in one usage record. */
   public static final int MAX_ALLOCATIONS = 2500;
 
@@ -54,23 +56,35 @@ public final class RequestReader {
     JsonInput in = new JsonInput(new Violations());
     String productCode = in.string(root, "ProductCode", "productCode", true, 1, 255, PRODUCT_CODE);
     Instant timestamp = in.timestamp(root, "Timestamp", "timestamp", true);
-    String dimension =
-        in.string(root, "UsageDimension", "usageDimension", true, 1, 255, NON_EMPTY);
+    String dimension = in.string(root, "UsageDimension", "usageDimension", true, 1, 255, NON_EMPTY);
     Integer quantity = in.integer(root, "UsageQuantity", "usageQuantity", false, 0, MAX_INT);
     boolean dryRun = in.bool(root, "DryRun", "dryRun");
     List<UsageAllocation> allocations = allocations(in, root, "usageAllocations");
     String clientToken = in.string(root, "ClientToken", "clientToken", false, 1, 64, null);
     in.violations().throwIfAny();
-    return new MeterUsageRequest(productCode, timestamp, dimension,
-        quantity == null ? 0 : quantity, dryRun, allocations, clientToken);
+    return new MeterUsageRequest(
+        productCode,
+        timestamp,
+        dimension,
+        quantity == null ? 0 : quantity,
+        dryRun,
+        allocations,
+        clientToken);
   }
 
   /** Reads a BatchMeterUsage body. */
   public static BatchMeterUsageRequest batchMeterUsage(byte[] body) {
     JsonNode root = parse(body);
     JsonInput in = new JsonInput(new Violations());
-    List<UsageRecord> records = in.list(root, "UsageRecords", "usageRecords", true, 0,
-        MAX_BATCH_RECORDS, (node, path) -> usageRecord(in, node, path));
+    List<UsageRecord> records =
+        in.list(
+            root,
+            "UsageRecords",
+            "usageRecords",
+            true,
+            0,
+            MAX_BATCH_RECORDS,
+            (node, path) -> usageRecord(in, node, path));
     String productCode = in.string(root, "ProductCode", "productCode", true, 1, 255, PRODUCT_CODE);
     in.violations().throwIfAny();
     return new BatchMeterUsageRequest(records, productCode);
@@ -91,8 +105,15 @@ public final class RequestReader {
   public static ResolveCustomerRequest resolveCustomer(byte[] body) {
     JsonNode root = parse(body);
     JsonInput in = new JsonInput(new Violations());
-    String token = in.string(root, "RegistrationToken", "registrationToken", true, 1,
-        Integer.MAX_VALUE, HAS_NON_SPACE);
+    String token =
+        in.string(
+            root,
+            "RegistrationToken",
+            "registrationToken",
+            true,
+            1,
+            Integer.MAX_VALUE,
+            HAS_NON_SPACE);
     in.violations().throwIfAny();
     return new ResolveCustomerRequest(token);
   }
@@ -103,13 +124,20 @@ public final class RequestReader {
     }
     Instant timestamp = in.timestamp(node, "Timestamp", path + ".timestamp", true);
     String customer =
-        in.string(node, "CustomerIdentifier", path + ".customerIdentifier", false, 1, 255,
-            NON_EMPTY);
+        in.string(
+            node, "CustomerIdentifier", path + ".customerIdentifier", false, 1, 255, NON_EMPTY);
     String dimension = in.string(node, "Dimension", path + ".dimension", true, 1, 255, NON_EMPTY);
     Integer quantity = in.integer(node, "Quantity", path + ".quantity", false, 0, MAX_INT);
     List<UsageAllocation> allocations = allocations(in, node, path + ".usageAllocations");
-    String account = in.string(node, "CustomerAWSAccountId", path + ".customerAWSAccountId",
-        false, 1, 255, ACCOUNT_ID);
+    String account =
+        in.string(
+            node,
+            "CustomerAWSAccountId",
+            path + ".customerAWSAccountId",
+            false,
+            1,
+            255,
+            ACCOUNT_ID);
     // A null element stands for an item that broke a constraint; the violation is recorded.
     if (timestamp == null || dimension == null || hasNull(allocations)) {
       return null;
@@ -120,7 +148,13 @@ public final class RequestReader {
   // List bounds (1..2500) and tag rules have modelled errors of their own, so only the
   // structure is checked here: see AllocationRules.
   private static List<UsageAllocation> allocations(JsonInput in, JsonNode parent, String path) {
-    return in.list(parent, "UsageAllocations", path, false, 0, Integer.MAX_VALUE,
+    return in.list(
+        parent,
+        "UsageAllocations",
+        path,
+        false,
+        0,
+        Integer.MAX_VALUE,
         (node, itemPath) -> allocation(in, node, itemPath));
   }
 
@@ -129,10 +163,17 @@ public final class RequestReader {
       return null;
     }
     Integer quantity =
-        in.integer(node, "AllocatedUsageQuantity", path + ".allocatedUsageQuantity", true, 0,
-            MAX_INT);
-    List<Tag> tags = in.list(node, "Tags", path + ".tags", false, 0, Integer.MAX_VALUE,
-        (tagNode, tagPath) -> tag(in, tagNode, tagPath));
+        in.integer(
+            node, "AllocatedUsageQuantity", path + ".allocatedUsageQuantity", true, 0, MAX_INT);
+    List<Tag> tags =
+        in.list(
+            node,
+            "Tags",
+            path + ".tags",
+            false,
+            0,
+            Integer.MAX_VALUE,
+            (tagNode, tagPath) -> tag(in, tagNode, tagPath));
     return quantity == null || hasNull(tags) ? null : new UsageAllocation(quantity, tags);
   }
 
@@ -163,8 +204,7 @@ public final class RequestReader {
       throw Violations.malformed("the request body could not be read: " + e.getMessage());
     } catch (NumberFormatException e) {
       // Jackson lets this escape for a valid JSON number it cannot hold, such as 1e-9999999999.
-      throw Violations.malformed("the request body holds a number out of range: "
-          + e.getMessage());
+      throw Violations.malformed("the request body holds a number out of range: " + e.getMessage());
     }
     if (root == null || root.isMissingNode()) {
       return MAPPER.createObjectNode();

@@ -29,80 +29,85 @@ public final class ResponseWriter {
 
   /** The MeterUsage output; {@code null} id (a DryRun) gives {@code {}}. */
   public static byte[] meterUsage(String meteringRecordId) {
-    return write(g -> {
-      g.writeStartObject();
-      if (meteringRecordId != null) {
-        g.writeStringField("MeteringRecordId", meteringRecordId);
-      }
-      g.writeEndObject();
-    });
+    return write(
+        g -> {
+          g.writeStartObject();
+          if (meteringRecordId != null) {
+            g.writeStringField("MeteringRecordId", meteringRecordId);
+          }
+          g.writeEndObject();
+        });
   }
 
   /** The BatchMeterUsage output. */
   public static byte[] batchMeterUsage(BatchMeterUsageResult result) {
-    return write(g -> {
-      g.writeStartObject();
-      g.writeArrayFieldStart("Results");
-      for (UsageRecordResult r : result.results()) {
-        g.writeStartObject();
-        g.writeFieldName("UsageRecord");
-        usageRecord(g, r.usageRecord());
-        if (r.meteringRecordId() != null) {
-          g.writeStringField("MeteringRecordId", r.meteringRecordId());
-        }
-        g.writeStringField("Status", r.status().wireName());
-        g.writeEndObject();
-      }
-      g.writeEndArray();
-      g.writeArrayFieldStart("UnprocessedRecords");
-      for (UsageRecord r : result.unprocessedRecords()) {
-        usageRecord(g, r);
-      }
-      g.writeEndArray();
-      g.writeEndObject();
-    });
+    return write(
+        g -> {
+          g.writeStartObject();
+          g.writeArrayFieldStart("Results");
+          for (UsageRecordResult r : result.results()) {
+            g.writeStartObject();
+            g.writeFieldName("UsageRecord");
+            usageRecord(g, r.usageRecord());
+            if (r.meteringRecordId() != null) {
+              g.writeStringField("MeteringRecordId", r.meteringRecordId());
+            }
+            g.writeStringField("Status", r.status().wireName());
+            g.writeEndObject();
+          }
+          g.writeEndArray();
+          g.writeArrayFieldStart("UnprocessedRecords");
+          for (UsageRecord r : result.unprocessedRecords()) {
+            usageRecord(g, r);
+          }
+          g.writeEndArray();
+          g.writeEndObject();
+        });
   }
 
   /** The RegisterUsage output. */
   public static byte[] registerUsage(RegisterUsageResult result) {
-    return write(g -> {
-      g.writeStartObject();
-      if (result.publicKeyRotationTimestamp() != null) {
-        g.writeFieldName("PublicKeyRotationTimestamp");
-        timestamp(g, result.publicKeyRotationTimestamp());
-      }
-      g.writeStringField("Signature", result.signature());
-      g.writeEndObject();
-    });
+    return write(
+        g -> {
+          g.writeStartObject();
+          if (result.publicKeyRotationTimestamp() != null) {
+            g.writeFieldName("PublicKeyRotationTimestamp");
+            timestamp(g, result.publicKeyRotationTimestamp());
+          }
+          g.writeStringField("Signature", result.signature());
+          g.writeEndObject();
+        });
   }
 
   /** The ResolveCustomer output. */
   public static byte[] resolveCustomer(ResolveCustomerResult result) {
-    return write(g -> {
-      g.writeStartObject();
-      if (result.customerIdentifier() != null) {
-        g.writeStringField("CustomerIdentifier", result.customerIdentifier());
-      }
-      g.writeStringField("ProductCode", result.productCode());
-      g.writeStringField("CustomerAWSAccountId", result.customerAwsAccountId());
-      g.writeEndObject();
-    });
+    return write(
+        g -> {
+          g.writeStartObject();
+          if (result.customerIdentifier() != null) {
+            g.writeStringField("CustomerIdentifier", result.customerIdentifier());
+          }
+          g.writeStringField("ProductCode", result.productCode());
+          g.writeStringField("CustomerAWSAccountId", result.customerAwsAccountId());
+          g.writeEndObject();
+        });
   }
 
   /** An error body: {@code {"__type":"<Name>","message":"…"}} (GOLDEN §4.1). */
   public static byte[] error(ErrorCode code, String message) {
-    return write(g -> {
-      g.writeStartObject();
-      g.writeStringField("__type", code.wireName());
-      g.writeStringField("message", message);
-      g.writeEndObject();
-    });
+    return write(
+        g -> {
+          g.writeStartObject();
+          g.writeStringField("__type", code.wireName());
+          g.writeStringField("message", message);
+          g.writeEndObject();
+        });
   }
 
   /** Epoch seconds as a plain decimal: whole seconds without a fraction, else up to nanos. */
   public static BigDecimal epochSeconds(Instant instant) {
-    BigDecimal value = BigDecimal.valueOf(instant.getEpochSecond())
-        .add(BigDecimal.valueOf(instant.getNano(), 9));
+    BigDecimal value =
+        BigDecimal.valueOf(instant.getEpochSecond()).add(BigDecimal.valueOf(instant.getNano(), 9));
     BigDecimal stripped = value.stripTrailingZeros();
     return stripped.scale() < 0 ? stripped.setScale(0) : stripped;
   }

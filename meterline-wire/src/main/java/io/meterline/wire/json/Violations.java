@@ -9,8 +9,8 @@ import java.util.List;
  * Model-constraint violations of one request, reported the way AWS reports them.
  *
  * <p>The message reads "1 validation error detected: Value 'x' at 'productCode' failed to satisfy
- * constraint: Member must …", several joined by "; " (SPEC §1.1). Member paths are lower camel
- * case with 1-based list indexes: {@code usageRecords.3.member.dimension}.
+ * constraint: Member must …", several joined by "; " (SPEC §1.1). Member paths are lower camel case
+ * with 1-based list indexes: {@code usageRecords.3.member.dimension}.
  */
 final class Violations {
   private static final int MAX_ECHOED_VALUE_LENGTH = 64;
@@ -28,7 +28,8 @@ final class Violations {
   }
 
   void missing(String path) {
-    messages.add("Value null at '" + path + "' failed to satisfy constraint: Member must not be null");
+    messages.add(
+        "Value null at '" + path + "' failed to satisfy constraint: Member must not be null");
   }
 
   boolean isEmpty() {

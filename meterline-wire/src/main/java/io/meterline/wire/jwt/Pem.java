@@ -15,8 +15,9 @@ public final class Pem {
 
   /** The PEM text of a public key, 64 characters a line. */
   public static String encode(PublicKey key) {
-    String body = Base64.getMimeEncoder(64, "\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII))
-        .encodeToString(key.getEncoded());
+    String body =
+        Base64.getMimeEncoder(64, "\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII))
+            .encodeToString(key.getEncoded());
     return BEGIN + "\n" + body + "\n" + END + "\n";
   }
 
@@ -33,8 +34,8 @@ public final class Pem {
     }
     String base64 = pem.substring(begin + BEGIN.length(), end).replaceAll("\\s", "");
     try {
-      return KeyFactory.getInstance("RSA").generatePublic(
-          new X509EncodedKeySpec(Base64.getDecoder().decode(base64)));
+      return KeyFactory.getInstance("RSA")
+          .generatePublic(new X509EncodedKeySpec(Base64.getDecoder().decode(base64)));
     } catch (GeneralSecurityException | IllegalArgumentException e) {
       throw new IllegalArgumentException("not a PEM RSA public key: " + e.getMessage(), e);
     }

@@ -21,15 +21,15 @@ public final class Ps256 {
       new PSSParameterSpec("SHA-256", "MGF1", MGF1ParameterSpec.SHA256, 32, 1);
   private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
   private static final Base64.Decoder B64D = Base64.getUrlDecoder();
-  private static final String ENCODED_HEADER = B64.encodeToString(HEADER_JSON.getBytes(
-      StandardCharsets.UTF_8));
+  private static final String ENCODED_HEADER =
+      B64.encodeToString(HEADER_JSON.getBytes(StandardCharsets.UTF_8));
 
   private Ps256() {}
 
   /** A compact token {@code header.payload.signature} over this payload JSON. */
   public static String sign(PrivateKey key, String payloadJson) {
-    String signingInput = ENCODED_HEADER + "." + B64.encodeToString(
-        payloadJson.getBytes(StandardCharsets.UTF_8));
+    String signingInput =
+        ENCODED_HEADER + "." + B64.encodeToString(payloadJson.getBytes(StandardCharsets.UTF_8));
     try {
       Signature signature = Signature.getInstance("RSASSA-PSS");
       signature.setParameter(PSS);
@@ -37,8 +37,8 @@ public final class Ps256 {
       signature.update(signingInput.getBytes(StandardCharsets.US_ASCII));
       return signingInput + "." + B64.encodeToString(signature.sign());
     } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("PS256 signing failed with a " + key.getAlgorithm()
-          + " key", e);
+      throw new IllegalStateException(
+          "PS256 signing failed with a " + key.getAlgorithm() + " key", e);
     }
   }
 
@@ -51,8 +51,8 @@ public final class Ps256 {
   public static String verify(PublicKey key, String token) {
     String[] parts = token == null ? new String[0] : token.split("\\.", -1);
     if (parts.length != 3) {
-      throw new IllegalArgumentException("a compact JWS has 3 dot-separated parts, this has "
-          + parts.length);
+      throw new IllegalArgumentException(
+          "a compact JWS has 3 dot-separated parts, this has " + parts.length);
     }
     String header = decode(parts[0], "header");
     if (!header.replace(" ", "").contains("\"alg\":\"PS256\"")) {
@@ -66,8 +66,8 @@ public final class Ps256 {
       signature.update((parts[0] + "." + parts[1]).getBytes(StandardCharsets.US_ASCII));
       valid = signature.verify(B64D.decode(parts[2]));
     } catch (GeneralSecurityException | IllegalArgumentException e) {
-      throw new IllegalArgumentException("the token's signature does not verify: "
-          + e.getMessage(), e);
+      throw new IllegalArgumentException(
+          "the token's signature does not verify: " + e.getMessage(), e);
     }
     if (!valid) {
       throw new IllegalArgumentException("the token's signature does not verify");

@@ -4,8 +4,8 @@ import java.time.Instant;
 import java.util.Objects;
 
 /**
- * The output of RegisterUsage; {@code publicKeyRotationTimestamp} is set only when the key
- * version the caller named has been retired.
+ * The output of RegisterUsage; {@code publicKeyRotationTimestamp} is set only when the key version
+ * the caller named has been retired.
  */
 public record RegisterUsageResult(Instant publicKeyRotationTimestamp, String signature) {
   public RegisterUsageResult {

@@ -7,8 +7,8 @@ import java.util.Objects;
 /**
  * One record of a BatchMeterUsage call (reference/aws-metering-facts.md §3.2).
  *
- * <p>{@code quantity} stays {@code null} when the caller left it out, so that the record is
- * echoed back exactly as it was sent; it counts as zero.
+ * <p>{@code quantity} stays {@code null} when the caller left it out, so that the record is echoed
+ * back exactly as it was sent; it counts as zero.
  */
 public record UsageRecord(
     Instant timestamp,

@@ -63,8 +63,12 @@ public record AuthorizationHeader(
     int space = trimmed.indexOf(' ');
     String algorithm = space < 0 ? trimmed : trimmed.substring(0, space);
     if (!ALGORITHM.equals(algorithm)) {
-      throw incomplete("Unsupported Authorization algorithm '" + clip(algorithm)
-          + "': only " + ALGORITHM + " is accepted");
+      throw incomplete(
+          "Unsupported Authorization algorithm '"
+              + clip(algorithm)
+              + "': only "
+              + ALGORITHM
+              + " is accepted");
     }
     Map<String, String> params = parameters(space < 0 ? "" : trimmed.substring(space + 1));
     List<String> missing = new ArrayList<>();
@@ -82,8 +86,11 @@ public record AuthorizationHeader(
   private static AuthorizationHeader of(String credential, String signedHeaders, String sig) {
     String[] scope = credential.split("/", -1);
     if (scope.length != 5 || scope[0].isEmpty() || scope[2].isEmpty() || scope[3].isEmpty()) {
-      throw incomplete("Credential must have the form <AccessKeyId>/<YYYYMMDD>/<region>/<service>"
-          + "/aws4_request, was '" + clip(credential) + "'");
+      throw incomplete(
+          "Credential must have the form <AccessKeyId>/<YYYYMMDD>/<region>/<service>"
+              + "/aws4_request, was '"
+              + clip(credential)
+              + "'");
     }
     if (!SCOPE_DATE.matcher(scope[1]).matches()) {
       throw incomplete("Credential scope date must be YYYYMMDD, was '" + clip(scope[1]) + "'");
@@ -100,7 +107,13 @@ public record AuthorizationHeader(
         throw incomplete("SignedHeaders holds an invalid header name: '" + clip(name) + "'");
       }
     }
-    return new AuthorizationHeader(scope[0], scope[1], scope[2], scope[3], scope[4], names,
+    return new AuthorizationHeader(
+        scope[0],
+        scope[1],
+        scope[2],
+        scope[3],
+        scope[4],
+        names,
         sig.toLowerCase(java.util.Locale.ROOT));
   }
 
@@ -113,8 +126,11 @@ public record AuthorizationHeader(
       }
       int eq = item.indexOf('=');
       if (eq <= 0) {
-        throw incomplete("'" + clip(item) + "' not a valid key=value pair (missing equal-sign) "
-            + "in Authorization header");
+        throw incomplete(
+            "'"
+                + clip(item)
+                + "' not a valid key=value pair (missing equal-sign) "
+                + "in Authorization header");
       }
       String name = item.substring(0, eq).strip();
       if (params.put(name, item.substring(eq + 1).strip()) != null) {

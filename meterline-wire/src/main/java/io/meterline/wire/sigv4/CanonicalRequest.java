@@ -23,8 +23,12 @@ public final class CanonicalRequest {
    *
    * @param headerValues every value of a header, by lower-case name (empty when absent)
    */
-  public static String build(String method, String rawPath, String rawQuery,
-      List<String> signedHeaders, Function<String, List<String>> headerValues,
+  public static String build(
+      String method,
+      String rawPath,
+      String rawQuery,
+      List<String> signedHeaders,
+      Function<String, List<String>> headerValues,
       String payloadHash) {
     StringBuilder out = new StringBuilder(512);
     out.append(method).append('\n');
@@ -105,11 +109,18 @@ public final class CanonicalRequest {
     StringBuilder out = new StringBuilder(bytes.length + 8);
     for (byte b : bytes) {
       int c = b & 0xff;
-      if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')
-          || c == '-' || c == '_' || c == '.' || c == '~' || (keepSlash && c == '/')) {
+      if ((c >= 'A' && c <= 'Z')
+          || (c >= 'a' && c <= 'z')
+          || (c >= '0' && c <= '9')
+          || c == '-'
+          || c == '_'
+          || c == '.'
+          || c == '~'
+          || (keepSlash && c == '/')) {
         out.append((char) c);
       } else {
-        out.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
+        out.append('%')
+            .append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
             .append(Character.toUpperCase(Character.forDigit(c & 0xf, 16)));
       }
     }

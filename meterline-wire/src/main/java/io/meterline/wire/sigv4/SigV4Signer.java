@@ -22,8 +22,12 @@ public final class SigV4Signer {
   private final String service;
 
   /** A signer for these credentials ({@code sessionToken} may be {@code null}) and scope. */
-  public SigV4Signer(String accessKeyId, String secretAccessKey, String sessionToken,
-      String region, String service) {
+  public SigV4Signer(
+      String accessKeyId,
+      String secretAccessKey,
+      String sessionToken,
+      String region,
+      String service) {
     this.accessKeyId = accessKeyId;
     this.secretAccessKey = secretAccessKey;
     this.sessionToken = sessionToken;
@@ -32,13 +36,13 @@ public final class SigV4Signer {
   }
 
   /**
-   * The headers to send: the given ones plus {@code x-amz-date}, {@code x-amz-content-sha256},
-   * the session token when there is one, and {@code authorization}; names in lower case.
+   * The headers to send: the given ones plus {@code x-amz-date}, {@code x-amz-content-sha256}, the
+   * session token when there is one, and {@code authorization}; names in lower case.
    *
    * @param headers the headers to sign, which must include {@code host}
    */
-  public Map<String, String> sign(String method, String rawPath, Map<String, String> headers,
-      byte[] body, Instant time) {
+  public Map<String, String> sign(
+      String method, String rawPath, Map<String, String> headers, byte[] body, Instant time) {
     TreeMap<String, String> all = new TreeMap<>();
     headers.forEach((name, value) -> all.put(name.toLowerCase(Locale.ROOT), value));
     if (!all.containsKey("host")) {
@@ -52,16 +56,37 @@ public final class SigV4Signer {
       all.put(SigV4Verifier.SECURITY_TOKEN, sessionToken);
     }
     List<String> signed = new ArrayList<>(all.keySet());
-    String canonical = CanonicalRequest.build(method, rawPath, "", signed,
-        name -> all.containsKey(name) ? List.of(all.get(name)) : List.of(), payloadHash);
+    String canonical =
+        CanonicalRequest.build(
+            method,
+            rawPath,
+            "",
+            signed,
+            name -> all.containsKey(name) ? List.of(all.get(name)) : List.of(),
+            payloadHash);
     String date = amzDate.substring(0, 8);
     String scope = date + "/" + region + "/" + service + "/aws4_request";
-    String stringToSign = AuthorizationHeader.ALGORITHM + "\n" + amzDate + "\n" + scope + "\n"
-        + Hashing.sha256Hex(canonical.getBytes(StandardCharsets.UTF_8));
+    String stringToSign =
+        AuthorizationHeader.ALGORITHM
+            + "\n"
+            + amzDate
+            + "\n"
+            + scope
+            + "\n"
+            + Hashing.sha256Hex(canonical.getBytes(StandardCharsets.UTF_8));
     byte[] key = SigningKey.derive(secretAccessKey, date, region, service);
     String signature = Hashing.hex(Hashing.hmac(key, stringToSign));
-    all.put("authorization", AuthorizationHeader.ALGORITHM + " Credential=" + accessKeyId + "/"
-        + scope + ", SignedHeaders=" + String.join(";", signed) + ", Signature=" + signature);
+    all.put(
+        "authorization",
+        AuthorizationHeader.ALGORITHM
+            + " Credential="
+            + accessKeyId
+            + "/"
+            + scope
+            + ", SignedHeaders="
+            + String.join(";", signed)
+            + ", Signature="
+            + signature);
     return all;
   }
 }

@@ -21,6 +21,7 @@ import java.util.function.Predicate;
 public final class SigV4Verifier {
   /** The header the SDKs send with the hex SHA-256 of the body. */
   public static final String CONTENT_SHA256 = "x-amz-content-sha256";
+
   /** The header that carries a session token with temporary credentials. */
   public static final String SECURITY_TOKEN = "x-amz-security-token";
 
@@ -53,8 +54,8 @@ public final class SigV4Verifier {
   public SignatureClaim check(SignableRequest request, Instant now) {
     String authorization = request.header("authorization");
     if (authorization == null) {
-      throw new ServiceException(ErrorCode.MISSING_AUTHENTICATION_TOKEN,
-          "Missing Authentication Token");
+      throw new ServiceException(
+          ErrorCode.MISSING_AUTHENTICATION_TOKEN, "Missing Authentication Token");
     }
     AuthorizationHeader auth = AuthorizationHeader.parse(authorization);
     if (!auth.signedHeaders().contains("host")) {
@@ -62,18 +63,30 @@ public final class SigV4Verifier {
     }
     // GOLDEN §8.2 step 3: a session token counts only when the signature covers it.
     if (request.header(SECURITY_TOKEN) != null && !auth.signedHeaders().contains(SECURITY_TOKEN)) {
-      throw incomplete("'X-Amz-Security-Token' must be a 'SignedHeader' in the AWS "
-          + "Authorization.");
+      throw incomplete(
+          "'X-Amz-Security-Token' must be a 'SignedHeader' in the AWS " + "Authorization.");
     }
     String amzDate = requestDate(request, auth);
     Instant requestTime = parseAmzDate(amzDate);
     checkSkew(requestTime, now);
     checkScope(auth, amzDate);
     String payloadHash = payloadHash(request);
-    String canonical = CanonicalRequest.build(request.method(), request.rawPath(),
-        request.rawQuery(), auth.signedHeaders(), request::headerValues, payloadHash);
-    String stringToSign = AuthorizationHeader.ALGORITHM + "\n" + amzDate + "\n" + auth.scope()
-        + "\n" + Hashing.sha256Hex(canonical.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    String canonical =
+        CanonicalRequest.build(
+            request.method(),
+            request.rawPath(),
+            request.rawQuery(),
+            auth.signedHeaders(),
+            request::headerValues,
+            payloadHash);
+    String stringToSign =
+        AuthorizationHeader.ALGORITHM
+            + "\n"
+            + amzDate
+            + "\n"
+            + auth.scope()
+            + "\n"
+            + Hashing.sha256Hex(canonical.getBytes(java.nio.charset.StandardCharsets.UTF_8));
     return new SignatureClaim(auth, requestTime, request.header(SECURITY_TOKEN), stringToSign);
   }
 
@@ -87,15 +100,16 @@ public final class SigV4Verifier {
     }
     String date = request.header("date");
     if (date == null) {
-      throw incomplete("Authorization header requires existence of either a 'X-Amz-Date' or a "
-          + "'Date' header.");
+      throw incomplete(
+          "Authorization header requires existence of either a 'X-Amz-Date' or a "
+              + "'Date' header.");
     }
     if (!auth.signedHeaders().contains("date")) {
       throw incomplete("'Date' must be a 'SignedHeader' in the AWS Authorization.");
     }
     try {
-      return AMZ_DATE.format(DateTimeFormatter.RFC_1123_DATE_TIME.parse(date.strip(),
-          Instant::from));
+      return AMZ_DATE.format(
+          DateTimeFormatter.RFC_1123_DATE_TIME.parse(date.strip(), Instant::from));
     } catch (DateTimeParseException e) {
       throw incomplete("Date header is not an RFC 1123 date: '" + date + "'");
     }
@@ -105,41 +119,64 @@ public final class SigV4Verifier {
     try {
       return AMZ_DATE.parse(amzDate, Instant::from);
     } catch (DateTimeParseException e) {
-      throw incomplete("X-Amz-Date must have the form YYYYMMDD'T'HHMMSS'Z', was '"
-          + (amzDate.length() > 40 ? amzDate.substring(0, 40) : amzDate) + "'");
+      throw incomplete(
+          "X-Amz-Date must have the form YYYYMMDD'T'HHMMSS'Z', was '"
+              + (amzDate.length() > 40 ? amzDate.substring(0, 40) : amzDate)
+              + "'");
     }
   }
 
   private void checkSkew(Instant requestTime, Instant now) {
     long minutes = maxSkew.toMinutes();
     if (requestTime.isBefore(now.minus(maxSkew))) {
-      throw invalid("Signature expired: " + AMZ_DATE.format(requestTime) + " is now earlier than "
-          + AMZ_DATE.format(now.minus(maxSkew)) + " (" + AMZ_DATE.format(now) + " - " + minutes
-          + " min.)");
+      throw invalid(
+          "Signature expired: "
+              + AMZ_DATE.format(requestTime)
+              + " is now earlier than "
+              + AMZ_DATE.format(now.minus(maxSkew))
+              + " ("
+              + AMZ_DATE.format(now)
+              + " - "
+              + minutes
+              + " min.)");
     }
     if (requestTime.isAfter(now.plus(maxSkew))) {
-      throw invalid("Signature not yet current: " + AMZ_DATE.format(requestTime)
-          + " is still later than " + AMZ_DATE.format(now.plus(maxSkew)) + " ("
-          + AMZ_DATE.format(now) + " + " + minutes + " min.)");
+      throw invalid(
+          "Signature not yet current: "
+              + AMZ_DATE.format(requestTime)
+              + " is still later than "
+              + AMZ_DATE.format(now.plus(maxSkew))
+              + " ("
+              + AMZ_DATE.format(now)
+              + " + "
+              + minutes
+              + " min.)");
     }
   }
 
   private void checkScope(AuthorizationHeader auth, String amzDate) {
     if (!amzDate.startsWith(auth.scopeDate())) {
-      throw invalid("Date in Credential scope does not match YYYYMMDD from ISO-8601 version of "
-          + "date from HTTP: '" + auth.scopeDate() + "' != '" + amzDate.substring(0, 8)
-          + "', from '" + amzDate + "'.");
+      throw invalid(
+          "Date in Credential scope does not match YYYYMMDD from ISO-8601 version of "
+              + "date from HTTP: '"
+              + auth.scopeDate()
+              + "' != '"
+              + amzDate.substring(0, 8)
+              + "', from '"
+              + amzDate
+              + "'.");
     }
     if (!service.equals(auth.service())) {
       throw invalid("Credential should be scoped to correct service: '" + service + "'.");
     }
     if (!"aws4_request".equals(auth.terminator())) {
-      throw invalid("Credential should be scoped with a valid terminator: 'aws4_request', not '"
-          + auth.terminator() + "'.");
+      throw invalid(
+          "Credential should be scoped with a valid terminator: 'aws4_request', not '"
+              + auth.terminator()
+              + "'.");
     }
     if (!regionServed.test(auth.region())) {
-      throw invalid("Credential should be scoped to a valid region, not '" + auth.region()
-          + "'.");
+      throw invalid("Credential should be scoped to a valid region, not '" + auth.region() + "'.");
     }
   }
 
@@ -148,8 +185,9 @@ public final class SigV4Verifier {
     String actual = Hashing.sha256Hex(request.body());
     String claimed = request.header(CONTENT_SHA256);
     if (claimed != null && !claimed.strip().equalsIgnoreCase(actual)) {
-      throw invalid("The request body does not match its x-amz-content-sha256 header: the body "
-          + "was changed after signing.");
+      throw invalid(
+          "The request body does not match its x-amz-content-sha256 header: the body "
+              + "was changed after signing.");
     }
     return actual;
   }

@@ -10,8 +10,11 @@ import java.time.Instant;
  *
  * @param securityToken the session token sent with the request, {@code null} when none was sent
  */
-public record SignatureClaim(AuthorizationHeader authorization, Instant requestTime,
-    String securityToken, String stringToSign) {
+public record SignatureClaim(
+    AuthorizationHeader authorization,
+    Instant requestTime,
+    String securityToken,
+    String stringToSign) {
 
   /** The access key the request claims to be signed with. */
   public String accessKeyId() {
@@ -25,10 +28,15 @@ public record SignatureClaim(AuthorizationHeader authorization, Instant requestT
 
   /** Whether the signature was made with this secret; compared in constant time. */
   public boolean isSignedWith(String secretAccessKey) {
-    byte[] key = SigningKey.derive(secretAccessKey, authorization.scopeDate(),
-        authorization.region(), authorization.service());
+    byte[] key =
+        SigningKey.derive(
+            secretAccessKey,
+            authorization.scopeDate(),
+            authorization.region(),
+            authorization.service());
     String expected = Hashing.hex(Hashing.hmac(key, stringToSign));
-    return MessageDigest.isEqual(expected.getBytes(StandardCharsets.US_ASCII),
+    return MessageDigest.isEqual(
+        expected.getBytes(StandardCharsets.US_ASCII),
         authorization.signature().getBytes(StandardCharsets.US_ASCII));
   }
 
@@ -39,9 +47,10 @@ public record SignatureClaim(AuthorizationHeader authorization, Instant requestT
    */
   public void requireSignedWith(String secretAccessKey) {
     if (!isSignedWith(secretAccessKey)) {
-      throw SigV4Verifier.invalid("The request signature we calculated does not match the "
-          + "signature you provided. Check your AWS Secret Access Key and signing method. "
-          + "Consult the service documentation for details.");
+      throw SigV4Verifier.invalid(
+          "The request signature we calculated does not match the "
+              + "signature you provided. Check your AWS Secret Access Key and signing method. "
+              + "Consult the service documentation for details.");
     }
   }
 }

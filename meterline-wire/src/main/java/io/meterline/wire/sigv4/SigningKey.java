@@ -7,8 +7,7 @@ public final class SigningKey {
   private SigningKey() {}
 
   /** The key that signs requests of this scope with this secret. */
-  public static byte[] derive(String secretAccessKey, String date, String region,
-      String service) {
+  public static byte[] derive(String secretAccessKey, String date, String region, String service) {
     byte[] k = Hashing.hmac(("AWS4" + secretAccessKey).getBytes(StandardCharsets.UTF_8), date);
     k = Hashing.hmac(k, region);
     k = Hashing.hmac(k, service);

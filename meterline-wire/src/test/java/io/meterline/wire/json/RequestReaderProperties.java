@@ -35,9 +35,12 @@ import net.jqwik.api.statistics.Statistics;
  */
 class RequestReaderProperties {
   private static final Duration BOUND = Duration.ofSeconds(2);
-  private static final List<Function<byte[], Object>> READERS = List.of(
-      RequestReader::meterUsage, RequestReader::batchMeterUsage, RequestReader::registerUsage,
-      RequestReader::resolveCustomer);
+  private static final List<Function<byte[], Object>> READERS =
+      List.of(
+          RequestReader::meterUsage,
+          RequestReader::batchMeterUsage,
+          RequestReader::registerUsage,
+          RequestReader::resolveCustomer);
 
   @Property(tries = 300)
   void anyReader_arbitraryBytes_isModelOrValidation(@ForAll("bytes") byte[] body) {
@@ -86,29 +89,34 @@ class RequestReaderProperties {
 
   /** Each reader's outcome, "model" or "validation"; anything else fails the property. */
   private static List<String> readWithEveryReader(byte[] body) {
-    return assertTimeoutPreemptively(BOUND, () -> {
-      List<String> outcomes = new ArrayList<>();
-      for (Function<byte[], Object> reader : READERS) {
-        try {
-          assertThat(reader.apply(body)).isNotNull();
-          outcomes.add("model");
-        } catch (ServiceException e) {
-          assertThat(e.code()).as(e.getMessage()).isEqualTo(ErrorCode.VALIDATION);
-          assertThat(e.getMessage()).matches(
-              "(?s)(1 validation error|([2-9]|[1-9]\\d+) validation errors) detected: .+");
-          outcomes.add("validation");
-        }
-      }
-      return outcomes;
-    }, () -> "reading took longer than " + BOUND);
+    return assertTimeoutPreemptively(
+        BOUND,
+        () -> {
+          List<String> outcomes = new ArrayList<>();
+          for (Function<byte[], Object> reader : READERS) {
+            try {
+              assertThat(reader.apply(body)).isNotNull();
+              outcomes.add("model");
+            } catch (ServiceException e) {
+              assertThat(e.code()).as(e.getMessage()).isEqualTo(ErrorCode.VALIDATION);
+              assertThat(e.getMessage())
+                  .matches(
+                      "(?s)(1 validation error|([2-9]|[1-9]\\d+) validation errors) detected: .+");
+              outcomes.add("validation");
+            }
+          }
+          return outcomes;
+        },
+        () -> "reading took longer than " + BOUND);
   }
 
   private static void collectAndRequireBothOutcomes(String outcome) {
     Statistics.collect(outcome);
-    Statistics.coverage(coverage -> {
-      coverage.check("model").count(n -> n > 0);
-      coverage.check("validation").count(n -> n > 0);
-    });
+    Statistics.coverage(
+        coverage -> {
+          coverage.check("model").count(n -> n > 0);
+          coverage.check("validation").count(n -> n > 0);
+        });
   }
 
   // --- generators ---
@@ -131,52 +139,67 @@ class RequestReaderProperties {
 
   @Provide
   Arbitrary<String> mutatedBodies() {
-    List<String> captured = Captures.files().stream().flatMap(f -> f.requests().stream())
-        .filter(r -> r.header("x-amz-target") != null).map(r -> r.bodyText()).distinct().toList();
+    List<String> captured =
+        Captures.files().stream()
+            .flatMap(f -> f.requests().stream())
+            .filter(r -> r.header("x-amz-target") != null)
+            .map(r -> r.bodyText())
+            .distinct()
+            .toList();
     return Mutations.of(Arbitraries.of(captured));
   }
 
   @Provide
   Arbitrary<String> meterUsageBodies() {
     return Combinators.combine(
-        member("ProductCode", productCodes(), 1),
-        member("Timestamp", timestamps().map(Timestamp::json), 1),
-        member("UsageDimension", JsonGen.strings().map(JsonGen::quote), 1),
-        member("UsageQuantity", quantities(), 1),
-        member("DryRun", Arbitraries.of("true", "false"), 1),
-        member("UsageAllocations", allocationsJson(), 1),
-        member("ClientToken", JsonGen.strings().map(JsonGen::quote), 1),
-        member("LicenseArn", JsonGen.strings().map(JsonGen::quote), 1))
+            member("ProductCode", productCodes(), 1),
+            member("Timestamp", timestamps().map(Timestamp::json), 1),
+            member("UsageDimension", JsonGen.strings().map(JsonGen::quote), 1),
+            member("UsageQuantity", quantities(), 1),
+            member("DryRun", Arbitraries.of("true", "false"), 1),
+            member("UsageAllocations", allocationsJson(), 1),
+            member("ClientToken", JsonGen.strings().map(JsonGen::quote), 1),
+            member("LicenseArn", JsonGen.strings().map(JsonGen::quote), 1))
         .as((a, b, c, d, e, f, g, h) -> JsonGen.objectOf(List.of(a, b, c, d, e, f, g, h)));
   }
 
   @Provide
   Arbitrary<String> batchMeterUsageBodies() {
-    Arbitrary<String> record = Combinators.combine(
-        member("Timestamp", timestamps().map(Timestamp::json), 1),
-        member("CustomerIdentifier", JsonGen.strings().map(JsonGen::quote), 1),
-        member("Dimension", JsonGen.strings().map(JsonGen::quote), 1),
-        member("Quantity", quantities(), 1),
-        member("UsageAllocations", allocationsJson(), 1),
-        member("CustomerAWSAccountId",
-            Arbitraries.strings().numeric().ofMinLength(1).ofMaxLength(12).map(JsonGen::quote), 1),
-        member("LicenseArn", JsonGen.strings().map(JsonGen::quote), 1))
-        .as((a, b, c, d, e, f, g) -> JsonGen.objectOf(List.of(a, b, c, d, e, f, g)));
-    Arbitrary<String> records = Arbitraries.oneOf(record.list().ofMaxSize(3),
-            record.list().ofMinSize(24).ofMaxSize(27))
-        .map(l -> "[" + String.join(",", l) + "]");
-    return Combinators.combine(member("UsageRecords", records, 1),
-            member("ProductCode", productCodes(), 1))
+    Arbitrary<String> record =
+        Combinators.combine(
+                member("Timestamp", timestamps().map(Timestamp::json), 1),
+                member("CustomerIdentifier", JsonGen.strings().map(JsonGen::quote), 1),
+                member("Dimension", JsonGen.strings().map(JsonGen::quote), 1),
+                member("Quantity", quantities(), 1),
+                member("UsageAllocations", allocationsJson(), 1),
+                member(
+                    "CustomerAWSAccountId",
+                    Arbitraries.strings()
+                        .numeric()
+                        .ofMinLength(1)
+                        .ofMaxLength(12)
+                        .map(JsonGen::quote),
+                    1),
+                member("LicenseArn", JsonGen.strings().map(JsonGen::quote), 1))
+            .as((a, b, c, d, e, f, g) -> JsonGen.objectOf(List.of(a, b, c, d, e, f, g)));
+    Arbitrary<String> records =
+        Arbitraries.oneOf(record.list().ofMaxSize(3), record.list().ofMinSize(24).ofMaxSize(27))
+            .map(l -> "[" + String.join(",", l) + "]");
+    return Combinators.combine(
+            member("UsageRecords", records, 1), member("ProductCode", productCodes(), 1))
         .as((a, b) -> JsonGen.objectOf(List.of(a, b)));
   }
 
   @Provide
   Arbitrary<String> registerUsageBodies() {
     return Combinators.combine(
-        member("ProductCode", productCodes(), 1),
-        member("PublicKeyVersion", Arbitraries.oneOf(
-            Arbitraries.integers().between(-2, 5).map(String::valueOf), JsonGen.number()), 1),
-        member("Nonce", JsonGen.strings().map(JsonGen::quote), 1))
+            member("ProductCode", productCodes(), 1),
+            member(
+                "PublicKeyVersion",
+                Arbitraries.oneOf(
+                    Arbitraries.integers().between(-2, 5).map(String::valueOf), JsonGen.number()),
+                1),
+            member("Nonce", JsonGen.strings().map(JsonGen::quote), 1))
         .as((a, b, c) -> JsonGen.objectOf(List.of(a, b, c)));
   }
 
@@ -188,26 +211,34 @@ class RequestReaderProperties {
 
   @Provide
   Arbitrary<Written> validMeterUsage() {
-    Arbitrary<String> code = Arbitraries.strings().withChars("-/=:_.@").alpha().numeric()
-        .ofMinLength(1).ofMaxLength(255);
-    Arbitrary<String> text = Arbitraries.strings().withCharRange(' ', '\uD7FF')
-        .ofMinLength(1).ofMaxLength(255);
+    Arbitrary<String> code =
+        Arbitraries.strings()
+            .withChars("-/=:_.@")
+            .alpha()
+            .numeric()
+            .ofMinLength(1)
+            .ofMaxLength(255);
+    Arbitrary<String> text =
+        Arbitraries.strings().withCharRange(' ', '\uD7FF').ofMinLength(1).ofMaxLength(255);
     Arbitrary<Integer> quantity = Arbitraries.integers().between(0, Integer.MAX_VALUE);
-    Arbitrary<Optional<List<UsageAllocation>>> allocations = allocation(text).list()
-        .ofMinSize(1).ofMaxSize(4).optional();
-    Arbitrary<Optional<String>> token = Arbitraries.strings().withCharRange(' ', '~')
-        .ofMinLength(1).ofMaxLength(64).optional();
-    return Combinators.combine(code, timestamps(), text, quantity, Arbitraries.of(false, true),
-        allocations, token).as((c, ts, dim, q, dry, allocs, tok) -> {
-          MeterUsageRequest request = new MeterUsageRequest(c, ts.instant(), dim, q, dry,
-              allocs.orElse(null), tok.orElse(null));
-          return new Written(json(request, ts.json()), request);
-        });
+    Arbitrary<Optional<List<UsageAllocation>>> allocations =
+        allocation(text).list().ofMinSize(1).ofMaxSize(4).optional();
+    Arbitrary<Optional<String>> token =
+        Arbitraries.strings().withCharRange(' ', '~').ofMinLength(1).ofMaxLength(64).optional();
+    return Combinators.combine(
+            code, timestamps(), text, quantity, Arbitraries.of(false, true), allocations, token)
+        .as(
+            (c, ts, dim, q, dry, allocs, tok) -> {
+              MeterUsageRequest request =
+                  new MeterUsageRequest(
+                      c, ts.instant(), dim, q, dry, allocs.orElse(null), tok.orElse(null));
+              return new Written(json(request, ts.json()), request);
+            });
   }
 
   private static Arbitrary<UsageAllocation> allocation(Arbitrary<String> text) {
-    Arbitrary<Optional<List<Tag>>> tags = Combinators.combine(text, text).as(Tag::of).list()
-        .ofMinSize(1).ofMaxSize(5).optional();
+    Arbitrary<Optional<List<Tag>>> tags =
+        Combinators.combine(text, text).as(Tag::of).list().ofMinSize(1).ofMaxSize(5).optional();
     return Combinators.combine(Arbitraries.integers().between(0, Integer.MAX_VALUE), tags)
         .as((q, t) -> UsageAllocation.of(q, t.orElse(null)));
   }
@@ -220,8 +251,12 @@ class RequestReaderProperties {
     members.add("\"UsageQuantity\":" + r.usageQuantity());
     members.add("\"DryRun\":" + r.dryRun());
     if (r.usageAllocations() != null) {
-      members.add("\"UsageAllocations\":[" + r.usageAllocations().stream()
-          .map(RequestReaderProperties::json).collect(Collectors.joining(",")) + "]");
+      members.add(
+          "\"UsageAllocations\":["
+              + r.usageAllocations().stream()
+                  .map(RequestReaderProperties::json)
+                  .collect(Collectors.joining(","))
+              + "]");
     }
     if (r.clientToken() != null) {
       members.add("\"ClientToken\":" + quote(r.clientToken()));
@@ -230,9 +265,14 @@ class RequestReaderProperties {
   }
 
   private static String json(UsageAllocation a) {
-    String tags = a.tags() == null ? "" : ",\"Tags\":[" + a.tags().stream()
-        .map(t -> "{\"Key\":" + quote(t.key()) + ",\"Value\":" + quote(t.value()) + "}")
-        .collect(Collectors.joining(",")) + "]";
+    String tags =
+        a.tags() == null
+            ? ""
+            : ",\"Tags\":["
+                + a.tags().stream()
+                    .map(t -> "{\"Key\":" + quote(t.key()) + ",\"Value\":" + quote(t.value()) + "}")
+                    .collect(Collectors.joining(","))
+                + "]";
     return "{\"AllocatedUsageQuantity\":" + a.allocatedUsageQuantity() + tags + "}";
   }
 
@@ -240,12 +280,17 @@ class RequestReaderProperties {
 
   /** Valid timestamps as the SDKs write them: integer (JS) or 3 decimals (Java, JS). */
   private static Arbitrary<Timestamp> timestamps() {
-    return Combinators.combine(Arbitraries.longs().between(0, 4_102_444_800L),
-        Arbitraries.integers().between(0, 999), Arbitraries.of(true, false))
-        .as((s, ms, integer) -> integer
-            ? new Timestamp(Long.toString(s), Instant.ofEpochSecond(s))
-            : new Timestamp(String.format("%d.%03d", s, ms),
-                Instant.ofEpochSecond(s, ms * 1_000_000L)));
+    return Combinators.combine(
+            Arbitraries.longs().between(0, 4_102_444_800L),
+            Arbitraries.integers().between(0, 999),
+            Arbitraries.of(true, false))
+        .as(
+            (s, ms, integer) ->
+                integer
+                    ? new Timestamp(Long.toString(s), Instant.ofEpochSecond(s))
+                    : new Timestamp(
+                        String.format("%d.%03d", s, ms),
+                        Instant.ofEpochSecond(s, ms * 1_000_000L)));
   }
 
   private static Arbitrary<String> productCodes() {
@@ -255,19 +300,21 @@ class RequestReaderProperties {
   }
 
   private static Arbitrary<String> quantities() {
-    return Arbitraries.oneOf(Arbitraries.integers().between(-1, 100).map(String::valueOf),
-        JsonGen.number());
+    return Arbitraries.oneOf(
+        Arbitraries.integers().between(-1, 100).map(String::valueOf), JsonGen.number());
   }
 
   private static Arbitrary<String> allocationsJson() {
-    Arbitrary<String> tag = Combinators.combine(
-            member("Key", JsonGen.strings().map(JsonGen::quote), 1),
-            member("Value", JsonGen.strings().map(JsonGen::quote), 1))
-        .as((k, v) -> JsonGen.objectOf(List.of(k, v)));
+    Arbitrary<String> tag =
+        Combinators.combine(
+                member("Key", JsonGen.strings().map(JsonGen::quote), 1),
+                member("Value", JsonGen.strings().map(JsonGen::quote), 1))
+            .as((k, v) -> JsonGen.objectOf(List.of(k, v)));
     Arbitrary<String> tags = tag.list().ofMaxSize(6).map(l -> "[" + String.join(",", l) + "]");
-    Arbitrary<String> allocation = Combinators.combine(
-            member("AllocatedUsageQuantity", quantities(), 1), member("Tags", tags, 1))
-        .as((q, t) -> JsonGen.objectOf(List.of(q, t)));
+    Arbitrary<String> allocation =
+        Combinators.combine(
+                member("AllocatedUsageQuantity", quantities(), 1), member("Tags", tags, 1))
+            .as((q, t) -> JsonGen.objectOf(List.of(q, t)));
     return allocation.list().ofMaxSize(5).map(l -> "[" + String.join(",", l) + "]");
   }
 

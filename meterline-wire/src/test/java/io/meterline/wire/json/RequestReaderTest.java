@@ -42,7 +42,8 @@ class RequestReaderTest {
 
   @TestFactory
   Stream<DynamicTest> everyCapturedBody_isReadByItsOperationsReader() {
-    return Captures.files().stream().flatMap(f -> f.requests().stream())
+    return Captures.files().stream()
+        .flatMap(f -> f.requests().stream())
         .filter(r -> r.header("x-amz-target") != null)
         .map(r -> dynamicTest(r.name(), () -> assertThat(read(r)).isNotNull()));
   }
@@ -74,17 +75,22 @@ class RequestReaderTest {
 
   @Test
   void meterUsage_fractionalTimestamp_keepsTheMilliseconds() {
-    for (String id : List.of("java-req-05-meterusage-fractional-timestamp",
-        "js-req-05-meterusage-fractional-timestamp")) {
-      assertThat(RequestReader.meterUsage(body(id)).timestamp()).as(id)
+    for (String id :
+        List.of(
+            "java-req-05-meterusage-fractional-timestamp",
+            "js-req-05-meterusage-fractional-timestamp")) {
+      assertThat(RequestReader.meterUsage(body(id)).timestamp())
+          .as(id)
           .isEqualTo(WHOLE.plusMillis(678));
     }
   }
 
   @Test
   void meterUsage_fractionFinerThanNanoseconds_isTruncated() {
-    MeterUsageRequest request = RequestReader.meterUsage(utf8(
-        "{\"ProductCode\":\"p\",\"Timestamp\":1704164645.6789012349,\"UsageDimension\":\"d\"}"));
+    MeterUsageRequest request =
+        RequestReader.meterUsage(
+            utf8(
+                "{\"ProductCode\":\"p\",\"Timestamp\":1704164645.6789012349,\"UsageDimension\":\"d\"}"));
 
     assertThat(request.timestamp()).isEqualTo(WHOLE.plusNanos(678_901_234));
   }
@@ -101,9 +107,10 @@ class RequestReaderTest {
         RequestReader.meterUsage(body("java-req-03-meterusage-allocations-tags"));
 
     assertThat(request.usageQuantity()).isEqualTo(10);
-    assertThat(request.usageAllocations()).containsExactly(
-        UsageAllocation.of(6, List.of(Tag.of("env", "prod"), Tag.of("team", "blue"))),
-        UsageAllocation.of(4, List.of(Tag.of("env", "dev"))));
+    assertThat(request.usageAllocations())
+        .containsExactly(
+            UsageAllocation.of(6, List.of(Tag.of("env", "prod"), Tag.of("team", "blue"))),
+            UsageAllocation.of(4, List.of(Tag.of("env", "dev"))));
   }
 
   @Test
@@ -124,9 +131,13 @@ class RequestReaderTest {
 
   @Test
   void meterUsage_nullMembers_countAsAbsent() {
-    MeterUsageRequest request = RequestReader.meterUsage(utf8("{" + METER_USAGE_REQUIRED
-        + ",\"UsageQuantity\":null,\"DryRun\":null,\"UsageAllocations\":null,"
-        + "\"ClientToken\":null}"));
+    MeterUsageRequest request =
+        RequestReader.meterUsage(
+            utf8(
+                "{"
+                    + METER_USAGE_REQUIRED
+                    + ",\"UsageQuantity\":null,\"DryRun\":null,\"UsageAllocations\":null,"
+                    + "\"ClientToken\":null}"));
 
     assertThat(request.usageQuantity()).isZero();
     assertThat(request.dryRun()).isFalse();
@@ -136,9 +147,13 @@ class RequestReaderTest {
 
   @Test
   void meterUsage_unknownMembers_areIgnored() {
-    MeterUsageRequest request = RequestReader.meterUsage(utf8("{" + METER_USAGE_REQUIRED
-        + ",\"LicenseArn\":\"arn:aws:license-manager::1:license:l-1\","
-        + "\"Whatever\":{\"nested\":[1,\"two\",null,{}]},\"usagequantity\":\"x\"}"));
+    MeterUsageRequest request =
+        RequestReader.meterUsage(
+            utf8(
+                "{"
+                    + METER_USAGE_REQUIRED
+                    + ",\"LicenseArn\":\"arn:aws:license-manager::1:license:l-1\","
+                    + "\"Whatever\":{\"nested\":[1,\"two\",null,{}]},\"usagequantity\":\"x\"}"));
 
     assertThat(request.productCode()).isEqualTo("prod-abc123");
     assertThat(request.usageQuantity()).isZero();
@@ -150,11 +165,17 @@ class RequestReaderTest {
         RequestReader.batchMeterUsage(body("java-req-06-batchmeterusage"));
 
     assertThat(request.productCode()).isEqualTo("prod-abc123");
-    assertThat(request.usageRecords()).containsExactly(
-        new UsageRecord(WHOLE, "cust-legacy-1", "Hosts", 5,
-            List.of(UsageAllocation.of(5, List.of(Tag.of("env", "prod")))), null),
-        new UsageRecord(WHOLE.plusSeconds(60), null, "Users", 2, null, "123456789012"),
-        new UsageRecord(WHOLE, null, "Users", null, null, "210987654321"));
+    assertThat(request.usageRecords())
+        .containsExactly(
+            new UsageRecord(
+                WHOLE,
+                "cust-legacy-1",
+                "Hosts",
+                5,
+                List.of(UsageAllocation.of(5, List.of(Tag.of("env", "prod")))),
+                null),
+            new UsageRecord(WHOLE.plusSeconds(60), null, "Users", 2, null, "123456789012"),
+            new UsageRecord(WHOLE, null, "Users", null, null, "210987654321"));
   }
 
   @Test
@@ -166,14 +187,17 @@ class RequestReaderTest {
     assertThat(request.usageRecords()).hasSize(4);
     assertThat(request.usageRecords().get(3))
         .isEqualTo(new UsageRecord(WHOLE, null, "Users", 1, null, "210987654321"));
-    assertThat(request.usageRecords().subList(0, 3)).isEqualTo(
-        RequestReader.batchMeterUsage(body("java-req-06-batchmeterusage")).usageRecords());
+    assertThat(request.usageRecords().subList(0, 3))
+        .isEqualTo(
+            RequestReader.batchMeterUsage(body("java-req-06-batchmeterusage")).usageRecords());
   }
 
   @Test
   void batchMeterUsage_emptyRecordList_isAllowed() {
-    assertThat(RequestReader.batchMeterUsage(
-        utf8("{\"UsageRecords\":[],\"ProductCode\":\"p\"}")).usageRecords()).isEmpty();
+    assertThat(
+            RequestReader.batchMeterUsage(utf8("{\"UsageRecords\":[],\"ProductCode\":\"p\"}"))
+                .usageRecords())
+        .isEmpty();
   }
 
   @Test
@@ -185,15 +209,17 @@ class RequestReaderTest {
   void registerUsage_body_readsEveryMember() {
     RegisterUsageRequest java = RequestReader.registerUsage(body("java-req-07-registerusage"));
 
-    assertThat(java).isEqualTo(new RegisterUsageRequest("prod-abc123", 1,
-        "nonce-0123456789abcdef"));
+    assertThat(java)
+        .isEqualTo(new RegisterUsageRequest("prod-abc123", 1, "nonce-0123456789abcdef"));
     assertThat(RequestReader.registerUsage(body("js-req-07-registerusage"))).isEqualTo(java);
   }
 
   @Test
   void registerUsage_withoutNonce_hasNullNonce() {
-    assertThat(RequestReader.registerUsage(
-        utf8("{\"ProductCode\":\"p\",\"PublicKeyVersion\":2}")).nonce()).isNull();
+    assertThat(
+            RequestReader.registerUsage(utf8("{\"ProductCode\":\"p\",\"PublicKeyVersion\":2}"))
+                .nonce())
+        .isNull();
   }
 
   @Test
@@ -208,23 +234,28 @@ class RequestReaderTest {
 
   @Test
   void batchMeterUsage_26Records_isValidationWithAwsWording() {
-    assertValidation(() -> RequestReader.batchMeterUsage(batchOf(26)),
+    assertValidation(
+        () -> RequestReader.batchMeterUsage(batchOf(26)),
         "1 validation error detected: Value at 'usageRecords' failed to satisfy constraint: "
             + "Member must have length less than or equal to 25");
   }
 
   @Test
   void meterUsage_missingProductCode_isValidationNamingIt() {
-    assertValidation(() -> RequestReader.meterUsage(
-            utf8("{\"Timestamp\":1704164645,\"UsageDimension\":\"Hosts\"}")),
+    assertValidation(
+        () ->
+            RequestReader.meterUsage(
+                utf8("{\"Timestamp\":1704164645,\"UsageDimension\":\"Hosts\"}")),
         "1 validation error detected: Value null at 'productCode' failed to satisfy constraint: "
             + "Member must not be null");
   }
 
   @Test
   void meterUsage_productCodeBreakingThePattern_isValidationQuotingThePattern() {
-    assertValidation(() -> RequestReader.meterUsage(utf8(
-            "{\"ProductCode\":\"prod abc\",\"Timestamp\":1,\"UsageDimension\":\"d\"}")),
+    assertValidation(
+        () ->
+            RequestReader.meterUsage(
+                utf8("{\"ProductCode\":\"prod abc\",\"Timestamp\":1,\"UsageDimension\":\"d\"}")),
         "1 validation error detected: Value 'prod abc' at 'productCode' failed to satisfy "
             + "constraint: Member must satisfy regular expression pattern: "
             + "^[-a-zA-Z0-9/=:_.@]*$");
@@ -232,8 +263,10 @@ class RequestReaderTest {
 
   @Test
   void meterUsage_emptyProductCode_isValidationOnLength() {
-    assertValidation(() -> RequestReader.meterUsage(utf8(
-            "{\"ProductCode\":\"\",\"Timestamp\":1,\"UsageDimension\":\"d\"}")),
+    assertValidation(
+        () ->
+            RequestReader.meterUsage(
+                utf8("{\"ProductCode\":\"\",\"Timestamp\":1,\"UsageDimension\":\"d\"}")),
         "1 validation error detected: Value '' at 'productCode' failed to satisfy constraint: "
             + "Member must have length greater than or equal to 1");
   }
@@ -242,17 +275,25 @@ class RequestReaderTest {
   void meterUsage_productCode256Chars_isValidationOnLength() {
     String code = "p".repeat(256);
 
-    ServiceException e = validation(() -> RequestReader.meterUsage(utf8(
-        "{\"ProductCode\":\"" + code + "\",\"Timestamp\":1,\"UsageDimension\":\"d\"}")));
+    ServiceException e =
+        validation(
+            () ->
+                RequestReader.meterUsage(
+                    utf8(
+                        "{\"ProductCode\":\""
+                            + code
+                            + "\",\"Timestamp\":1,\"UsageDimension\":\"d\"}")));
 
-    assertThat(e).hasMessageContaining("'productCode'")
+    assertThat(e)
+        .hasMessageContaining("'productCode'")
         .hasMessageContaining("Member must have length less than or equal to 255")
         .hasMessageNotContaining(code);
   }
 
   @Test
   void meterUsage_negativeQuantity_isValidation() {
-    assertValidation(() -> RequestReader.meterUsage(meterUsageWith("\"UsageQuantity\":-1")),
+    assertValidation(
+        () -> RequestReader.meterUsage(meterUsageWith("\"UsageQuantity\":-1")),
         "1 validation error detected: Value '-1' at 'usageQuantity' failed to satisfy "
             + "constraint: Member must have value greater than or equal to 0");
   }
@@ -267,8 +308,10 @@ class RequestReaderTest {
 
   @Test
   void meterUsage_quantityIntMax_isAccepted() {
-    assertThat(RequestReader.meterUsage(meterUsageWith("\"UsageQuantity\":2147483647"))
-        .usageQuantity()).isEqualTo(Integer.MAX_VALUE);
+    assertThat(
+            RequestReader.meterUsage(meterUsageWith("\"UsageQuantity\":2147483647"))
+                .usageQuantity())
+        .isEqualTo(Integer.MAX_VALUE);
   }
 
   @ParameterizedTest
@@ -283,8 +326,13 @@ class RequestReaderTest {
   @ParameterizedTest
   @ValueSource(strings = {"\"1704164645\"", "\"2024-01-02T03:04:05Z\"", "true", "{}", "[1]"})
   void meterUsage_timestampNotANumber_isValidationNamingIt(String timestamp) {
-    assertValidation(() -> RequestReader.meterUsage(utf8(
-            "{\"ProductCode\":\"p\",\"Timestamp\":" + timestamp + ",\"UsageDimension\":\"d\"}")),
+    assertValidation(
+        () ->
+            RequestReader.meterUsage(
+                utf8(
+                    "{\"ProductCode\":\"p\",\"Timestamp\":"
+                        + timestamp
+                        + ",\"UsageDimension\":\"d\"}")),
         "1 validation error detected: Value at 'timestamp' failed to satisfy constraint: "
             + "Member must be a timestamp in epoch seconds (a JSON number)");
   }
@@ -292,8 +340,14 @@ class RequestReaderTest {
   @ParameterizedTest
   @ValueSource(strings = {"1e12", "-1e12", "1e999999999", "1e2147483647"})
   void meterUsage_timestampBeyondAnyPlausibleDate_isValidation(String timestamp) {
-    ServiceException e = validation(() -> RequestReader.meterUsage(utf8(
-        "{\"ProductCode\":\"p\",\"Timestamp\":" + timestamp + ",\"UsageDimension\":\"d\"}")));
+    ServiceException e =
+        validation(
+            () ->
+                RequestReader.meterUsage(
+                    utf8(
+                        "{\"ProductCode\":\"p\",\"Timestamp\":"
+                            + timestamp
+                            + ",\"UsageDimension\":\"d\"}")));
 
     assertThat(e).hasMessageContaining("'timestamp'");
   }
@@ -305,17 +359,24 @@ class RequestReaderTest {
   @ParameterizedTest
   @ValueSource(strings = {"1e-99999999", "1e-999999999", "0e-999999999", "12345e-2000"})
   void meterUsage_timestampWithHugeNegativeExponent_isTheEpochAtOnce(String timestamp) {
-    MeterUsageRequest request = assertTimeoutPreemptively(Duration.ofSeconds(1),
-        () -> RequestReader.meterUsage(utf8("{\"ProductCode\":\"p\",\"Timestamp\":" + timestamp
-            + ",\"UsageDimension\":\"d\"}")));
+    MeterUsageRequest request =
+        assertTimeoutPreemptively(
+            Duration.ofSeconds(1),
+            () ->
+                RequestReader.meterUsage(
+                    utf8(
+                        "{\"ProductCode\":\"p\",\"Timestamp\":"
+                            + timestamp
+                            + ",\"UsageDimension\":\"d\"}")));
 
     assertThat(request.timestamp()).isEqualTo(Instant.EPOCH);
   }
 
   @Test
   void meterUsage_tinyNegativeTimestamp_floorsToTheNanosecondBeforeTheEpoch() {
-    MeterUsageRequest request = RequestReader.meterUsage(utf8(
-        "{\"ProductCode\":\"p\",\"Timestamp\":-1e-999999999,\"UsageDimension\":\"d\"}"));
+    MeterUsageRequest request =
+        RequestReader.meterUsage(
+            utf8("{\"ProductCode\":\"p\",\"Timestamp\":-1e-999999999,\"UsageDimension\":\"d\"}"));
 
     assertThat(request.timestamp()).isEqualTo(Instant.EPOCH.minusNanos(1));
   }
@@ -343,29 +404,42 @@ class RequestReaderTest {
   void meterUsage_clientToken64Chars_isAccepted() {
     String token = "t".repeat(64);
 
-    assertThat(RequestReader.meterUsage(meterUsageWith("\"ClientToken\":\"" + token + "\""))
-        .clientToken()).isEqualTo(token);
+    assertThat(
+            RequestReader.meterUsage(meterUsageWith("\"ClientToken\":\"" + token + "\""))
+                .clientToken())
+        .isEqualTo(token);
   }
 
   @Test
   void meterUsage_lengthsCountCodePoints() {
     String dimension = "😀".repeat(255);
 
-    assertThat(RequestReader.meterUsage(utf8("{\"ProductCode\":\"p\",\"Timestamp\":1,"
-        + "\"UsageDimension\":\"" + dimension + "\"}")).usageDimension()).isEqualTo(dimension);
+    assertThat(
+            RequestReader.meterUsage(
+                    utf8(
+                        "{\"ProductCode\":\"p\",\"Timestamp\":1,"
+                            + "\"UsageDimension\":\""
+                            + dimension
+                            + "\"}"))
+                .usageDimension())
+        .isEqualTo(dimension);
   }
 
   @Test
   void meterUsage_dryRunNotBoolean_isValidation() {
-    assertValidation(() -> RequestReader.meterUsage(meterUsageWith("\"DryRun\":\"true\"")),
+    assertValidation(
+        () -> RequestReader.meterUsage(meterUsageWith("\"DryRun\":\"true\"")),
         "1 validation error detected: Value at 'dryRun' failed to satisfy constraint: "
             + "Member must be a boolean");
   }
 
   @Test
   void meterUsage_allocationWithoutQuantity_isValidationNamingItsPath() {
-    assertValidation(() -> RequestReader.meterUsage(meterUsageWith(
-            "\"UsageAllocations\":[{\"AllocatedUsageQuantity\":1},{\"Tags\":[]}]")),
+    assertValidation(
+        () ->
+            RequestReader.meterUsage(
+                meterUsageWith(
+                    "\"UsageAllocations\":[{\"AllocatedUsageQuantity\":1},{\"Tags\":[]}]")),
         "1 validation error detected: Value null at "
             + "'usageAllocations.2.member.allocatedUsageQuantity' failed to satisfy constraint: "
             + "Member must not be null");
@@ -374,8 +448,12 @@ class RequestReaderTest {
   /** Regression: an invalid tag left a null in the tag list, and the model threw an NPE. */
   @Test
   void meterUsage_tagWithoutKey_isValidationNamingItsPath() {
-    ServiceException e = validation(() -> RequestReader.meterUsage(meterUsageWith(
-        "\"UsageAllocations\":[{\"AllocatedUsageQuantity\":1,\"Tags\":[{\"Value\":\"v\"}]}]")));
+    ServiceException e =
+        validation(
+            () ->
+                RequestReader.meterUsage(
+                    meterUsageWith(
+                        "\"UsageAllocations\":[{\"AllocatedUsageQuantity\":1,\"Tags\":[{\"Value\":\"v\"}]}]")));
 
     assertThat(e).hasMessageContaining("'usageAllocations.1.member.tags.1.member.key'");
   }
@@ -390,8 +468,12 @@ class RequestReaderTest {
 
   @Test
   void batchMeterUsage_secondRecordWithoutDimension_isValidationNamingItsPath() {
-    assertValidation(() -> RequestReader.batchMeterUsage(utf8("{\"ProductCode\":\"p\","
-            + "\"UsageRecords\":[{\"Timestamp\":1,\"Dimension\":\"a\"},{\"Timestamp\":1}]}")),
+    assertValidation(
+        () ->
+            RequestReader.batchMeterUsage(
+                utf8(
+                    "{\"ProductCode\":\"p\","
+                        + "\"UsageRecords\":[{\"Timestamp\":1,\"Dimension\":\"a\"},{\"Timestamp\":1}]}")),
         "1 validation error detected: Value null at 'usageRecords.2.member.dimension' failed "
             + "to satisfy constraint: Member must not be null");
   }
@@ -399,9 +481,13 @@ class RequestReaderTest {
   /** Regression: an invalid allocation left a null in the record's list (NullPointerException). */
   @Test
   void batchMeterUsage_allocationWithoutQuantity_isValidationNamingItsPath() {
-    assertValidation(() -> RequestReader.batchMeterUsage(utf8("{\"ProductCode\":\"p\","
-            + "\"UsageRecords\":[{\"Timestamp\":1,\"Dimension\":\"a\",\"Quantity\":1,"
-            + "\"UsageAllocations\":[{\"Tags\":[{\"Key\":\"k\",\"Value\":\"v\"}]}]}]}")),
+    assertValidation(
+        () ->
+            RequestReader.batchMeterUsage(
+                utf8(
+                    "{\"ProductCode\":\"p\","
+                        + "\"UsageRecords\":[{\"Timestamp\":1,\"Dimension\":\"a\",\"Quantity\":1,"
+                        + "\"UsageAllocations\":[{\"Tags\":[{\"Key\":\"k\",\"Value\":\"v\"}]}]}]}")),
         "1 validation error detected: Value null at "
             + "'usageRecords.1.member.usageAllocations.1.member.allocatedUsageQuantity' failed to "
             + "satisfy constraint: Member must not be null");
@@ -409,26 +495,36 @@ class RequestReaderTest {
 
   @Test
   void batchMeterUsage_recordNotAnObject_isValidationNamingItsPath() {
-    ServiceException e = validation(() -> RequestReader.batchMeterUsage(
-        utf8("{\"ProductCode\":\"p\",\"UsageRecords\":[\"x\"]}")));
+    ServiceException e =
+        validation(
+            () ->
+                RequestReader.batchMeterUsage(
+                    utf8("{\"ProductCode\":\"p\",\"UsageRecords\":[\"x\"]}")));
 
-    assertThat(e).hasMessageContaining("'usageRecords.1.member'")
+    assertThat(e)
+        .hasMessageContaining("'usageRecords.1.member'")
         .hasMessageContaining("be a structure");
   }
 
   @Test
   void batchMeterUsage_accountIdNotDigits_isValidation() {
-    ServiceException e = validation(() -> RequestReader.batchMeterUsage(utf8(
-        "{\"ProductCode\":\"p\",\"UsageRecords\":[{\"Timestamp\":1,\"Dimension\":\"a\","
-            + "\"CustomerAWSAccountId\":\"12345678901a\"}]}")));
+    ServiceException e =
+        validation(
+            () ->
+                RequestReader.batchMeterUsage(
+                    utf8(
+                        "{\"ProductCode\":\"p\",\"UsageRecords\":[{\"Timestamp\":1,\"Dimension\":\"a\","
+                            + "\"CustomerAWSAccountId\":\"12345678901a\"}]}")));
 
-    assertThat(e).hasMessageContaining("'usageRecords.1.member.customerAWSAccountId'")
+    assertThat(e)
+        .hasMessageContaining("'usageRecords.1.member.customerAWSAccountId'")
         .hasMessageContaining("^[0-9]+$");
   }
 
   @Test
   void batchMeterUsage_missingProductCodeAndRecords_isTwoValidationErrors() {
-    assertValidation(() -> RequestReader.batchMeterUsage(utf8("{}")),
+    assertValidation(
+        () -> RequestReader.batchMeterUsage(utf8("{}")),
         "2 validation errors detected: Value null at 'usageRecords' failed to satisfy "
             + "constraint: Member must not be null; Value null at 'productCode' failed to satisfy "
             + "constraint: Member must not be null");
@@ -436,8 +532,10 @@ class RequestReaderTest {
 
   @Test
   void meterUsage_severalViolations_areListedTogether() {
-    assertValidation(() -> RequestReader.meterUsage(utf8(
-            "{\"ProductCode\":\"a b\",\"UsageDimension\":\"d\",\"UsageQuantity\":-5}")),
+    assertValidation(
+        () ->
+            RequestReader.meterUsage(
+                utf8("{\"ProductCode\":\"a b\",\"UsageDimension\":\"d\",\"UsageQuantity\":-5}")),
         "3 validation errors detected: Value 'a b' at 'productCode' failed to satisfy "
             + "constraint: Member must satisfy regular expression pattern: ^[-a-zA-Z0-9/=:_.@]*$; "
             + "Value null at 'timestamp' failed to satisfy constraint: Member must not be null; "
@@ -447,31 +545,41 @@ class RequestReaderTest {
 
   @Test
   void registerUsage_publicKeyVersionZero_isValidation() {
-    assertValidation(() -> RequestReader.registerUsage(
-            utf8("{\"ProductCode\":\"p\",\"PublicKeyVersion\":0}")),
+    assertValidation(
+        () -> RequestReader.registerUsage(utf8("{\"ProductCode\":\"p\",\"PublicKeyVersion\":0}")),
         "1 validation error detected: Value '0' at 'publicKeyVersion' failed to satisfy "
             + "constraint: Member must have value greater than or equal to 1");
   }
 
   @Test
   void registerUsage_nonce256Chars_isValidation() {
-    ServiceException e = validation(() -> RequestReader.registerUsage(utf8(
-        "{\"ProductCode\":\"p\",\"PublicKeyVersion\":1,\"Nonce\":\"" + "n".repeat(256) + "\"}")));
+    ServiceException e =
+        validation(
+            () ->
+                RequestReader.registerUsage(
+                    utf8(
+                        "{\"ProductCode\":\"p\",\"PublicKeyVersion\":1,\"Nonce\":\""
+                            + "n".repeat(256)
+                            + "\"}")));
 
     assertThat(e).hasMessageContaining("'nonce'").hasMessageContaining("less than or equal to 255");
   }
 
   @Test
   void registerUsage_emptyNonce_isAccepted() {
-    assertThat(RequestReader.registerUsage(
-        utf8("{\"ProductCode\":\"p\",\"PublicKeyVersion\":1,\"Nonce\":\"\"}")).nonce()).isEmpty();
+    assertThat(
+            RequestReader.registerUsage(
+                    utf8("{\"ProductCode\":\"p\",\"PublicKeyVersion\":1,\"Nonce\":\"\"}"))
+                .nonce())
+        .isEmpty();
   }
 
   @ParameterizedTest
   @ValueSource(strings = {"\"\"", "\"   \"", "\"\\t\\n\""})
   void resolveCustomer_blankToken_isValidation(String token) {
-    ServiceException e = validation(
-        () -> RequestReader.resolveCustomer(utf8("{\"RegistrationToken\":" + token + "}")));
+    ServiceException e =
+        validation(
+            () -> RequestReader.resolveCustomer(utf8("{\"RegistrationToken\":" + token + "}")));
 
     assertThat(e).hasMessageContaining("'registrationToken'");
   }
@@ -485,19 +593,31 @@ class RequestReaderTest {
       String emptyObject = validation(() -> reader.apply(utf8("{}"))).getMessage();
       String whitespace = validation(() -> reader.apply(utf8(" \r\n"))).getMessage();
 
-      assertThat(emptyBody).isEqualTo(emptyObject).isEqualTo(whitespace)
+      assertThat(emptyBody)
+          .isEqualTo(emptyObject)
+          .isEqualTo(whitespace)
           .contains("Member must not be null");
     }
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"{", "{\"ProductCode\":}", "{'ProductCode':'p'}", "not json",
-      "{\"a\":NaN}", "{\"a\":1,}", "\u0000", "{\"a\":\"\\x\"}"})
+  @ValueSource(
+      strings = {
+        "{",
+        "{\"ProductCode\":}",
+        "{'ProductCode':'p'}",
+        "not json",
+        "{\"a\":NaN}",
+        "{\"a\":1,}",
+        "\u0000",
+        "{\"a\":\"\\x\"}"
+      })
   void anyReader_malformedJson_isValidation(String body) {
     for (Function<byte[], Object> reader : readers()) {
       ServiceException e = validation(() -> reader.apply(utf8(body)));
-      assertThat(e).hasMessageStartingWith("1 validation error detected: the request body is "
-          + "not valid JSON");
+      assertThat(e)
+          .hasMessageStartingWith(
+              "1 validation error detected: the request body is " + "not valid JSON");
     }
   }
 
@@ -505,15 +625,20 @@ class RequestReaderTest {
   @ValueSource(strings = {"[]", "[{}]", "\"text\"", "42", "null", "true"})
   void anyReader_rootNotAnObject_isValidation(String body) {
     for (Function<byte[], Object> reader : readers()) {
-      assertValidation(() -> reader.apply(utf8(body)),
+      assertValidation(
+          () -> reader.apply(utf8(body)),
           "1 validation error detected: the request body must be a JSON object");
     }
   }
 
   @Test
   void anyReader_duplicateKey_isValidation() {
-    ServiceException e = validation(() -> RequestReader.meterUsage(utf8("{" + METER_USAGE_REQUIRED
-        + ",\"UsageQuantity\":1,\"UsageQuantity\":2}")));
+    ServiceException e =
+        validation(
+            () ->
+                RequestReader.meterUsage(
+                    utf8(
+                        "{" + METER_USAGE_REQUIRED + ",\"UsageQuantity\":1,\"UsageQuantity\":2}")));
 
     assertThat(e).hasMessageContaining("not valid JSON").hasMessageContaining("UsageQuantity");
   }
@@ -548,8 +673,11 @@ class RequestReaderTest {
   // --- helpers ---
 
   private static List<Function<byte[], Object>> readers() {
-    return List.of(RequestReader::meterUsage, RequestReader::batchMeterUsage,
-        RequestReader::registerUsage, RequestReader::resolveCustomer);
+    return List.of(
+        RequestReader::meterUsage,
+        RequestReader::batchMeterUsage,
+        RequestReader::registerUsage,
+        RequestReader::resolveCustomer);
   }
 
   private static Object read(CapturedRequest request) {
@@ -576,10 +704,14 @@ class RequestReaderTest {
   }
 
   private static byte[] batchOf(int records) {
-    String list = IntStream.range(0, records)
-        .mapToObj(i -> "{\"Timestamp\":1704164645,\"Dimension\":\"Users\",\"Quantity\":" + i
-            + ",\"CustomerAWSAccountId\":\"123456789012\"}")
-        .collect(Collectors.joining(","));
+    String list =
+        IntStream.range(0, records)
+            .mapToObj(
+                i ->
+                    "{\"Timestamp\":1704164645,\"Dimension\":\"Users\",\"Quantity\":"
+                        + i
+                        + ",\"CustomerAWSAccountId\":\"123456789012\"}")
+            .collect(Collectors.joining(","));
     return utf8("{\"UsageRecords\":[" + list + "],\"ProductCode\":\"prod-abc123\"}");
   }
 

@@ -2,8 +2,8 @@ package io.meterline.wire.json;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.meterline.wire.ErrorCode;
@@ -31,9 +31,10 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /** The responses' JSON: exact member names, absent members omitted, timestamps as numbers. */
 class ResponseWriterTest {
-  private static final ObjectMapper JSON = new ObjectMapper()
-      .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-      .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+  private static final ObjectMapper JSON =
+      new ObjectMapper()
+          .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+          .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
   private static final Instant WHOLE = Instant.ofEpochSecond(1_704_164_645L);
 
   @Test
@@ -63,8 +64,9 @@ class ResponseWriterTest {
 
   @Test
   void registerUsage_fractionalRotationTimestamp_isDecimalNumber() {
-    JsonNode body = parse(ResponseWriter.registerUsage(
-        new RegisterUsageResult(WHOLE.plusMillis(678), "a.b.c")));
+    JsonNode body =
+        parse(
+            ResponseWriter.registerUsage(new RegisterUsageResult(WHOLE.plusMillis(678), "a.b.c")));
 
     assertThat(body.get("PublicKeyRotationTimestamp").isNumber()).isTrue();
     assertThat(body.get("PublicKeyRotationTimestamp").decimalValue())
@@ -80,11 +82,13 @@ class ResponseWriterTest {
 
   @Test
   void resolveCustomer_allMembers_withModelNames() {
-    JsonNode body = parse(ResponseWriter.resolveCustomer(
-        new ResolveCustomerResult("cust-1", "prod-abc123", "123456789012")));
+    JsonNode body =
+        parse(
+            ResponseWriter.resolveCustomer(
+                new ResolveCustomerResult("cust-1", "prod-abc123", "123456789012")));
 
-    assertThat(names(body)).containsExactlyInAnyOrder("CustomerIdentifier", "ProductCode",
-        "CustomerAWSAccountId");
+    assertThat(names(body))
+        .containsExactlyInAnyOrder("CustomerIdentifier", "ProductCode", "CustomerAWSAccountId");
     assertThat(body.get("CustomerIdentifier").textValue()).isEqualTo("cust-1");
     assertThat(body.get("ProductCode").textValue()).isEqualTo("prod-abc123");
     assertThat(body.get("CustomerAWSAccountId").textValue()).isEqualTo("123456789012");
@@ -92,22 +96,35 @@ class ResponseWriterTest {
 
   @Test
   void resolveCustomer_withoutCustomerIdentifier_omitsIt() {
-    JsonNode body = parse(ResponseWriter.resolveCustomer(
-        new ResolveCustomerResult(null, "prod-abc123", "123456789012")));
+    JsonNode body =
+        parse(
+            ResponseWriter.resolveCustomer(
+                new ResolveCustomerResult(null, "prod-abc123", "123456789012")));
 
     assertThat(names(body)).containsExactlyInAnyOrder("ProductCode", "CustomerAWSAccountId");
   }
 
   @Test
   void batchMeterUsage_results_echoEachRecordWithStatusAndId() {
-    UsageRecord full = new UsageRecord(WHOLE, "cust-1", "Hosts", 5,
-        List.of(UsageAllocation.of(5, List.of(Tag.of("env", "prod")))), null);
-    UsageRecord noQuantity = new UsageRecord(WHOLE.plusMillis(500), null, "Users", null, null,
-        "210987654321");
-    JsonNode body = parse(ResponseWriter.batchMeterUsage(new BatchMeterUsageResult(List.of(
-        new UsageRecordResult(full, "mrid-1", UsageRecordStatus.SUCCESS),
-        new UsageRecordResult(noQuantity, null, UsageRecordStatus.CUSTOMER_NOT_SUBSCRIBED)),
-        List.of())));
+    UsageRecord full =
+        new UsageRecord(
+            WHOLE,
+            "cust-1",
+            "Hosts",
+            5,
+            List.of(UsageAllocation.of(5, List.of(Tag.of("env", "prod")))),
+            null);
+    UsageRecord noQuantity =
+        new UsageRecord(WHOLE.plusMillis(500), null, "Users", null, null, "210987654321");
+    JsonNode body =
+        parse(
+            ResponseWriter.batchMeterUsage(
+                new BatchMeterUsageResult(
+                    List.of(
+                        new UsageRecordResult(full, "mrid-1", UsageRecordStatus.SUCCESS),
+                        new UsageRecordResult(
+                            noQuantity, null, UsageRecordStatus.CUSTOMER_NOT_SUBSCRIBED)),
+                    List.of())));
 
     assertThat(names(body)).containsExactlyInAnyOrder("Results", "UnprocessedRecords");
     assertThat(body.get("UnprocessedRecords").isArray()).isTrue();
@@ -116,17 +133,18 @@ class ResponseWriterTest {
     assertThat(names(first)).containsExactlyInAnyOrder("UsageRecord", "MeteringRecordId", "Status");
     assertThat(first.get("Status").textValue()).isEqualTo("Success");
     assertThat(first.get("MeteringRecordId").textValue()).isEqualTo("mrid-1");
-    assertThat(names(first.get("UsageRecord"))).containsExactlyInAnyOrder("Timestamp",
-        "CustomerIdentifier", "Dimension", "Quantity", "UsageAllocations");
+    assertThat(names(first.get("UsageRecord")))
+        .containsExactlyInAnyOrder(
+            "Timestamp", "CustomerIdentifier", "Dimension", "Quantity", "UsageAllocations");
     assertThat(first.get("UsageRecord").get("Timestamp").isIntegralNumber()).isTrue();
     assertThat(first.get("UsageRecord").get("UsageAllocations").get(0).toString())
-        .isEqualTo("{\"AllocatedUsageQuantity\":5,"
-            + "\"Tags\":[{\"Key\":\"env\",\"Value\":\"prod\"}]}");
+        .isEqualTo(
+            "{\"AllocatedUsageQuantity\":5," + "\"Tags\":[{\"Key\":\"env\",\"Value\":\"prod\"}]}");
     JsonNode second = body.get("Results").get(1);
     assertThat(names(second)).containsExactlyInAnyOrder("UsageRecord", "Status");
     assertThat(second.get("Status").textValue()).isEqualTo("CustomerNotSubscribed");
-    assertThat(names(second.get("UsageRecord"))).containsExactlyInAnyOrder("Timestamp",
-        "Dimension", "CustomerAWSAccountId");
+    assertThat(names(second.get("UsageRecord")))
+        .containsExactlyInAnyOrder("Timestamp", "Dimension", "CustomerAWSAccountId");
     assertThat(second.get("UsageRecord").get("Timestamp").decimalValue())
         .isEqualByComparingTo("1704164645.5");
   }
@@ -134,13 +152,15 @@ class ResponseWriterTest {
   @Test
   void batchMeterUsage_unprocessedRecords_areWrittenAsRecords() {
     UsageRecord record = new UsageRecord(WHOLE, null, "Users", 2, null, "123456789012");
-    JsonNode body = parse(ResponseWriter.batchMeterUsage(
-        new BatchMeterUsageResult(List.of(), List.of(record))));
+    JsonNode body =
+        parse(
+            ResponseWriter.batchMeterUsage(new BatchMeterUsageResult(List.of(), List.of(record))));
 
     assertThat(body.get("Results")).isEmpty();
-    assertThat(body.get("UnprocessedRecords").get(0).toString()).isEqualTo(
-        "{\"Timestamp\":1704164645,\"Dimension\":\"Users\",\"Quantity\":2,"
-            + "\"CustomerAWSAccountId\":\"123456789012\"}");
+    assertThat(body.get("UnprocessedRecords").get(0).toString())
+        .isEqualTo(
+            "{\"Timestamp\":1704164645,\"Dimension\":\"Users\",\"Quantity\":2,"
+                + "\"CustomerAWSAccountId\":\"123456789012\"}");
   }
 
   @Test
@@ -151,8 +171,8 @@ class ResponseWriterTest {
       results.add(new UsageRecordResult(record, "id", status));
     }
 
-    JsonNode body = parse(ResponseWriter.batchMeterUsage(
-        new BatchMeterUsageResult(results, List.of())));
+    JsonNode body =
+        parse(ResponseWriter.batchMeterUsage(new BatchMeterUsageResult(results, List.of())));
 
     assertThat(body.get("Results").findValuesAsText("Status"))
         .containsExactly("Success", "CustomerNotSubscribed", "DuplicateRecord");
@@ -163,11 +183,14 @@ class ResponseWriterTest {
     for (String id : List.of("java-req-06-batchmeterusage", "js-req-06-batchmeterusage")) {
       byte[] requestBody = Captures.firstRequest(id).body();
       BatchMeterUsageRequest request = RequestReader.batchMeterUsage(requestBody);
-      List<UsageRecordResult> results = request.usageRecords().stream()
-          .map(r -> new UsageRecordResult(r, "mrid", UsageRecordStatus.SUCCESS)).toList();
+      List<UsageRecordResult> results =
+          request.usageRecords().stream()
+              .map(r -> new UsageRecordResult(r, "mrid", UsageRecordStatus.SUCCESS))
+              .toList();
 
-      JsonNode echoed = parse(ResponseWriter.batchMeterUsage(
-          new BatchMeterUsageResult(results, List.of()))).get("Results");
+      JsonNode echoed =
+          parse(ResponseWriter.batchMeterUsage(new BatchMeterUsageResult(results, List.of())))
+              .get("Results");
       JsonNode sent = parse(requestBody).get("UsageRecords");
 
       for (int i = 0; i < sent.size(); i++) {
@@ -209,30 +232,33 @@ class ResponseWriterTest {
 
   @ParameterizedTest(name = "{0}s + {1}ns -> {2}")
   @CsvSource({
-      "1704164645, 0,         1704164645",
-      "1704164645, 678000000, 1704164645.678",
-      "1704164645, 500000000, 1704164645.5",
-      "1704164645, 1,         1704164645.000000001",
-      "1704164600, 0,         1704164600",
-      "0,          0,         0"})
-  void epochSeconds_isIntegerWhenWholeAndExactFractionOtherwise(long seconds, int nanos,
-      String expected) {
+    "1704164645, 0,         1704164645",
+    "1704164645, 678000000, 1704164645.678",
+    "1704164645, 500000000, 1704164645.5",
+    "1704164645, 1,         1704164645.000000001",
+    "1704164600, 0,         1704164600",
+    "0,          0,         0"
+  })
+  void epochSeconds_isIntegerWhenWholeAndExactFractionOtherwise(
+      long seconds, int nanos, String expected) {
     Instant instant = Instant.ofEpochSecond(seconds, nanos);
 
     assertThat(ResponseWriter.epochSeconds(instant).toString()).isEqualTo(expected);
-    JsonNode timestamp = parse(ResponseWriter.registerUsage(new RegisterUsageResult(instant, "s")))
-        .get("PublicKeyRotationTimestamp");
+    JsonNode timestamp =
+        parse(ResponseWriter.registerUsage(new RegisterUsageResult(instant, "s")))
+            .get("PublicKeyRotationTimestamp");
     assertThat(timestamp.isNumber()).isTrue();
     assertThat(timestamp.isIntegralNumber()).isEqualTo(nanos == 0);
     assertThat(timestamp.decimalValue()).isEqualByComparingTo(expected);
   }
 
-  private static final Comparator<JsonNode> NUMBERS_BY_VALUE = (a, b) -> {
-    if (a.isNumber() && b.isNumber()) {
-      return a.decimalValue().compareTo(b.decimalValue());
-    }
-    return a.equals(b) ? 0 : 1;
-  };
+  private static final Comparator<JsonNode> NUMBERS_BY_VALUE =
+      (a, b) -> {
+        if (a.isNumber() && b.isNumber()) {
+          return a.decimalValue().compareTo(b.decimalValue());
+        }
+        return a.equals(b) ? 0 : 1;
+      };
 
   private static JsonNode parse(byte[] body) {
     try {

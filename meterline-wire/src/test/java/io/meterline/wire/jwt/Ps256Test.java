@@ -22,14 +22,15 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * PS256 compact JWS (the RegisterUsage signature, SPEC §1.1), checked against nimbus-jose-jwt as
- * an independent implementation; and PEM text of the public keys.
+ * PS256 compact JWS (the RegisterUsage signature, SPEC §1.1), checked against nimbus-jose-jwt as an
+ * independent implementation; and PEM text of the public keys.
  */
 class Ps256Test {
   private static final KeyPair KEYS = rsa2048();
   private static final KeyPair OTHER_KEYS = rsa2048();
-  private static final String PAYLOAD = "{\"productCode\":\"prod-abc123\",\"publicKeyVersion\":1,"
-      + "\"nonce\":\"nonce-0123456789abcdef\",\"iat\":1704164645}";
+  private static final String PAYLOAD =
+      "{\"productCode\":\"prod-abc123\",\"publicKeyVersion\":1,"
+          + "\"nonce\":\"nonce-0123456789abcdef\",\"iat\":1704164645}";
 
   @Test
   void sign_tokenVerifiesWithNimbus() throws Exception {
@@ -53,7 +54,8 @@ class Ps256Test {
   void sign_isCompactBase64UrlWithoutPadding() {
     String token = Ps256.sign(KEYS.getPrivate(), PAYLOAD + "??>>");
 
-    assertThat(token.split("\\.", -1)).hasSize(3)
+    assertThat(token.split("\\.", -1))
+        .hasSize(3)
         .allSatisfy(part -> assertThat(part).matches("[A-Za-z0-9_-]+"));
     assertThat(decode(token.split("\\.")[1])).isEqualTo(PAYLOAD + "??>>");
     assertThat(Base64.getUrlDecoder().decode(token.split("\\.")[2])).hasSize(256);
@@ -91,8 +93,10 @@ class Ps256Test {
 
   @Test
   void verify_nimbusSignedPs256Token_returnsThePayload() throws Exception {
-    JWSObject jws = new JWSObject(new JWSHeader.Builder(JWSAlgorithm.PS256)
-        .type(JOSEObjectType.JWT).build(), new Payload(PAYLOAD));
+    JWSObject jws =
+        new JWSObject(
+            new JWSHeader.Builder(JWSAlgorithm.PS256).type(JOSEObjectType.JWT).build(),
+            new Payload(PAYLOAD));
     jws.sign(new RSASSASigner(KEYS.getPrivate()));
 
     assertThat(Ps256.verify(KEYS.getPublic(), jws.serialize())).isEqualTo(PAYLOAD);
@@ -112,27 +116,29 @@ class Ps256Test {
     jws.sign(new RSASSASigner(KEYS.getPrivate()));
 
     assertThatThrownBy(() -> Ps256.verify(KEYS.getPublic(), jws.serialize()))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not PS256");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("not PS256");
   }
 
   @Test
   void verify_tamperedPayload_isRejected() throws Exception {
     String[] parts = Ps256.sign(KEYS.getPrivate(), PAYLOAD).split("\\.");
-    String forged = parts[0] + "." + encode(PAYLOAD.replace("prod-abc123", "prod-free00"))
-        + "." + parts[2];
+    String forged =
+        parts[0] + "." + encode(PAYLOAD.replace("prod-abc123", "prod-free00")) + "." + parts[2];
 
     assertThatThrownBy(() -> Ps256.verify(KEYS.getPublic(), forged))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("does not verify");
-    assertThat(JWSObject.parse(forged)
-        .verify(new RSASSAVerifier((RSAPublicKey) KEYS.getPublic()))).isFalse();
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("does not verify");
+    assertThat(JWSObject.parse(forged).verify(new RSASSAVerifier((RSAPublicKey) KEYS.getPublic())))
+        .isFalse();
   }
 
   @Test
   void verify_tamperedSignature_isRejected() {
     String token = Ps256.sign(KEYS.getPrivate(), PAYLOAD);
     int i = token.lastIndexOf('.') + 10;
-    String forged = token.substring(0, i) + (token.charAt(i) == 'A' ? 'B' : 'A')
-        + token.substring(i + 1);
+    String forged =
+        token.substring(0, i) + (token.charAt(i) == 'A' ? 'B' : 'A') + token.substring(i + 1);
 
     assertThatThrownBy(() -> Ps256.verify(KEYS.getPublic(), forged))
         .isInstanceOf(IllegalArgumentException.class);
@@ -141,8 +147,9 @@ class Ps256Test {
   @Test
   void verify_tamperedHeader_isRejected() {
     String token = Ps256.sign(KEYS.getPrivate(), PAYLOAD);
-    String forged = encode("{\"alg\":\"PS256\",\"typ\":\"JWT\",\"kid\":\"x\"}")
-        + token.substring(token.indexOf('.'));
+    String forged =
+        encode("{\"alg\":\"PS256\",\"typ\":\"JWT\",\"kid\":\"x\"}")
+            + token.substring(token.indexOf('.'));
 
     assertThatThrownBy(() -> Ps256.verify(KEYS.getPublic(), forged))
         .isInstanceOf(IllegalArgumentException.class);
@@ -157,8 +164,15 @@ class Ps256Test {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"", "a.b", "a.b.c.d", "!!!.e30.AAAA", "eyJhbGciOiJQUzI1NiJ9.e30.***",
-      "eyJhbGciOiJQUzI1NiJ9.e30."})
+  @ValueSource(
+      strings = {
+        "",
+        "a.b",
+        "a.b.c.d",
+        "!!!.e30.AAAA",
+        "eyJhbGciOiJQUzI1NiJ9.e30.***",
+        "eyJhbGciOiJQUzI1NiJ9.e30."
+      })
   void verify_malformedToken_isRejected(String token) {
     assertThatThrownBy(() -> Ps256.verify(KEYS.getPublic(), token))
         .isInstanceOf(IllegalArgumentException.class);
@@ -207,10 +221,14 @@ class Ps256Test {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"", "not a key",
-      "-----BEGIN PUBLIC KEY-----\n!!!\n-----END PUBLIC KEY-----",
-      "-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----",
-      "-----END PUBLIC KEY-----\n-----BEGIN PUBLIC KEY-----"})
+  @ValueSource(
+      strings = {
+        "",
+        "not a key",
+        "-----BEGIN PUBLIC KEY-----\n!!!\n-----END PUBLIC KEY-----",
+        "-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----",
+        "-----END PUBLIC KEY-----\n-----BEGIN PUBLIC KEY-----"
+      })
   void pem_decodeGarbage_isRejected(String pem) {
     assertThatThrownBy(() -> Pem.decodeRsaPublicKey(pem))
         .isInstanceOf(IllegalArgumentException.class);
@@ -224,7 +242,8 @@ class Ps256Test {
     String pem = Pem.encode(ec.generateKeyPair().getPublic());
 
     assertThatThrownBy(() -> Pem.decodeRsaPublicKey(pem))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("RSA");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("RSA");
   }
 
   private static String decode(String part) {
@@ -232,7 +251,8 @@ class Ps256Test {
   }
 
   private static String encode(String text) {
-    return Base64.getUrlEncoder().withoutPadding()
+    return Base64.getUrlEncoder()
+        .withoutPadding()
         .encodeToString(text.getBytes(StandardCharsets.UTF_8));
   }
 

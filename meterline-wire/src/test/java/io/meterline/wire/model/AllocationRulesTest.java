@@ -24,17 +24,18 @@ class AllocationRulesTest {
 
   @Test
   void check_goldenAllocations_pass() {
-    List<UsageAllocation> allocations = List.of(
-        UsageAllocation.of(6, List.of(Tag.of("env", "prod"), Tag.of("team", "blue"))),
-        UsageAllocation.of(4, List.of(Tag.of("env", "dev"))));
+    List<UsageAllocation> allocations =
+        List.of(
+            UsageAllocation.of(6, List.of(Tag.of("env", "prod"), Tag.of("team", "blue"))),
+            UsageAllocation.of(4, List.of(Tag.of("env", "dev"))));
 
     assertThatCode(() -> AllocationRules.check(10, allocations)).doesNotThrowAnyException();
   }
 
   @Test
   void check_taggedAndOneUntaggedAllocation_pass() {
-    List<UsageAllocation> allocations = List.of(
-        UsageAllocation.of(6, List.of(Tag.of("env", "prod"))), UsageAllocation.of(4, null));
+    List<UsageAllocation> allocations =
+        List.of(UsageAllocation.of(6, List.of(Tag.of("env", "prod"))), UsageAllocation.of(4, null));
 
     assertThatCode(() -> AllocationRules.check(10, allocations)).doesNotThrowAnyException();
   }
@@ -47,9 +48,10 @@ class AllocationRulesTest {
 
   @Test
   void check_quantitiesNotSummingToUsage_isInvalidUsageAllocations() {
-    List<UsageAllocation> allocations = List.of(
-        UsageAllocation.of(6, List.of(Tag.of("env", "prod"))),
-        UsageAllocation.of(3, List.of(Tag.of("env", "dev"))));
+    List<UsageAllocation> allocations =
+        List.of(
+            UsageAllocation.of(6, List.of(Tag.of("env", "prod"))),
+            UsageAllocation.of(3, List.of(Tag.of("env", "dev"))));
 
     ServiceException e = invalidAllocations(() -> AllocationRules.check(10, allocations));
 
@@ -58,10 +60,11 @@ class AllocationRulesTest {
 
   @Test
   void check_sumBeyondIntRange_isComparedWithoutOverflow() {
-    List<UsageAllocation> allocations = List.of(
-        UsageAllocation.of(Integer.MAX_VALUE, List.of(Tag.of("k", "a"))),
-        UsageAllocation.of(Integer.MAX_VALUE, List.of(Tag.of("k", "b"))),
-        UsageAllocation.of(2, List.of(Tag.of("k", "c"))));
+    List<UsageAllocation> allocations =
+        List.of(
+            UsageAllocation.of(Integer.MAX_VALUE, List.of(Tag.of("k", "a"))),
+            UsageAllocation.of(Integer.MAX_VALUE, List.of(Tag.of("k", "b"))),
+            UsageAllocation.of(2, List.of(Tag.of("k", "c"))));
 
     invalidAllocations(() -> AllocationRules.check(0, allocations));
     assertThatCode(() -> AllocationRules.check(2L * Integer.MAX_VALUE + 2, allocations))
@@ -89,9 +92,10 @@ class AllocationRulesTest {
 
   @Test
   void check_repeatedTagSet_isInvalidUsageAllocations() {
-    List<UsageAllocation> allocations = List.of(
-        UsageAllocation.of(1, List.of(Tag.of("env", "prod"), Tag.of("team", "blue"))),
-        UsageAllocation.of(1, List.of(Tag.of("team", "blue"), Tag.of("env", "prod"))));
+    List<UsageAllocation> allocations =
+        List.of(
+            UsageAllocation.of(1, List.of(Tag.of("env", "prod"), Tag.of("team", "blue"))),
+            UsageAllocation.of(1, List.of(Tag.of("team", "blue"), Tag.of("env", "prod"))));
 
     invalidAllocations(() -> AllocationRules.check(2, allocations));
   }
@@ -108,9 +112,10 @@ class AllocationRulesTest {
 
   @Test
   void check_sameKeysDifferentValues_areDistinctTagSets() {
-    List<UsageAllocation> allocations = List.of(
-        UsageAllocation.of(1, List.of(Tag.of("env", "prod"))),
-        UsageAllocation.of(1, List.of(Tag.of("env", "Prod"))));
+    List<UsageAllocation> allocations =
+        List.of(
+            UsageAllocation.of(1, List.of(Tag.of("env", "prod"))),
+            UsageAllocation.of(1, List.of(Tag.of("env", "Prod"))));
 
     assertThatCode(() -> AllocationRules.check(2, allocations)).doesNotThrowAnyException();
   }
@@ -133,9 +138,11 @@ class AllocationRulesTest {
 
   @Test
   void check_sixDistinctKeysAcrossAllocations_isInvalidTag() {
-    List<UsageAllocation> allocations = List.of(
-        UsageAllocation.of(1, List.of(Tag.of("k1", "v"), Tag.of("k2", "v"), Tag.of("k3", "v"))),
-        UsageAllocation.of(1, List.of(Tag.of("k4", "v"), Tag.of("k5", "v"), Tag.of("k6", "v"))));
+    List<UsageAllocation> allocations =
+        List.of(
+            UsageAllocation.of(1, List.of(Tag.of("k1", "v"), Tag.of("k2", "v"), Tag.of("k3", "v"))),
+            UsageAllocation.of(
+                1, List.of(Tag.of("k4", "v"), Tag.of("k5", "v"), Tag.of("k6", "v"))));
 
     ServiceException e = invalidTag(() -> AllocationRules.check(2, allocations));
 
@@ -184,16 +191,43 @@ class AllocationRulesTest {
 
   /** The regex's " -=" is a range from space to '=', so these are valid (facts §3.5). */
   @ParameterizedTest
-  @ValueSource(strings = {"!", "#", "&", "<", ";", "\"", "$", "%", "'", "(", ")", "*", ",", " ",
-      "=", "-", "+", ".", "_", ":", "/", "@", "a1 b-C=9", "team<blue"})
+  @ValueSource(
+      strings = {
+        "!",
+        "#",
+        "&",
+        "<",
+        ";",
+        "\"",
+        "$",
+        "%",
+        "'",
+        "(",
+        ")",
+        "*",
+        ",",
+        " ",
+        "=",
+        "-",
+        "+",
+        ".",
+        "_",
+        ":",
+        "/",
+        "@",
+        "a1 b-C=9",
+        "team<blue"
+      })
   void check_charactersInsideTheSpaceToEqualsRange_areAccepted(String text) {
     assertThatCode(() -> AllocationRules.check(1, oneTag("k" + text, "v" + text)))
         .doesNotThrowAnyException();
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {">", "?", "[", "]", "{", "}", "\\", "^", "`", "|", "~", "é", "✓", "😀",
-      "\t", "\n"})
+  @ValueSource(
+      strings = {
+        ">", "?", "[", "]", "{", "}", "\\", "^", "`", "|", "~", "é", "✓", "😀", "\t", "\n"
+      })
   void check_charactersOutsideThePattern_areInvalidTag(String text) {
     ServiceException keyError = invalidTag(() -> AllocationRules.check(1, oneTag("k" + text, "v")));
     invalidTag(() -> AllocationRules.check(1, oneTag("k", "v" + text)));

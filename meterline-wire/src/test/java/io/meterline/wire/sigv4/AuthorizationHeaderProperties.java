@@ -14,8 +14,8 @@ import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
-import net.jqwik.api.statistics.Statistics;
 import net.jqwik.api.constraints.StringLength;
+import net.jqwik.api.statistics.Statistics;
 
 /**
  * Whatever the outside world sends as an Authorization header, {@link AuthorizationHeader#parse}
@@ -25,12 +25,30 @@ class AuthorizationHeaderProperties {
   /** Generous: a parse takes microseconds; only catastrophic regex backtracking comes near. */
   private static final Duration BOUND = Duration.ofSeconds(1);
 
-  record Parts(String accessKeyId, String date, String region, String service,
-      List<String> signedHeaders, String signature, String separator) {
+  record Parts(
+      String accessKeyId,
+      String date,
+      String region,
+      String service,
+      List<String> signedHeaders,
+      String signature,
+      String separator) {
     String render() {
-      return "AWS4-HMAC-SHA256 Credential=" + accessKeyId + "/" + date + "/" + region + "/"
-          + service + "/aws4_request" + separator + "SignedHeaders="
-          + String.join(";", signedHeaders) + separator + "Signature=" + signature;
+      return "AWS4-HMAC-SHA256 Credential="
+          + accessKeyId
+          + "/"
+          + date
+          + "/"
+          + region
+          + "/"
+          + service
+          + "/aws4_request"
+          + separator
+          + "SignedHeaders="
+          + String.join(";", signedHeaders)
+          + separator
+          + "Signature="
+          + signature;
     }
   }
 
@@ -71,43 +89,55 @@ class AuthorizationHeaderProperties {
 
   /** Parses within the bound; answers "parsed" or "incomplete" for the statistics. */
   static String assertParsesOrIsIncomplete(String value) {
-    return assertTimeoutPreemptively(BOUND, () -> {
-      try {
-        AuthorizationHeader header = AuthorizationHeader.parse(value);
-        assertThat(header.accessKeyId()).isNotEmpty();
-        assertThat(header.scopeDate()).matches("[0-9]{8}");
-        assertThat(header.signedHeaders()).isNotEmpty();
-        assertThat(header.signature()).matches("[0-9a-f]{64}");
-        return "parsed";
-      } catch (ServiceException e) {
-        assertThat(e.code()).isEqualTo(ErrorCode.INCOMPLETE_SIGNATURE);
-        assertThat(e.getMessage()).isNotBlank().hasSizeLessThan(1_000);
-        return "incomplete";
-      }
-    }, () -> "parse took longer than " + BOUND + " on " + value.length() + " chars");
+    return assertTimeoutPreemptively(
+        BOUND,
+        () -> {
+          try {
+            AuthorizationHeader header = AuthorizationHeader.parse(value);
+            assertThat(header.accessKeyId()).isNotEmpty();
+            assertThat(header.scopeDate()).matches("[0-9]{8}");
+            assertThat(header.signedHeaders()).isNotEmpty();
+            assertThat(header.signature()).matches("[0-9a-f]{64}");
+            return "parsed";
+          } catch (ServiceException e) {
+            assertThat(e.code()).isEqualTo(ErrorCode.INCOMPLETE_SIGNATURE);
+            assertThat(e.getMessage()).isNotBlank().hasSizeLessThan(1_000);
+            return "incomplete";
+          }
+        },
+        () -> "parse took longer than " + BOUND + " on " + value.length() + " chars");
   }
 
   /** The generator reaches both outcomes, so the property tests the parser's deep paths too. */
   private static void collectAndRequireBothOutcomes(String outcome) {
     Statistics.collect(outcome);
-    Statistics.coverage(coverage -> {
-      coverage.check("parsed").count(n -> n > 0);
-      coverage.check("incomplete").count(n -> n > 0);
-    });
+    Statistics.coverage(
+        coverage -> {
+          coverage.check("parsed").count(n -> n > 0);
+          coverage.check("incomplete").count(n -> n > 0);
+        });
   }
 
   @Provide
   Arbitrary<Parts> parts() {
-    Arbitrary<String> keyId = Arbitraries.strings().withCharRange('A', 'Z').numeric()
-        .ofMinLength(1).ofMaxLength(24);
+    Arbitrary<String> keyId =
+        Arbitraries.strings().withCharRange('A', 'Z').numeric().ofMinLength(1).ofMaxLength(24);
     Arbitrary<String> date = Arbitraries.strings().numeric().ofLength(8);
-    Arbitrary<String> region = Arbitraries.of("us-east-1", "eu-west-1", "ap-southeast-2",
-        "cn-northwest-1", "us-gov-west-1");
+    Arbitrary<String> region =
+        Arbitraries.of(
+            "us-east-1", "eu-west-1", "ap-southeast-2", "cn-northwest-1", "us-gov-west-1");
     Arbitrary<String> service = Arbitraries.of("aws-marketplace", "metering", "s3");
-    Arbitrary<List<String>> signedHeaders = Arbitraries.strings().withCharRange('a', 'z')
-        .withChars('-', '_', '.').ofMinLength(1).ofMaxLength(24).list().ofMinSize(1).ofMaxSize(12);
-    Arbitrary<String> signature = Arbitraries.strings().withChars("0123456789abcdefABCDEF")
-        .ofLength(64);
+    Arbitrary<List<String>> signedHeaders =
+        Arbitraries.strings()
+            .withCharRange('a', 'z')
+            .withChars('-', '_', '.')
+            .ofMinLength(1)
+            .ofMaxLength(24)
+            .list()
+            .ofMinSize(1)
+            .ofMaxSize(12);
+    Arbitrary<String> signature =
+        Arbitraries.strings().withChars("0123456789abcdefABCDEF").ofLength(64);
     Arbitrary<String> separator = Arbitraries.of(", ", ",", " , ", ",  ");
     return Combinators.combine(keyId, date, region, service, signedHeaders, signature, separator)
         .as(Parts::new);
@@ -120,24 +150,43 @@ class AuthorizationHeaderProperties {
 
   @Provide
   Arbitrary<String> tokenSoup() {
-    Arbitrary<String> token = Arbitraries.oneOf(
-        Arbitraries.of("AWS4-HMAC-SHA256", " ", ",", ", ", "=", "/", ";", "Credential",
-            "Credential=", "SignedHeaders=", "Signature=", "aws4_request", "20261127",
-            "us-east-1", "aws-marketplace", "host", "x-amz-date", "AKIAIOSFODNN7EXAMPLE",
-            "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"),
-        Arbitraries.strings().ofMaxLength(8));
+    Arbitrary<String> token =
+        Arbitraries.oneOf(
+            Arbitraries.of(
+                "AWS4-HMAC-SHA256",
+                " ",
+                ",",
+                ", ",
+                "=",
+                "/",
+                ";",
+                "Credential",
+                "Credential=",
+                "SignedHeaders=",
+                "Signature=",
+                "aws4_request",
+                "20261127",
+                "us-east-1",
+                "aws-marketplace",
+                "host",
+                "x-amz-date",
+                "AKIAIOSFODNN7EXAMPLE",
+                "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"),
+            Arbitraries.strings().ofMaxLength(8));
     return token.list().ofMaxSize(60).map(tokens -> String.join("", tokens));
   }
 
   @Provide
   Arbitrary<String> longPathological() {
-    Arbitrary<String> run = Arbitraries.strings().withChars("a-;,=/ \t0f")
-        .ofMinLength(2_000).ofMaxLength(9_900);
-    Arbitrary<String> prefix = Arbitraries.of("AWS4-HMAC-SHA256 ",
-        "AWS4-HMAC-SHA256 Credential=AKID/20261127/us-east-1/aws-marketplace/aws4_request, "
-            + "SignedHeaders=",
-        "AWS4-HMAC-SHA256 Credential=AKID/20261127/us-east-1/aws-marketplace/aws4_request, "
-            + "SignedHeaders=host, Signature=");
+    Arbitrary<String> run =
+        Arbitraries.strings().withChars("a-;,=/ \t0f").ofMinLength(2_000).ofMaxLength(9_900);
+    Arbitrary<String> prefix =
+        Arbitraries.of(
+            "AWS4-HMAC-SHA256 ",
+            "AWS4-HMAC-SHA256 Credential=AKID/20261127/us-east-1/aws-marketplace/aws4_request, "
+                + "SignedHeaders=",
+            "AWS4-HMAC-SHA256 Credential=AKID/20261127/us-east-1/aws-marketplace/aws4_request, "
+                + "SignedHeaders=host, Signature=");
     Arbitrary<String> suffix = Arbitraries.of("", "!", ", Signature=zz", "=");
     return Combinators.combine(prefix, run, suffix).as((p, r, s) -> p + r + s);
   }

@@ -16,16 +16,22 @@ import org.junit.jupiter.params.provider.ValueSource;
 class AuthorizationHeaderTest {
   private static final String SIGNATURE =
       "9d5caaf3f4954ee78150ad521281ebba0b8bcd2877897df9d803ef862c43768f";
+
   /** GOLDEN §2.1, as the Java SDK sends it. */
-  static final String JAVA_HEADER = "AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/20261127/"
-      + "us-east-1/aws-marketplace/aws4_request, SignedHeaders=amz-sdk-invocation-id;"
-      + "amz-sdk-request;content-length;content-type;host;x-amz-content-sha256;x-amz-date;"
-      + "x-amz-target, Signature=" + SIGNATURE;
+  static final String JAVA_HEADER =
+      "AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/20261127/"
+          + "us-east-1/aws-marketplace/aws4_request, SignedHeaders=amz-sdk-invocation-id;"
+          + "amz-sdk-request;content-length;content-type;host;x-amz-content-sha256;x-amz-date;"
+          + "x-amz-target, Signature="
+          + SIGNATURE;
+
   /** GOLDEN §2.12, as the JS SDK sends it with session credentials. */
-  private static final String JS_SESSION_HEADER = "AWS4-HMAC-SHA256 Credential=ASIAIOSFODNN7EXAMPLE"
-      + "/20261127/us-east-1/aws-marketplace/aws4_request, SignedHeaders=amz-sdk-invocation-id;"
-      + "amz-sdk-request;content-length;content-type;host;x-amz-content-sha256;x-amz-date;"
-      + "x-amz-security-token;x-amz-target;x-amz-user-agent, Signature=" + SIGNATURE;
+  private static final String JS_SESSION_HEADER =
+      "AWS4-HMAC-SHA256 Credential=ASIAIOSFODNN7EXAMPLE"
+          + "/20261127/us-east-1/aws-marketplace/aws4_request, SignedHeaders=amz-sdk-invocation-id;"
+          + "amz-sdk-request;content-length;content-type;host;x-amz-content-sha256;x-amz-date;"
+          + "x-amz-security-token;x-amz-target;x-amz-user-agent, Signature="
+          + SIGNATURE;
 
   @Test
   void parse_javaSdkHeader_yieldsEveryPart() {
@@ -37,11 +43,20 @@ class AuthorizationHeaderTest {
     assertThat(header.service()).isEqualTo("aws-marketplace");
     assertThat(header.terminator()).isEqualTo("aws4_request");
     assertThat(header.scope()).isEqualTo("20261127/us-east-1/aws-marketplace/aws4_request");
-    assertThat(header.signedHeaders()).containsExactly("amz-sdk-invocation-id",
-        "amz-sdk-request", "content-length", "content-type", "host", "x-amz-content-sha256",
-        "x-amz-date", "x-amz-target");
-    assertThat(header.signedHeadersLine()).isEqualTo("amz-sdk-invocation-id;amz-sdk-request;"
-        + "content-length;content-type;host;x-amz-content-sha256;x-amz-date;x-amz-target");
+    assertThat(header.signedHeaders())
+        .containsExactly(
+            "amz-sdk-invocation-id",
+            "amz-sdk-request",
+            "content-length",
+            "content-type",
+            "host",
+            "x-amz-content-sha256",
+            "x-amz-date",
+            "x-amz-target");
+    assertThat(header.signedHeadersLine())
+        .isEqualTo(
+            "amz-sdk-invocation-id;amz-sdk-request;"
+                + "content-length;content-type;host;x-amz-content-sha256;x-amz-date;x-amz-target");
     assertThat(header.signature()).isEqualTo(SIGNATURE);
   }
 
@@ -50,7 +65,8 @@ class AuthorizationHeaderTest {
     AuthorizationHeader header = AuthorizationHeader.parse(JS_SESSION_HEADER);
 
     assertThat(header.accessKeyId()).isEqualTo("ASIAIOSFODNN7EXAMPLE");
-    assertThat(header.signedHeaders()).contains("x-amz-security-token", "x-amz-user-agent")
+    assertThat(header.signedHeaders())
+        .contains("x-amz-security-token", "x-amz-user-agent")
         .hasSize(10);
   }
 
@@ -67,8 +83,11 @@ class AuthorizationHeaderTest {
 
   @Test
   void parse_parametersInAnotherOrder_isAccepted() {
-    String reordered = "AWS4-HMAC-SHA256 Signature=" + SIGNATURE + ", SignedHeaders=host;x-amz-date"
-        + ", Credential=AKID/20261127/eu-west-1/aws-marketplace/aws4_request";
+    String reordered =
+        "AWS4-HMAC-SHA256 Signature="
+            + SIGNATURE
+            + ", SignedHeaders=host;x-amz-date"
+            + ", Credential=AKID/20261127/eu-west-1/aws-marketplace/aws4_request";
 
     AuthorizationHeader header = AuthorizationHeader.parse(reordered);
 
@@ -78,8 +97,9 @@ class AuthorizationHeaderTest {
 
   @Test
   void parse_upperCaseSignature_isLowerCased() {
-    AuthorizationHeader header = AuthorizationHeader.parse(
-        JAVA_HEADER.replace(SIGNATURE, SIGNATURE.toUpperCase(java.util.Locale.ROOT)));
+    AuthorizationHeader header =
+        AuthorizationHeader.parse(
+            JAVA_HEADER.replace(SIGNATURE, SIGNATURE.toUpperCase(java.util.Locale.ROOT)));
 
     assertThat(header.signature()).isEqualTo(SIGNATURE);
   }
@@ -88,8 +108,10 @@ class AuthorizationHeaderTest {
   void parse_missingCredential_isIncompleteSignatureNamingIt() {
     ServiceException e = incomplete(JAVA_HEADER.replaceFirst("Credential=[^,]*, ", ""));
 
-    assertThat(e).hasMessageContaining("'Credential'")
-        .hasMessageNotContaining("'SignedHeaders'").hasMessageNotContaining("'Signature'");
+    assertThat(e)
+        .hasMessageContaining("'Credential'")
+        .hasMessageNotContaining("'SignedHeaders'")
+        .hasMessageNotContaining("'Signature'");
   }
 
   @Test
@@ -110,7 +132,9 @@ class AuthorizationHeaderTest {
   void parse_algorithmOnly_isIncompleteSignatureNamingAllThreeParameters() {
     ServiceException e = incomplete("AWS4-HMAC-SHA256");
 
-    assertThat(e).hasMessageContaining("'Credential'").hasMessageContaining("'SignedHeaders'")
+    assertThat(e)
+        .hasMessageContaining("'Credential'")
+        .hasMessageContaining("'SignedHeaders'")
         .hasMessageContaining("'Signature'");
   }
 
@@ -127,8 +151,15 @@ class AuthorizationHeaderTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"AWS4-HMAC-SHA1", "AWS4-HMAC-SHA512", "aws4-hmac-sha256",
-      "AWS4-ECDSA-P256-SHA256", "Bearer", "Basic"})
+  @ValueSource(
+      strings = {
+        "AWS4-HMAC-SHA1",
+        "AWS4-HMAC-SHA512",
+        "aws4-hmac-sha256",
+        "AWS4-ECDSA-P256-SHA256",
+        "Bearer",
+        "Basic"
+      })
   void parse_otherAlgorithm_isIncompleteSignatureNamingIt(String algorithm) {
     ServiceException e = incomplete(JAVA_HEADER.replace("AWS4-HMAC-SHA256", algorithm));
 
@@ -136,16 +167,18 @@ class AuthorizationHeaderTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {
-      "AKID/20261127/us-east-1/aws4_request",
-      "AKID/20261127/us-east-1/aws-marketplace/aws4_request/extra",
-      "/20261127/us-east-1/aws-marketplace/aws4_request",
-      "AKID/20261127//aws-marketplace/aws4_request",
-      "AKID/20261127/us-east-1//aws4_request",
-      "AKID"})
+  @ValueSource(
+      strings = {
+        "AKID/20261127/us-east-1/aws4_request",
+        "AKID/20261127/us-east-1/aws-marketplace/aws4_request/extra",
+        "/20261127/us-east-1/aws-marketplace/aws4_request",
+        "AKID/20261127//aws-marketplace/aws4_request",
+        "AKID/20261127/us-east-1//aws4_request",
+        "AKID"
+      })
   void parse_credentialNotOfFiveParts_isIncompleteSignature(String credential) {
-    ServiceException e = incomplete(
-        JAVA_HEADER.replaceFirst("Credential=[^,]*,", "Credential=" + credential + ","));
+    ServiceException e =
+        incomplete(JAVA_HEADER.replaceFirst("Credential=[^,]*,", "Credential=" + credential + ","));
 
     assertThat(e).hasMessageContaining("Credential must have the form");
   }
@@ -159,11 +192,14 @@ class AuthorizationHeaderTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {
-      "9d5caaf3f4954ee78150ad521281ebba0b8bcd2877897df9d803ef862c43768g",
-      "9d5caaf3f4954ee78150ad521281ebba0b8bcd2877897df9d803ef862c43768",
-      "9d5caaf3f4954ee78150ad521281ebba0b8bcd2877897df9d803ef862c43768ff",
-      "", "zz"})
+  @ValueSource(
+      strings = {
+        "9d5caaf3f4954ee78150ad521281ebba0b8bcd2877897df9d803ef862c43768g",
+        "9d5caaf3f4954ee78150ad521281ebba0b8bcd2877897df9d803ef862c43768",
+        "9d5caaf3f4954ee78150ad521281ebba0b8bcd2877897df9d803ef862c43768ff",
+        "",
+        "zz"
+      })
   void parse_signatureNotSixtyFourHex_isIncompleteSignature(String signature) {
     ServiceException e = incomplete(JAVA_HEADER.replace(SIGNATURE, signature));
 
@@ -183,11 +219,13 @@ class AuthorizationHeaderTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"host;;x-amz-date", "host;", "host;x amz", "host;x-amz-date:",
-      "host;x-ämz"})
+  @ValueSource(
+      strings = {"host;;x-amz-date", "host;", "host;x amz", "host;x-amz-date:", "host;x-ämz"})
   void parse_invalidSignedHeaderName_isIncompleteSignature(String signedHeaders) {
-    ServiceException e = incomplete(
-        JAVA_HEADER.replaceFirst("SignedHeaders=[^,]*,", "SignedHeaders=" + signedHeaders + ","));
+    ServiceException e =
+        incomplete(
+            JAVA_HEADER.replaceFirst(
+                "SignedHeaders=[^,]*,", "SignedHeaders=" + signedHeaders + ","));
 
     assertThat(e).hasMessageContaining("SignedHeaders");
   }
@@ -232,13 +270,12 @@ class AuthorizationHeaderTest {
     AuthorizationHeader header = AuthorizationHeader.parse(JAVA_HEADER);
 
     List<String> names = header.signedHeaders();
-    assertThatThrownBy(() -> names.add("x"))
-        .isInstanceOf(UnsupportedOperationException.class);
+    assertThatThrownBy(() -> names.add("x")).isInstanceOf(UnsupportedOperationException.class);
   }
 
   private static ServiceException incomplete(String value) {
-    ServiceException e = serviceError(ErrorCode.INCOMPLETE_SIGNATURE,
-        () -> AuthorizationHeader.parse(value));
+    ServiceException e =
+        serviceError(ErrorCode.INCOMPLETE_SIGNATURE, () -> AuthorizationHeader.parse(value));
     assertThat(e.code().httpStatus()).isEqualTo(400);
     return e;
   }

@@ -15,8 +15,8 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Assume;
 import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Assume;
 import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
@@ -29,22 +29,33 @@ import net.jqwik.api.statistics.Statistics;
  * authentication error, and a claim's signature check answers true or false.
  */
 class SigV4VerifierProperties {
-  private static final Set<ErrorCode> AUTHENTICATION_ERRORS = EnumSet.of(
-      ErrorCode.INCOMPLETE_SIGNATURE, ErrorCode.MISSING_AUTHENTICATION_TOKEN,
-      ErrorCode.INVALID_SIGNATURE);
+  private static final Set<ErrorCode> AUTHENTICATION_ERRORS =
+      EnumSet.of(
+          ErrorCode.INCOMPLETE_SIGNATURE,
+          ErrorCode.MISSING_AUTHENTICATION_TOKEN,
+          ErrorCode.INVALID_SIGNATURE);
   private static final Duration SKEW = Duration.ofMinutes(15);
   private static final SigV4Verifier VERIFIER =
       new SigV4Verifier("aws-marketplace", region -> true, SKEW);
 
-  private static final List<CapturedRequest> BASES = List.of(
-      Captures.firstRequest("java-req-01-meterusage-basic"),
-      Captures.firstRequest("java-req-10-meterusage-session-token"),
-      Captures.firstRequest("js-req-06-batchmeterusage"),
-      Captures.firstRequest("js-req-10-meterusage-session-token"),
-      Captures.firstRequest("java-req-12-endpoint-with-path"));
-  private static final List<String> HEADERS = List.of("Authorization", "X-Amz-Date", "Host",
-      "x-amz-content-sha256", "X-Amz-Security-Token", "Date", "X-Amz-Target", "Content-Length",
-      "amz-sdk-request");
+  private static final List<CapturedRequest> BASES =
+      List.of(
+          Captures.firstRequest("java-req-01-meterusage-basic"),
+          Captures.firstRequest("java-req-10-meterusage-session-token"),
+          Captures.firstRequest("js-req-06-batchmeterusage"),
+          Captures.firstRequest("js-req-10-meterusage-session-token"),
+          Captures.firstRequest("java-req-12-endpoint-with-path"));
+  private static final List<String> HEADERS =
+      List.of(
+          "Authorization",
+          "X-Amz-Date",
+          "Host",
+          "x-amz-content-sha256",
+          "X-Amz-Security-Token",
+          "Date",
+          "X-Amz-Target",
+          "Content-Length",
+          "amz-sdk-request");
 
   record Change(String header, String value, boolean add) {}
 
@@ -53,15 +64,18 @@ class SigV4VerifierProperties {
       @ForAll("bases") CapturedRequest base, @ForAll("changes") List<Change> changes) {
     CapturedRequest request = base;
     for (Change c : changes) {
-      request = c.add() ? request.withAddedHeader(c.header(), c.value())
-          : request.withHeader(c.header(), c.value());
+      request =
+          c.add()
+              ? request.withAddedHeader(c.header(), c.value())
+              : request.withHeader(c.header(), c.value());
     }
     Statistics.collect(assertClaimOrAuthenticationError(request, base.signedAt()));
-    Statistics.coverage(coverage -> {
-      coverage.check("claim").count(n -> n > 0);
-      coverage.check(ErrorCode.INCOMPLETE_SIGNATURE.wireName()).count(n -> n > 0);
-      coverage.check(ErrorCode.INVALID_SIGNATURE.wireName()).count(n -> n > 0);
-    });
+    Statistics.coverage(
+        coverage -> {
+          coverage.check("claim").count(n -> n > 0);
+          coverage.check(ErrorCode.INCOMPLETE_SIGNATURE.wireName()).count(n -> n > 0);
+          coverage.check(ErrorCode.INVALID_SIGNATURE.wireName()).count(n -> n > 0);
+        });
   }
 
   @Property(tries = 200)
@@ -71,7 +85,8 @@ class SigV4VerifierProperties {
   }
 
   @Property(tries = 300)
-  void verify_signedHeaderValueChanged_neverVerifies(@ForAll("bases") CapturedRequest base,
+  void verify_signedHeaderValueChanged_neverVerifies(
+      @ForAll("bases") CapturedRequest base,
       @ForAll @IntRange(min = 0, max = 20) int which,
       @ForAll("visibleText") String newValue) {
     List<String> signed = AuthorizationHeader.parse(base.header("authorization")).signedHeaders();
@@ -99,24 +114,27 @@ class SigV4VerifierProperties {
     } else {
       ServiceException e =
           serviceError(ErrorCode.INVALID_SIGNATURE, () -> VERIFIER.check(base, now));
-      assertThat(e).hasMessageStartingWith(
-          offsetSeconds > 0 ? "Signature expired" : "Signature not yet current");
+      assertThat(e)
+          .hasMessageStartingWith(
+              offsetSeconds > 0 ? "Signature expired" : "Signature not yet current");
     }
   }
 
   /** Checks within a second; answers "claim" or the error's name, for the statistics. */
   private static String assertClaimOrAuthenticationError(CapturedRequest request, Instant now) {
-    return assertTimeoutPreemptively(Duration.ofSeconds(1), () -> {
-      try {
-        SignatureClaim claim = VERIFIER.check(request, now);
-        claim.isSignedWith(Captures.SECRET_ACCESS_KEY);
-        assertThat(claim.stringToSign()).startsWith("AWS4-HMAC-SHA256\n");
-        return "claim";
-      } catch (ServiceException e) {
-        assertThat(e.code()).isIn(AUTHENTICATION_ERRORS);
-        return e.code().wireName();
-      }
-    });
+    return assertTimeoutPreemptively(
+        Duration.ofSeconds(1),
+        () -> {
+          try {
+            SignatureClaim claim = VERIFIER.check(request, now);
+            claim.isSignedWith(Captures.SECRET_ACCESS_KEY);
+            assertThat(claim.stringToSign()).startsWith("AWS4-HMAC-SHA256\n");
+            return "claim";
+          } catch (ServiceException e) {
+            assertThat(e.code()).isIn(AUTHENTICATION_ERRORS);
+            return e.code().wireName();
+          }
+        });
   }
 
   private static String secretOf(CapturedRequest request) {
@@ -131,18 +149,34 @@ class SigV4VerifierProperties {
   @Provide
   Arbitrary<List<Change>> changes() {
     Arbitrary<String> header = Arbitraries.of(HEADERS);
-    Arbitrary<String> value = Arbitraries.oneOf(
-        Arbitraries.strings().ofMaxLength(200),
-        Arbitraries.strings().ofMaxLength(10_000),
-        Mutations.of(Arbitraries.of(BASES).flatMap(b ->
-            Arbitraries.of(HEADERS).map(h -> b.header(h) == null ? "" : b.header(h)))),
-        Arbitraries.of("", " ", "20261127T153918Z", "20261127T153918", "99991231T235959Z",
-            "00000101T000000Z", "+1000000000-01-01T00:00:00Z", "20261327T153918Z",
-            "Fri, 27 Nov 2026 15:39:18 GMT", "Mon, 27 Nov 2026 15:39:18 GMT",
-            "AWS4-HMAC-SHA256 Credential=a/20261127/r/s/aws4_request, SignedHeaders=date, "
-                + "Signature=0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"));
-    return Combinators.combine(header, value, Arbitraries.of(false, true)).as(Change::new)
-        .list().ofMinSize(1).ofMaxSize(4);
+    Arbitrary<String> value =
+        Arbitraries.oneOf(
+            Arbitraries.strings().ofMaxLength(200),
+            Arbitraries.strings().ofMaxLength(10_000),
+            Mutations.of(
+                Arbitraries.of(BASES)
+                    .flatMap(
+                        b ->
+                            Arbitraries.of(HEADERS)
+                                .map(h -> b.header(h) == null ? "" : b.header(h)))),
+            Arbitraries.of(
+                "",
+                " ",
+                "20261127T153918Z",
+                "20261127T153918",
+                "99991231T235959Z",
+                "00000101T000000Z",
+                "+1000000000-01-01T00:00:00Z",
+                "20261327T153918Z",
+                "Fri, 27 Nov 2026 15:39:18 GMT",
+                "Mon, 27 Nov 2026 15:39:18 GMT",
+                "AWS4-HMAC-SHA256 Credential=a/20261127/r/s/aws4_request, SignedHeaders=date, "
+                    + "Signature=0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"));
+    return Combinators.combine(header, value, Arbitraries.of(false, true))
+        .as(Change::new)
+        .list()
+        .ofMinSize(1)
+        .ofMaxSize(4);
   }
 
   @Provide

@@ -18,8 +18,15 @@ import java.util.Map;
  * @param seq the request's sequence number within the capture run
  * @param target the request target: path, maybe with a query
  */
-public record CapturedRequest(String sdk, String capture, int seq, String method, String target,
-    List<Map.Entry<String, String>> headers, byte[] body) implements SignableRequest {
+public record CapturedRequest(
+    String sdk,
+    String capture,
+    int seq,
+    String method,
+    String target,
+    List<Map.Entry<String, String>> headers,
+    byte[] body)
+    implements SignableRequest {
 
   private static final DateTimeFormatter AMZ_DATE =
       DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'", Locale.ROOT).withZone(ZoneOffset.UTC);

@@ -22,18 +22,22 @@ import java.util.stream.Stream;
 public final class Captures {
   /** GOLDEN §2: the static keys every non-container capture was signed with. */
   public static final String ACCESS_KEY_ID = "AKIAIOSFODNN7EXAMPLE";
+
   public static final String SECRET_ACCESS_KEY = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
+
   /**
    * GOLDEN §2: the session variant (java/js-req-10). GOLDEN does not give its secret; the captures
    * verify with AWS's documented example session secret, which is this one.
    */
   public static final String SESSION_ACCESS_KEY_ID = "ASIAIOSFODNN7EXAMPLE";
+
   public static final String SESSION_SECRET_ACCESS_KEY = "je7MtGbClwBF/2Zp9Utk/h3yCo8nvbEXAMPLEKEY";
 
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final Map<String, String> STATIC_SECRETS = Map.of(
-      ACCESS_KEY_ID, SECRET_ACCESS_KEY,
-      SESSION_ACCESS_KEY_ID, SESSION_SECRET_ACCESS_KEY);
+  private static final Map<String, String> STATIC_SECRETS =
+      Map.of(
+          ACCESS_KEY_ID, SECRET_ACCESS_KEY,
+          SESSION_ACCESS_KEY_ID, SESSION_SECRET_ACCESS_KEY);
 
   private static volatile List<CaptureFile> all;
 
@@ -45,8 +49,13 @@ public final class Captures {
     public List<CapturedRequest> requests() {
       List<CapturedRequest> out = new ArrayList<>();
       for (JsonNode r : root.path("requests")) {
-        out.add(request(r.path("seq").asInt(), r.path("method").asText(),
-            r.path("target").asText(), r.path("headers"), r.path("body").asText()));
+        out.add(
+            request(
+                r.path("seq").asInt(),
+                r.path("method").asText(),
+                r.path("target").asText(),
+                r.path("headers"),
+                r.path("body").asText()));
       }
       return out;
     }
@@ -60,8 +69,13 @@ public final class Captures {
       int n = 0;
       for (JsonNode r : root.path("inSdkSignedRequests")) {
         String path = java.net.URI.create(r.path("uri").asText()).getRawPath();
-        out.add(request(++n, r.path("method").asText(), path.isEmpty() ? "/" : path,
-            r.path("headers"), r.path("body").asText()));
+        out.add(
+            request(
+                ++n,
+                r.path("method").asText(),
+                path.isEmpty() ? "/" : path,
+                r.path("headers"),
+                r.path("body").asText()));
       }
       return out;
     }
@@ -85,14 +99,14 @@ public final class Captures {
       return Optional.ofNullable(STATIC_SECRETS.get(accessKeyId));
     }
 
-    private CapturedRequest request(int seq, String method, String target, JsonNode headers,
-        String body) {
+    private CapturedRequest request(
+        int seq, String method, String target, JsonNode headers, String body) {
       List<Map.Entry<String, String>> list = new ArrayList<>();
       for (JsonNode h : headers) {
         list.add(Map.entry(h.get(0).asText(), h.get(1).asText()));
       }
-      return new CapturedRequest(sdk, id, seq, method, target, list,
-          body.getBytes(StandardCharsets.UTF_8));
+      return new CapturedRequest(
+          sdk, id, seq, method, target, list, body.getBytes(StandardCharsets.UTF_8));
     }
   }
 
@@ -105,8 +119,9 @@ public final class Captures {
           for (Path p : dir.sorted().toList()) {
             String name = p.getFileName().toString();
             if (name.endsWith(".json") && !name.startsWith("_")) {
-              files.add(new CaptureFile(sdk, name.substring(0, name.length() - 5),
-                  JSON.readTree(p.toFile())));
+              files.add(
+                  new CaptureFile(
+                      sdk, name.substring(0, name.length() - 5), JSON.readTree(p.toFile())));
             }
           }
         } catch (IOException e) {
@@ -120,7 +135,9 @@ public final class Captures {
 
   /** One capture file by id, e.g. {@code java-req-01-meterusage-basic}. */
   public static CaptureFile file(String id) {
-    return files().stream().filter(f -> f.id().equals(id)).findFirst()
+    return files().stream()
+        .filter(f -> f.id().equals(id))
+        .findFirst()
         .orElseThrow(() -> new IllegalArgumentException("no capture " + id));
   }
 
@@ -131,8 +148,10 @@ public final class Captures {
 
   /** Every request of every capture that carries a SigV4 Authorization header. */
   public static List<CapturedRequest> signedRequests() {
-    return files().stream().flatMap(f -> f.requests().stream())
-        .filter(CapturedRequest::isSigned).toList();
+    return files().stream()
+        .flatMap(f -> f.requests().stream())
+        .filter(CapturedRequest::isSigned)
+        .toList();
   }
 
   /** The reference verifier's report, {@code captures/sigv4-verification.json}. */

@@ -9,7 +9,13 @@ import net.jqwik.api.Combinators;
 public final class Mutations {
   private Mutations() {}
 
-  private enum Kind { INSERT, DELETE, REPLACE, TRUNCATE, REPEAT_SLICE }
+  private enum Kind {
+    INSERT,
+    DELETE,
+    REPLACE,
+    TRUNCATE,
+    REPEAT_SLICE
+  }
 
   private record Edit(Kind kind, double at, double length, char c) {}
 
@@ -20,9 +26,13 @@ public final class Mutations {
 
   /** A generated original after one to eight random edits. */
   public static Arbitrary<String> of(Arbitrary<String> originals) {
-    Arbitrary<Edit> edit = Combinators.combine(Arbitraries.of(Kind.values()),
-        Arbitraries.doubles().between(0, 1), Arbitraries.doubles().between(0, 1), chars())
-        .as(Edit::new);
+    Arbitrary<Edit> edit =
+        Combinators.combine(
+                Arbitraries.of(Kind.values()),
+                Arbitraries.doubles().between(0, 1),
+                Arbitraries.doubles().between(0, 1),
+                chars())
+            .as(Edit::new);
     return Combinators.combine(originals, edit.list().ofMinSize(1).ofMaxSize(8))
         .as(Mutations::apply);
   }
@@ -30,8 +40,11 @@ public final class Mutations {
   /** Characters that matter to the parsers under test, plus any others. */
   public static Arbitrary<Character> chars() {
     return Arbitraries.frequencyOf(
-        net.jqwik.api.Tuple.of(4, Arbitraries.of(',', '=', '/', ';', ' ', '"', '{', '}', '[', ']',
-            ':', '\\', '.', '-', '+', 'e', 'E', '0', '9', 'a', 'F', '\t', '\n', '\u0000')),
+        net.jqwik.api.Tuple.of(
+            4,
+            Arbitraries.of(
+                ',', '=', '/', ';', ' ', '"', '{', '}', '[', ']', ':', '\\', '.', '-', '+', 'e',
+                'E', '0', '9', 'a', 'F', '\t', '\n', '\u0000')),
         net.jqwik.api.Tuple.of(3, Arbitraries.chars().ascii()),
         net.jqwik.api.Tuple.of(1, Arbitraries.chars()));
   }
