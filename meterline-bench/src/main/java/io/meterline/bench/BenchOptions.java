@@ -1,0 +1,164 @@
+package io.meterline.bench;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
+
+/**
+ * The command line of the benchmark.
+ *
+ * @param duration the measured period of each scenario
+ * @param warmup the unmeasured period before it
+ * @param connections keep-alive connections, one request in flight on each
+ * @param store which stores to measure MeterUsage on
+ * @param clientThreads event-loop threads of the load generator
+ * @param jdbcBatch rows per transaction in the JDBC baseline
+ * @param maxRequests the most distinct requests pre-signed for one measured period
+ * @param dataDir where the SQLite database, PostgreSQL cluster and server files go
+ */
+public record BenchOptions(
+    Duration duration,
+    Duration warmup,
+    int connections,
+    Stores store,
+    int clientThreads,
+    int jdbcBatch,
+    int maxRequests,
+    Path dataDir) {
+
+  /** Which stores to benchmark MeterUsage on. */
+  public enum Stores {
+    SQLITE,
+    POSTGRES,
+    BOTH,
+    /** Only the no-op baseline: a check of the load generator. */
+    NONE;
+
+    boolean sqlite() {
+      return this == SQLITE || this == BOTH;
+    }
+
+    boolean postgres() {
+      return this == POSTGRES || this == BOTH;
+    }
+  }
+
+  static final String USAGE =
+      """
+      usage: java -jar meterline-bench.jar [options]
+        --duration 10s        measured period per scenario (s, ms or m suffix)
+        --warmup 15s          unmeasured warm-up before it (the JIT needs ~15 s on 2 cores)
+        --connections 64      keep-alive connections, one request in flight on each
+        --store both          sqlite | postgres | both | none (only the no-op baseline)
+        --client-threads 2    event-loop threads of the load generator
+        --jdbc-batch 256      rows per transaction in the PostgreSQL JDBC baseline
+        --max-requests 1500000  cap on pre-signed distinct requests per measured period
+        --data-dir DIR        where databases go (default: a new folder under ./target)
+      """;
+
+  public BenchOptions {
+    if (duration.isNegative() || duration.isZero()) {
+      throw new IllegalArgumentException("--duration must be > 0, was " + duration);
+    }
+    if (warmup.isNegative()) {
+      throw new IllegalArgumentException("--warmup must be >= 0, was " + warmup);
+    }
+    if (connections < 1 || connections > 10_000) {
+      throw new IllegalArgumentException("--connections must be 1..10000, was " + connections);
+    }
+    if (clientThreads < 1 || clientThreads > 64) {
+      throw new IllegalArgumentException("--client-threads must be 1..64, was " + clientThreads);
+    }
+    if (jdbcBatch < 1 || jdbcBatch > 10_000) {
+      throw new IllegalArgumentException("--jdbc-batch must be 1..10000, was " + jdbcBatch);
+    }
+    if (maxRequests < 1000) {
+      throw new IllegalArgumentException("--max-requests must be >= 1000, was " + maxRequests);
+    }
+  }
+
+  /** Parses the arguments; throws {@link IllegalArgumentException} naming the bad one. */
+  public static BenchOptions parse(String... args) {
+    Duration duration = Duration.ofSeconds(10);
+    Duration warmup = Duration.ofSeconds(15);
+    int connections = 64;
+    Stores store = Stores.BOTH;
+    int clientThreads = 2;
+    int jdbcBatch = 256;
+    int maxRequests = 1_500_000;
+    Path dataDir = null;
+    for (int i = 0; i < args.length; i++) {
+      String name = args[i];
+      if (name.equals("--help") || name.equals("-h")) {
+        throw new HelpRequested();
+      }
+      if (i + 1 >= args.length) {
+        throw new IllegalArgumentException(name + " needs a value");
+      }
+      String value = args[++i];
+      switch (name) {
+        case "--duration" -> duration = parseDuration(name, value);
+        case "--warmup" -> warmup = parseDuration(name, value);
+        case "--connections" -> connections = parseInt(name, value);
+        case "--store" -> store = parseStore(value);
+        case "--client-threads" -> clientThreads = parseInt(name, value);
+        case "--jdbc-batch" -> jdbcBatch = parseInt(name, value);
+        case "--max-requests" -> maxRequests = parseInt(name, value);
+        case "--data-dir" -> dataDir = Path.of(value);
+        default -> throw new IllegalArgumentException("unknown option " + name + "\n" + USAGE);
+      }
+    }
+    if (dataDir == null) {
+      dataDir = Path.of("target", "bench-data-" + System.currentTimeMillis());
+    }
+    return new BenchOptions(
+        duration, warmup, connections, store, clientThreads, jdbcBatch, maxRequests, dataDir);
+  }
+
+  /** A duration such as {@code 10s}, {@code 500ms}, {@code 2m}, or plain seconds. */
+  static Duration parseDuration(String name, String value) {
+    String v = value.trim().toLowerCase(Locale.ROOT);
+    try {
+      if (v.endsWith("ms")) {
+        return Duration.ofMillis(Long.parseLong(v.substring(0, v.length() - 2)));
+      }
+      if (v.endsWith("s")) {
+        return Duration.ofMillis(
+            Math.round(Double.parseDouble(v.substring(0, v.length() - 1)) * 1000));
+      }
+      if (v.endsWith("m")) {
+        return Duration.ofSeconds(Long.parseLong(v.substring(0, v.length() - 1)) * 60);
+      }
+      return Duration.ofMillis(Math.round(Double.parseDouble(v) * 1000));
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(
+          name + " must be a duration such as 10s, 500ms or 2m, " + "was '" + value + "'", e);
+    }
+  }
+
+  private static int parseInt(String name, String value) {
+    try {
+      return Integer.parseInt(value.trim());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(name + " must be an integer, was '" + value + "'", e);
+    }
+  }
+
+  private static Stores parseStore(String value) {
+    try {
+      return Stores.valueOf(value.trim().toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(
+          "--store must be sqlite, postgres, both or none, was '" + value + "'", e);
+    }
+  }
+
+  /** Thrown for {@code --help}. */
+  static final class HelpRequested extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    HelpRequested() {
+      super(USAGE, null, false, false);
+    }
+  }
+}

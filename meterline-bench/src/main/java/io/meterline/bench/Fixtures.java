@@ -1,0 +1,133 @@
+package io.meterline.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.meterline.bench.MeterUsageRequests.TaskCredentials;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * Creates what the benchmark meters against through the server's admin API: one custom-pricing
+ * product with the most dimensions AWS allows, a few subscribed buyers, and tasks with their
+ * temporary credentials.
+ */
+final class Fixtures {
+  static final int DIMENSIONS = 24;
+  static final String SELLER = "111122223333";
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final int BUYERS = 8;
+  private static final int PARALLEL_CALLS = 8;
+
+  private final URI endpoint;
+  private final String token;
+  private final HttpClient http =
+      HttpClient.newBuilder()
+          .version(HttpClient.Version.HTTP_1_1)
+          .connectTimeout(Duration.ofSeconds(5))
+          .build();
+  private final List<String> buyers = new ArrayList<>();
+  private String productCode;
+
+  Fixtures(URI endpoint, String adminToken) {
+    this.endpoint = endpoint;
+    this.token = adminToken;
+  }
+
+  /** The dimension names: Dim01 … Dim24. */
+  static List<String> dimensions() {
+    List<String> names = new ArrayList<>(DIMENSIONS);
+    for (int i = 1; i <= DIMENSIONS; i++) {
+      names.add(String.format("Dim%02d", i));
+    }
+    return names;
+  }
+
+  /** Creates the product and the subscribed buyers; returns the product code. */
+  String createProductAndBuyers() throws IOException, InterruptedException {
+    List<Map<String, Object>> dims = new ArrayList<>();
+    for (String name : dimensions()) {
+      dims.add(Map.of("name", name, "price", "0.01"));
+    }
+    Map<String, Object> product = new LinkedHashMap<>();
+    product.put("name", "meterline-bench");
+    product.put("pricing", "CUSTOM");
+    product.put("dimensions", dims);
+    product.put("sellerAccountId", SELLER);
+    productCode = post("/admin/v1/products", product).path("productCode").asText();
+    for (int i = 0; i < BUYERS; i++) {
+      String account = String.format("2000000000%02d", i);
+      post("/admin/v1/buyers", Map.of("awsAccountId", account));
+      post("/admin/v1/subscriptions", Map.of("productCode", productCode, "awsAccountId", account));
+      buyers.add(account);
+    }
+    return productCode;
+  }
+
+  /**
+   * Starts {@code count} Fargate tasks spread over the buyers, {@value #PARALLEL_CALLS} calls at a
+   * time.
+   */
+  List<TaskCredentials> createTasks(int count) throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(PARALLEL_CALLS);
+    try {
+      List<Future<TaskCredentials>> pending = new ArrayList<>(count);
+      for (int i = 0; i < count; i++) {
+        String account = buyers.get(i % buyers.size());
+        pending.add(pool.submit(() -> createTask(account)));
+      }
+      List<TaskCredentials> tasks = new ArrayList<>(count);
+      for (Future<TaskCredentials> f : pending) {
+        tasks.add(f.get());
+      }
+      return tasks;
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  private TaskCredentials createTask(String account) throws IOException, InterruptedException {
+    JsonNode task =
+        post(
+            "/admin/v1/tasks",
+            Map.of(
+                "awsAccountId",
+                account,
+                "region",
+                MeterUsageRequests.REGION,
+                "platform",
+                "FARGATE"));
+    JsonNode c = task.path("credentials");
+    return new TaskCredentials(
+        task.path("taskId").asText(),
+        c.path("accessKeyId").asText(),
+        c.path("secretAccessKey").asText(),
+        c.path("sessionToken").asText());
+  }
+
+  private JsonNode post(String path, Object body) throws IOException, InterruptedException {
+    HttpRequest request =
+        HttpRequest.newBuilder(endpoint.resolve(path))
+            .timeout(Duration.ofSeconds(60))
+            .header("Authorization", "Bearer " + token)
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body)))
+            .build();
+    HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+    if (response.statusCode() / 100 != 2) {
+      throw new IllegalStateException(
+          "POST " + path + " answered " + response.statusCode() + ": " + response.body());
+    }
+    return JSON.readTree(response.body());
+  }
+}

@@ -1,0 +1,130 @@
+package io.meterline.bench;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/** Formats the results: one row per scenario, then the ratios SPEC §6 sets targets for. */
+final class Report {
+  /**
+   * A target of SPEC §6: the measured scenario's rate at least {@code minRatio} of the baseline's,
+   * and its p99 at most {@code maxP99Millis}.
+   */
+  record Target(
+      String label, RunResult measured, RunResult baseline, double minRatio, double maxP99Millis) {
+    double ratio() {
+      return baseline.rate() > 0 ? measured.rate() / baseline.rate() : Double.NaN;
+    }
+
+    boolean ratioMet() {
+      return ratio() >= minRatio;
+    }
+
+    boolean latencyMet() {
+      return measured.millis(99) <= maxP99Millis;
+    }
+
+    /** Met only if both hold and neither run had errors or ran out of requests. */
+    boolean met() {
+      return ratioMet() && latencyMet() && trustworthy();
+    }
+
+    boolean trustworthy() {
+      return measured.errors() == 0
+          && baseline.errors() == 0
+          && !measured.exhausted()
+          && !baseline.exhausted();
+    }
+  }
+
+  private Report() {}
+
+  /** The table of scenarios. */
+  static String table(List<RunResult> results) {
+    StringBuilder out = new StringBuilder();
+    String header =
+        String.format(
+            Locale.ROOT,
+            "%-34s %16s %9s %9s %9s %8s  %s",
+            "scenario",
+            "rate",
+            "p50 ms",
+            "p99 ms",
+            "p99.9 ms",
+            "errors",
+            "latency of");
+    out.append(header).append('\n').append("-".repeat(header.length() + 8)).append('\n');
+    for (RunResult r : results) {
+      out.append(
+          String.format(
+              Locale.ROOT,
+              "%-34s %16s %9s %9s %9s %8s  %s%n",
+              r.name(),
+              String.format(Locale.ROOT, "%,.0f %s/s", r.rate(), r.unit()),
+              ms(r.millis(50)),
+              ms(r.millis(99)),
+              ms(r.millis(99.9)),
+              r.errors() == 0 ? "0" : r.errors() + " !!",
+              r.latencyNote()
+                  + (r.exhausted()
+                      ? String.format(
+                          Locale.ROOT, "; RAN OUT of requests, measured over %.1f s", r.seconds())
+                      : "")));
+    }
+    return out.toString();
+  }
+
+  /** The ratios against their targets. */
+  static String targets(List<Target> targets) {
+    StringBuilder out = new StringBuilder();
+    for (Target t : targets) {
+      out.append(
+          String.format(
+              Locale.ROOT,
+              "%-40s %6.1f %% (target >= %.0f %%: %s)   p99 %s ms (target <= %.0f ms: %s)   => %s%n",
+              t.label(),
+              100 * t.ratio(),
+              100 * t.minRatio(),
+              t.ratioMet() ? "met" : "NOT MET",
+              ms(t.measured().millis(99)),
+              t.maxP99Millis(),
+              t.latencyMet() ? "met" : "NOT MET",
+              !t.trustworthy()
+                  ? "NOT MET (errors or exhausted requests: see above)"
+                  : t.met() ? "MET" : "NOT MET"));
+    }
+    return out.toString();
+  }
+
+  /** Loud lines for every run that had errors or ran out of requests; empty when none did. */
+  static List<String> problems(List<RunResult> results) {
+    List<String> lines = new ArrayList<>();
+    for (RunResult r : results) {
+      if (r.errors() > 0) {
+        lines.add(
+            String.format(
+                Locale.ROOT,
+                "!! %s: %d errors (by status %s, %d connections "
+                    + "lost); its figures do not count",
+                r.name(),
+                r.errors(),
+                r.errorsByStatus(),
+                r.connectionErrors()));
+        r.errorSamples().forEach(s -> lines.add("!!   " + s));
+      }
+      if (r.exhausted()) {
+        lines.add(
+            String.format(
+                Locale.ROOT,
+                "!! %s ran out of pre-signed requests after %.1f s " + "(raise --max-requests)",
+                r.name(),
+                r.seconds()));
+      }
+    }
+    return lines;
+  }
+
+  private static String ms(double millis) {
+    return Double.isNaN(millis) ? "-" : String.format(Locale.ROOT, "%.2f", millis);
+  }
+}

@@ -1,0 +1,51 @@
+package io.meterline.bench;
+
+import java.util.List;
+import java.util.Map;
+import org.HdrHistogram.Histogram;
+
+/**
+ * What one measured period gave.
+ *
+ * @param name the scenario
+ * @param unit what is counted ("req" or "rows")
+ * @param count units completed inside the measured period
+ * @param seconds the length of the measured period actually covered
+ * @param latencyMicros latency of each request (or transaction) completed inside it
+ * @param latencyNote what one latency sample is
+ * @param okTotal requests answered 200 over the whole run, warm-up and drain included
+ * @param errorsByStatus non-200 answers over the whole run, by status
+ * @param errorSamples a few bodies of non-200 answers and connection failures
+ * @param connectionErrors connections lost or refused
+ * @param exhausted whether the pre-signed requests ran out before the period ended
+ */
+record RunResult(
+    String name,
+    String unit,
+    long count,
+    double seconds,
+    Histogram latencyMicros,
+    String latencyNote,
+    long okTotal,
+    Map<Integer, Long> errorsByStatus,
+    List<String> errorSamples,
+    long connectionErrors,
+    boolean exhausted) {
+
+  /** Units per second over the measured period. */
+  double rate() {
+    return seconds > 0 ? count / seconds : 0;
+  }
+
+  /** Non-200 answers plus lost connections. */
+  long errors() {
+    return errorsByStatus.values().stream().mapToLong(Long::longValue).sum() + connectionErrors;
+  }
+
+  /** A latency percentile in milliseconds. */
+  double millis(double percentile) {
+    return latencyMicros.getTotalCount() == 0
+        ? Double.NaN
+        : latencyMicros.getValueAtPercentile(percentile) / 1000.0;
+  }
+}

@@ -1,0 +1,71 @@
+package io.meterline.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.HdrHistogram.Histogram;
+import org.junit.jupiter.api.Test;
+
+class ReportTest {
+  private static RunResult run(String name, long count, long p99Micros, Map<Integer, Long> errors) {
+    Histogram h = new Histogram(60_000_000L, 3);
+    h.recordValueWithCount(1_000, 98);
+    h.recordValueWithCount(p99Micros, 2);
+    return new RunResult(
+        name,
+        "req",
+        count,
+        10.0,
+        h,
+        "request",
+        count,
+        errors,
+        errors.isEmpty() ? List.of() : List.of("HTTP 500: boom"),
+        0,
+        false);
+  }
+
+  @Test
+  void targets_metOnlyWhenRatioLatencyAndErrorsAllHold() {
+    RunResult baseline = run("noop", 1_000_000, 2_000, Map.of());
+    RunResult good = run("good", 500_000, 5_000, Map.of());
+    RunResult slow = run("slow", 500_000, 50_000, Map.of());
+    RunResult failing = run("failing", 500_000, 5_000, Map.of(500, 3L));
+
+    String out =
+        Report.targets(
+            List.of(
+                new Report.Target("good", good, baseline, 0.4, 10),
+                new Report.Target("slow", slow, baseline, 0.4, 10),
+                new Report.Target("failing", failing, baseline, 0.4, 10)));
+
+    assertThat(out.lines()).hasSize(3);
+    assertThat(out.lines().toList().get(0)).contains("50.0 %").endsWith("=> MET");
+    assertThat(out.lines().toList().get(1)).contains("p99 50.0").endsWith("=> NOT MET");
+    assertThat(out.lines().toList().get(2)).contains("NOT MET (errors");
+  }
+
+  @Test
+  void table_andProblems_sayLoudlyWhenARunHadErrors() {
+    RunResult failing = run("failing", 100, 5_000, Map.of(500, 3L));
+
+    assertThat(Report.table(List.of(failing))).contains("10 req/s").contains("3 !!");
+    assertThat(Report.problems(List.of(failing))).first().asString().contains("3 errors");
+    assertThat(Report.problems(List.of(run("fine", 100, 5_000, Map.of())))).isEmpty();
+  }
+
+  @Test
+  void options_parseDurationsAndRefuseBadValues() {
+    BenchOptions o =
+        BenchOptions.parse("--duration", "500ms", "--store", "postgres", "--connections", "8");
+
+    assertThat(o.duration()).isEqualTo(Duration.ofMillis(500));
+    assertThat(o.store()).isEqualTo(BenchOptions.Stores.POSTGRES);
+    assertThat(o.connections()).isEqualTo(8);
+    assertThat(BenchOptions.parseDuration("--warmup", "2m")).isEqualTo(Duration.ofMinutes(2));
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> BenchOptions.parse("--store", "h2"))
+        .hasMessageContaining("sqlite, postgres, both or none");
+  }
+}
