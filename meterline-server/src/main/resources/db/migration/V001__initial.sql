@@ -1,5 +1,7 @@
 -- Meterline schema, version 1. One text for SQLite and PostgreSQL: times are epoch
--- milliseconds (BIGINT), flags are 0/1 integers, money is decimal text.
+-- milliseconds (BIGINT), flags are 0/1 integers, money is decimal text. {{WITHOUT_ROWID}} is
+-- SQLite's "WITHOUT ROWID" (the rows live in the primary-key B-tree, saving a second tree on
+-- the write path, for tables of small rows) and nothing on PostgreSQL.
 
 CREATE TABLE accounts (
   aws_account_id      TEXT PRIMARY KEY,
@@ -70,7 +72,7 @@ CREATE TABLE task_admissions (
   product_code TEXT NOT NULL,
   admitted_at  BIGINT NOT NULL,
   PRIMARY KEY (task_id, product_code)
-);
+) {{WITHOUT_ROWID}};
 
 CREATE TABLE access_keys (
   access_key_id  TEXT PRIMARY KEY,
@@ -108,4 +110,4 @@ CREATE TABLE client_tokens (
   record_id   TEXT,
   created_at  BIGINT NOT NULL,
   PRIMARY KEY (scope, token)
-);
+) {{WITHOUT_ROWID}};

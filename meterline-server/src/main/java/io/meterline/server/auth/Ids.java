@@ -89,6 +89,18 @@ public final class Ids {
     return new UUID(msb, lsb).toString();
   }
 
+  /**
+   * A MeteringRecordId: a version 7 UUID, whose leading milliseconds make successive ids sort
+   * together, so the ledger's id index grows at its end instead of at random pages.
+   */
+  public static String recordId() {
+    ThreadLocalRandom r = ThreadLocalRandom.current();
+    // Wall-clock milliseconds only order the ids; nothing reads the time back out of them.
+    long msb = (System.currentTimeMillis() << 16) | 0x7000L | (r.nextLong() & 0x0FFFL);
+    long lsb = (r.nextLong() & ~(0xC000000000000000L)) | 0x8000000000000000L;
+    return new UUID(msb, lsb).toString();
+  }
+
   private static String secure(String alphabet, int length) {
     char[] out = new char[length];
     for (int i = 0; i < length; i++) {

@@ -26,6 +26,6 @@ public record CommitSettings(int threads, int maxBatch, int queueCapacity) {
   public static CommitSettings defaults(StoreKind store) {
     return store == StoreKind.SQLITE
         ? new CommitSettings(1, 512, 8192)
-        : new CommitSettings(4, 256, 8192);
+        : new CommitSettings(2, 512, 8192);
   }
 }

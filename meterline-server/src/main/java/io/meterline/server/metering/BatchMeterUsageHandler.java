@@ -119,7 +119,7 @@ final class BatchMeterUsageHandler implements BatchHandler<BatchMeterJob> {
   private static LedgerEntry entry(BatchMeterJob job, UsageRecord r, Account account) {
     String allocations = Fingerprints.canonicalAllocations(r.usageAllocations());
     return new LedgerEntry(
-        Ids.uuid(),
+        Ids.recordId(),
         new DedupKey(
             "customer/" + account.awsAccountId(),
             job.product.productCode(),

@@ -81,7 +81,7 @@ final class MeterUsageOperation {
     if (deferred == null) {
       entry =
           new LedgerEntry(
-              Ids.uuid(),
+              Ids.recordId(),
               new DedupKey(
                   scope,
                   product.productCode(),

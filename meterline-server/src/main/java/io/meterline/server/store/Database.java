@@ -23,11 +23,15 @@ import org.sqlite.SQLiteDataSource;
  */
 public final class Database implements AutoCloseable {
   private static final int READ_POOL_SIZE = 4;
+  // Page caches in KiB (negative cache_size): the writer's holds the hot index pages.
+  private static final int WRITER_CACHE_KIB = 64 * 1024;
+  private static final int READER_CACHE_KIB = 16 * 1024;
 
   private final Dialect dialect;
   private final HikariDataSource readPool;
   private final HikariDataSource writePool;
   private final Committer committer;
+  private final Checkpointer checkpointer;
   private final int schemaVersion;
 
   private Database(
@@ -36,8 +40,10 @@ public final class Database implements AutoCloseable {
       HikariDataSource writePool,
       Committer.ConnectionSource writerConnections,
       ServerConfig config,
-      int schemaVersion) {
+      int schemaVersion,
+      Checkpointer checkpointer) {
     this.dialect = dialect;
+    this.checkpointer = checkpointer;
     this.readPool = readPool;
     this.writePool = writePool;
     this.schemaVersion = schemaVersion;
@@ -66,22 +72,33 @@ public final class Database implements AutoCloseable {
       throw new SQLException("cannot create the data directory " + config.dataDir(), e);
     }
     String url = "jdbc:sqlite:" + file;
-    SQLiteDataSource writer = sqlite(url, false);
+    SQLiteDataSource writer = sqlite(url, false, WRITER_CACHE_KIB);
+    // Commits only append to the log; the checkpointer moves it into the database file.
+    writer.getConfig().setPragma(SQLiteConfig.Pragma.WAL_AUTOCHECKPOINT, "0");
+    writer.setConfig(writer.getConfig());
     int version;
     try (Connection c = writer.getConnection()) {
       version = Migrations.migrate(c, Dialect.SQLITE, clock);
     }
     HikariConfig reads = new HikariConfig();
-    reads.setDataSource(sqlite(url, true));
+    reads.setDataSource(sqlite(url, true, READER_CACHE_KIB));
     reads.setMaximumPoolSize(READ_POOL_SIZE);
     reads.setPoolName("meterline-sqlite-read");
     reads.setReadOnly(true);
+    SQLiteDataSource checkpoints = sqlite(url, false, READER_CACHE_KIB);
     return new Database(
-        Dialect.SQLITE, new HikariDataSource(reads), null, writer::getConnection, config, version);
+        Dialect.SQLITE,
+        new HikariDataSource(reads),
+        null,
+        writer::getConnection,
+        config,
+        version,
+        new Checkpointer(checkpoints::getConnection));
   }
 
-  private static SQLiteDataSource sqlite(String url, boolean readOnly) {
+  private static SQLiteDataSource sqlite(String url, boolean readOnly, int cacheKib) {
     SQLiteConfig cfg = new SQLiteConfig();
+    cfg.setCacheSize(-cacheKib);
     cfg.setJournalMode(SQLiteConfig.JournalMode.WAL);
     // FULL: the WAL is fsync'd at every commit, so an acknowledged write survives power loss.
     cfg.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
@@ -103,7 +120,8 @@ public final class Database implements AutoCloseable {
       throw e;
     }
     HikariDataSource reads = postgresPool(config.jdbcUrl(), "meterline-pg-read", READ_POOL_SIZE);
-    return new Database(Dialect.POSTGRES, reads, writes, writes::getConnection, config, version);
+    return new Database(
+        Dialect.POSTGRES, reads, writes, writes::getConnection, config, version, null);
   }
 
   private static HikariDataSource postgresPool(String url, String name, int size) {
@@ -162,6 +180,9 @@ public final class Database implements AutoCloseable {
   @Override
   public void close() {
     committer.close();
+    if (checkpointer != null) {
+      checkpointer.close();
+    }
     readPool.close();
     if (writePool != null) {
       writePool.close();

@@ -18,6 +18,11 @@ public enum Dialect {
     void lockForMigration(Connection connection) {
       // The single writer connection already serializes every write.
     }
+
+    @Override
+    String withoutRowid() {
+      return "WITHOUT ROWID";
+    }
   },
   POSTGRES {
     @Override
@@ -34,6 +39,11 @@ public enum Dialect {
         s.execute("SELECT pg_advisory_xact_lock(7342019)");
       }
     }
+
+    @Override
+    String withoutRowid() {
+      return "";
+    }
   };
 
   /** Whether a failed transaction may succeed when run again unchanged. */
@@ -41,6 +51,9 @@ public enum Dialect {
 
   /** Takes the lock that serializes schema migrations, within the open transaction. */
   abstract void lockForMigration(Connection connection) throws SQLException;
+
+  /** What the migrations' {@code {{WITHOUT_ROWID}}} table option stands for. */
+  abstract String withoutRowid();
 
   /** Whether the failure means the connection itself is gone. */
   static boolean isConnectionLost(SQLException e) {

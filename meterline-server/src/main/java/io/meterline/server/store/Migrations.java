@@ -40,7 +40,7 @@ final class Migrations {
       int version = current == null ? 0 : current;
       for (Migration m : ALL) {
         if (m.version() > version) {
-          apply(c, m);
+          apply(c, m, dialect);
           Jdbc.update(
               c,
               "INSERT INTO schema_version (version, description, applied_at) " + "VALUES (?, ?, ?)",
@@ -60,9 +60,10 @@ final class Migrations {
     }
   }
 
-  private static void apply(Connection c, Migration m) throws SQLException {
+  private static void apply(Connection c, Migration m, Dialect dialect) throws SQLException {
+    String sql = read(m.resource()).replace("{{WITHOUT_ROWID}}", dialect.withoutRowid());
     try (Statement s = c.createStatement()) {
-      for (String statement : statements(read(m.resource()))) {
+      for (String statement : statements(sql)) {
         s.execute(statement);
       }
     }

@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 /**
  * A parsed SigV4 {@code Authorization} header.
@@ -28,9 +27,8 @@ public record AuthorizationHeader(
   /** The only algorithm SigV4 header authentication uses. */
   public static final String ALGORITHM = "AWS4-HMAC-SHA256";
 
-  private static final Pattern SCOPE_DATE = Pattern.compile("\\d{8}");
-  private static final Pattern SIGNATURE = Pattern.compile("[0-9a-fA-F]{64}");
-  private static final Pattern HEADER_NAME = Pattern.compile("[!#$%&'*+.^_`|~0-9a-zA-Z-]+");
+  // RFC 9110 token characters, the only ones a header name may have.
+  private static final String TOKEN_PUNCTUATION = "!#$%&'*+.^_`|~-";
   private static final int MAX_LENGTH = 8192;
 
   public AuthorizationHeader {
@@ -92,10 +90,10 @@ public record AuthorizationHeader(
               + clip(credential)
               + "'");
     }
-    if (!SCOPE_DATE.matcher(scope[1]).matches()) {
+    if (!isDigits(scope[1], 8)) {
       throw incomplete("Credential scope date must be YYYYMMDD, was '" + clip(scope[1]) + "'");
     }
-    if (!SIGNATURE.matcher(sig).matches()) {
+    if (!isHex(sig, 64)) {
       throw incomplete("Signature must be 64 hexadecimal characters");
     }
     if (signedHeaders.isEmpty()) {
@@ -103,7 +101,7 @@ public record AuthorizationHeader(
     }
     List<String> names = List.of(signedHeaders.split(";", -1));
     for (String name : names) {
-      if (!HEADER_NAME.matcher(name).matches()) {
+      if (!isToken(name)) {
         throw incomplete("SignedHeaders holds an invalid header name: '" + clip(name) + "'");
       }
     }
@@ -115,6 +113,45 @@ public record AuthorizationHeader(
         scope[4],
         names,
         sig.toLowerCase(java.util.Locale.ROOT));
+  }
+
+  // Plain loops rather than regular expressions: this runs on every request.
+  private static boolean isDigits(String s, int length) {
+    if (s.length() != length) {
+      return false;
+    }
+    for (int i = 0; i < length; i++) {
+      if (s.charAt(i) < '0' || s.charAt(i) > '9') {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean isHex(String s, int length) {
+    if (s.length() != length) {
+      return false;
+    }
+    for (int i = 0; i < length; i++) {
+      if (Character.digit(s.charAt(i), 16) < 0 || s.charAt(i) > 'f') {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean isToken(String s) {
+    if (s.isEmpty()) {
+      return false;
+    }
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      boolean alnum = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+      if (!alnum && TOKEN_PUNCTUATION.indexOf(c) < 0) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static Map<String, String> parameters(String rest) {

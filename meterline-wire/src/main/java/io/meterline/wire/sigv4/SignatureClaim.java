@@ -28,13 +28,20 @@ public record SignatureClaim(
 
   /** Whether the signature was made with this secret; compared in constant time. */
   public boolean isSignedWith(String secretAccessKey) {
-    byte[] key =
+    return isSignedWithKey(
         SigningKey.derive(
             secretAccessKey,
             authorization.scopeDate(),
             authorization.region(),
-            authorization.service());
-    String expected = Hashing.hex(Hashing.hmac(key, stringToSign));
+            authorization.service()));
+  }
+
+  /**
+   * Whether the signature was made with this signing key (see {@link SigningKey#derive}), which a
+   * verifier may cache per access key and scope; compared in constant time.
+   */
+  public boolean isSignedWithKey(byte[] signingKey) {
+    String expected = Hashing.hex(Hashing.hmac(signingKey, stringToSign));
     return MessageDigest.isEqual(
         expected.getBytes(StandardCharsets.US_ASCII),
         authorization.signature().getBytes(StandardCharsets.US_ASCII));
@@ -46,7 +53,21 @@ public record SignatureClaim(
    * @throws io.meterline.wire.ServiceException InvalidSignatureException
    */
   public void requireSignedWith(String secretAccessKey) {
-    if (!isSignedWith(secretAccessKey)) {
+    requireSignedWithKey(
+        SigningKey.derive(
+            secretAccessKey,
+            authorization.scopeDate(),
+            authorization.region(),
+            authorization.service()));
+  }
+
+  /**
+   * Throws unless the signature was made with this signing key.
+   *
+   * @throws io.meterline.wire.ServiceException InvalidSignatureException
+   */
+  public void requireSignedWithKey(byte[] signingKey) {
+    if (!isSignedWithKey(signingKey)) {
       throw SigV4Verifier.invalid(
           "The request signature we calculated does not match the "
               + "signature you provided. Check your AWS Secret Access Key and signing method. "
