@@ -133,6 +133,8 @@ public final class Database implements AutoCloseable {
     // The write path reads per-row update counts of its batches, which rewritten batches lose.
     cfg.addDataSourceProperty("reWriteBatchedInserts", "false");
     cfg.addDataSourceProperty("ApplicationName", "meterline");
+    // A success is answered only after its commit is durable, whatever the database's default.
+    cfg.setConnectionInitSql("SET synchronous_commit TO on");
     return new HikariDataSource(cfg);
   }
 

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.meterline.server.auth.MasterKey;
 import io.meterline.server.config.ServerConfig;
-import io.meterline.server.config.StoreKind;
 import io.meterline.server.domain.Account;
 import io.meterline.server.domain.ContractLine;
 import io.meterline.server.domain.Dimension;
@@ -19,7 +18,6 @@ import io.meterline.server.ledger.UsageQuery;
 import io.meterline.server.ledger.UsageSource;
 import io.meterline.server.platform.Platform;
 import io.meterline.server.platform.Task;
-import io.meterline.server.testing.TestPostgres;
 import io.meterline.wire.jwt.Pem;
 import java.math.BigDecimal;
 import java.nio.file.Files;
@@ -45,7 +43,7 @@ import org.junit.jupiter.api.Test;
  * The storage contract: what the rest of the server relies on from the database. The same tests run
  * on SQLite and on PostgreSQL (the two subclasses).
  */
-abstract class StoreContractTest {
+abstract class StoreContract {
   static final Instant T0 = Instant.parse("2026-11-27T10:00:00Z");
   static final MasterKey MASTER = MasterKey.of(new byte[32]);
 
@@ -450,31 +448,4 @@ abstract class StoreContractTest {
 
   @SuppressWarnings("unused")
   private static void use(Connection c) {}
-
-  static final class Sqlite extends StoreContractTest {
-    @Override
-    ServerConfig config(Path dir) {
-      return ServerConfig.builder(dir).build();
-    }
-
-    @Test
-    void sqlite_runsInWalModeWithFullSync() {
-      String mode =
-          db.read(
-              c ->
-                  io.meterline.server.store.Jdbc.queryOne(
-                      c, "PRAGMA journal_mode", rs -> rs.getString(1)));
-      assertThat(mode).isEqualToIgnoringCase("wal");
-    }
-  }
-
-  static final class Postgres extends StoreContractTest {
-    @Override
-    ServerConfig config(Path dir) {
-      return ServerConfig.builder(dir)
-          .store(StoreKind.POSTGRES)
-          .jdbcUrl(TestPostgres.newDatabase())
-          .build();
-    }
-  }
 }

@@ -1,0 +1,24 @@
+package io.meterline.server.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.meterline.server.config.ServerConfig;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+/** The storage contract on SQLite. */
+class SqliteStoreContractTest extends StoreContract {
+  @Override
+  ServerConfig config(Path dir) {
+    return ServerConfig.builder(dir).build();
+  }
+
+  @Test
+  void sqlite_runsInWalMode_andTheWriterSyncsEveryCommit() {
+    String mode = db.read(c -> Jdbc.queryOne(c, "PRAGMA journal_mode", rs -> rs.getString(1)));
+    assertThat(mode).isEqualToIgnoringCase("wal");
+    // 2 is FULL: the log is fsync'd at every commit, so an acknowledged write is durable.
+    int synchronous = write(c -> Jdbc.queryOne(c, "PRAGMA synchronous", rs -> rs.getInt(1)));
+    assertThat(synchronous).isEqualTo(2);
+  }
+}
