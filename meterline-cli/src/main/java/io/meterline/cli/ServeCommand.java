@@ -6,12 +6,14 @@ import io.meterline.server.MeterlineServer;
 import io.meterline.server.config.Regions;
 import io.meterline.server.config.ServerConfig;
 import io.meterline.server.config.StoreKind;
+import io.meterline.wire.Operation;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Arrays;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -87,10 +89,14 @@ final class ServeCommand implements Callable<Integer> {
 
   @Option(
       names = "--throttle",
+      paramLabel = "OP=RATE,…",
+      arity = "0..1",
+      fallbackValue = "aws",
       description =
-          "Enforce AWS's quotas per account and region: MeterUsage 10/s, "
-              + "BatchMeterUsage 10/s, RegisterUsage 5/s.")
-  boolean throttle;
+          "Throttle per account, region and operation. Alone: AWS's quotas (MeterUsage 10/s, "
+              + "BatchMeterUsage 10/s, RegisterUsage 5/s); or your own, e.g. "
+              + "--throttle MeterUsage=50,RegisterUsage=5. Off unless given.")
+  String throttle;
 
   @Option(
       names = "--regions",
@@ -165,13 +171,44 @@ final class ServeCommand implements Callable<Integer> {
           .store(kind)
           .jdbcUrl(jdbcUrl)
           .testClock(testClock)
-          .quotas(throttle ? ServerConfig.awsQuotas() : Map.of())
+          .quotas(quotas())
           .regions(served)
           .masterKeyFile(masterKeyFile)
           .build();
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }
+  }
+
+  private Map<Operation, Double> quotas() {
+    if (throttle == null) {
+      return Map.of();
+    }
+    if (throttle.equals("aws")) {
+      return ServerConfig.awsQuotas();
+    }
+    Map<Operation, Double> quotas = new EnumMap<>(Operation.class);
+    for (String item : throttle.split(",")) {
+      String[] kv = item.split("=", 2);
+      Operation op = kv.length == 2 ? Operation.fromWireName(kv[0].trim()).orElse(null) : null;
+      double rate = -1;
+      try {
+        rate = kv.length == 2 ? Double.parseDouble(kv[1].trim()) : -1;
+      } catch (NumberFormatException e) {
+        rate = -1;
+      }
+      if (op == null || !(rate > 0)) {
+        throw new ParameterException(
+            spec.commandLine(),
+            "--throttle takes OPERATION=REQUESTS_PER_SECOND items such as MeterUsage=50, with "
+                + "operations MeterUsage, BatchMeterUsage, RegisterUsage, ResolveCustomer; "
+                + "was '"
+                + item
+                + "'");
+      }
+      quotas.put(op, rate);
+    }
+    return quotas;
   }
 
   // The innermost message usually says it best ("Address already in use", "Connection refused").
