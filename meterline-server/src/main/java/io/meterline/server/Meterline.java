@@ -20,9 +20,11 @@ import io.meterline.server.store.Tables;
 import io.meterline.wire.sigv4.SigV4Verifier;
 import java.time.Clock;
 import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -52,9 +54,10 @@ public final class Meterline {
     MasterKey masterKey = MasterKey.loadOrCreate(config.effectiveMasterKeyFile());
     Tables tables = Tables.create(masterKey);
     Database db = Database.open(config, clock);
-    ExecutorService blocking = pool("meterline-io", 8);
-    ExecutorService signing = pool("meterline-sign", Runtime.getRuntime().availableProcessors());
-    ExecutorService admin = pool("meterline-admin", 4);
+    ExecutorService blocking = pool("meterline-io", 8, 10_000);
+    ExecutorService signing =
+        pool("meterline-sign", Runtime.getRuntime().availableProcessors(), 10_000);
+    ExecutorService admin = pool("meterline-admin", 4, 1_000);
     try {
       Lookups lookups = new Lookups(db, tables, blocking);
       FaultInjector faults = new FaultInjector();
@@ -111,7 +114,9 @@ public final class Meterline {
     }
   }
 
-  private static ExecutorService pool(String name, int threads) {
+  // Bounded queues: under overload a request is turned away at once (Throttling, 503) instead
+  // of waiting in a queue that grows with the number of clients.
+  private static ExecutorService pool(String name, int threads, int queueCapacity) {
     AtomicInteger n = new AtomicInteger();
     ThreadFactory factory =
         r -> {
@@ -119,6 +124,13 @@ public final class Meterline {
           t.setDaemon(true);
           return t;
         };
-    return Executors.newFixedThreadPool(threads, factory);
+    return new ThreadPoolExecutor(
+        threads,
+        threads,
+        0,
+        TimeUnit.MILLISECONDS,
+        new ArrayBlockingQueue<>(queueCapacity),
+        factory,
+        new ThreadPoolExecutor.AbortPolicy());
   }
 }

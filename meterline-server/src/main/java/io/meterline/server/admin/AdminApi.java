@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -115,9 +116,15 @@ public final class AdminApi implements Handler {
   @Override
   public CompletableFuture<HttpReply> handle(HttpRequestView request) {
     String requestId = Ids.uuid();
-    return CompletableFuture.supplyAsync(() -> answer(request, requestId), executor)
-        .exceptionally(
-            e -> error(500, "internal", "the request could not be run: " + e, null, requestId));
+    try {
+      return CompletableFuture.supplyAsync(() -> answer(request, requestId), executor)
+          .exceptionally(
+              e -> error(500, "internal", "the request could not be run: " + e, null, requestId));
+    } catch (RejectedExecutionException e) {
+      return CompletableFuture.completedFuture(
+          error(
+              503, "unavailable", "the admin API is at capacity; retry shortly", null, requestId));
+    }
   }
 
   private HttpReply answer(HttpRequestView request, String requestId) {

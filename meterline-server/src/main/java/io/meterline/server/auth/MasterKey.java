@@ -5,6 +5,7 @@ import io.meterline.wire.sigv4.Hashing;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -83,23 +84,42 @@ public final class MasterKey implements KeySealer {
     }
   }
 
+  // Written whole or not at all, and fsync'd: a key lost after a crash would orphan every
+  // secret derived from it and every product key sealed with it.
   private static void create(Path file) throws IOException {
     byte[] master = new byte[KEY_BYTES];
     RANDOM.nextBytes(master);
     Path dir = file.toAbsolutePath().getParent();
     Files.createDirectories(dir);
+    Path tmp = Files.createTempFile(dir, ".master", ".key.tmp");
     try {
-      Files.createFile(
-          file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-    } catch (FileAlreadyExistsException e) {
-      return; // another server created it first; read theirs
-    } catch (UnsupportedOperationException e) {
-      Files.createFile(file);
+      try {
+        Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-------"));
+      } catch (UnsupportedOperationException e) {
+        // not a POSIX file system; the directory's permissions apply
+      }
+      try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+        out.write(
+            ByteBuffer.wrap(
+                (Base64.getEncoder().encodeToString(master) + "\n")
+                    .getBytes(StandardCharsets.US_ASCII)));
+        out.force(true);
+      }
+      try {
+        // A hard link appears whole and never replaces: if another server created the key
+        // first, theirs is the key.
+        Files.createLink(file, tmp);
+      } catch (FileAlreadyExistsException e) {
+        return;
+      }
+      try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
+        d.force(true);
+      } catch (IOException e) {
+        // some file systems cannot sync a directory; the file itself is synced
+      }
+    } finally {
+      Files.deleteIfExists(tmp);
     }
-    Files.writeString(
-        file,
-        Base64.getEncoder().encodeToString(master) + "\n",
-        StandardOpenOption.TRUNCATE_EXISTING);
   }
 
   /** The secret access key of a long-term key id. */

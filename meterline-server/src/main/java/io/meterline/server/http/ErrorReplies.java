@@ -7,6 +7,7 @@ import io.meterline.wire.json.ResponseWriter;
 import java.util.Map;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,7 +28,7 @@ public final class ErrorReplies {
     if (t instanceof ServiceException e) {
       return of(e.code(), e.getMessage(), requestId);
     }
-    if (t instanceof StoreBusyException) {
+    if (t instanceof StoreBusyException || t instanceof RejectedExecutionException) {
       return of(ErrorCode.THROTTLING, "The service is at capacity; retry with backoff", requestId);
     }
     LOG.error("internal error answering request {}", requestId, t);
@@ -50,6 +51,12 @@ public final class ErrorReplies {
         ResponseWriter.error(code, message),
         headers,
         requestId);
+  }
+
+  /** The same reply with another HTTP status. */
+  public static HttpReply withStatus(int status, HttpReply reply) {
+    return new HttpReply(
+        status, reply.contentType(), reply.body(), reply.headers(), reply.requestId());
   }
 
   /** The cause inside the wrappers that futures add. */

@@ -31,15 +31,20 @@ public final class HttpServer implements AutoCloseable {
   private static final int MAX_INITIAL_LINE = 4096;
   private static final int MAX_HEADER_SIZE = 16 * 1024;
   private static final int IDLE_SECONDS = 60;
+  private static final int MAX_CONNECTIONS = 10_000;
+  private static final long DRAIN_MILLIS = 10_000;
 
   private final EventLoopGroup boss;
   private final EventLoopGroup workers;
   private final Channel channel;
+  private final Connections connections;
 
-  private HttpServer(EventLoopGroup boss, EventLoopGroup workers, Channel channel) {
+  private HttpServer(
+      EventLoopGroup boss, EventLoopGroup workers, Channel channel, Connections connections) {
     this.boss = boss;
     this.workers = workers;
     this.channel = channel;
+    this.connections = connections;
   }
 
   /**
@@ -59,6 +64,7 @@ public final class HttpServer implements AutoCloseable {
         new MultiThreadIoEventLoopGroup(
             threads > 0 ? threads : Runtime.getRuntime().availableProcessors(), io);
     DateHeader date = new DateHeader(realClock);
+    Connections connections = new Connections(MAX_CONNECTIONS);
     try {
       ServerBootstrap bootstrap =
           new ServerBootstrap()
@@ -77,12 +83,12 @@ public final class HttpServer implements AutoCloseable {
                                   new HttpDecoderConfig()
                                       .setMaxInitialLineLength(MAX_INITIAL_LINE)
                                       .setMaxHeaderSize(MAX_HEADER_SIZE)))
-                          .addLast(new BodyLimit(maxBodyBytes, date))
-                          .addLast(new RequestHandler(handler, date));
+                          .addLast(new BodyLimit(maxBodyBytes))
+                          .addLast(new RequestHandler(handler, date, connections));
                     }
                   });
       Channel channel = bootstrap.bind(new InetSocketAddress(host, port)).sync().channel();
-      return new HttpServer(boss, workers, channel);
+      return new HttpServer(boss, workers, channel, connections);
     } catch (InterruptedException | RuntimeException e) {
       boss.shutdownGracefully(0, 0, TimeUnit.SECONDS);
       workers.shutdownGracefully(0, 0, TimeUnit.SECONDS);
@@ -95,11 +101,20 @@ public final class HttpServer implements AutoCloseable {
     return ((InetSocketAddress) channel.localAddress()).getPort();
   }
 
-  /** Stops accepting, then stops the network threads. */
+  /**
+   * Stops accepting connections, answers the requests in flight (new ones on open connections get
+   * 503), closes every connection, then stops the network threads.
+   */
   @Override
   public void close() {
     channel.close().syncUninterruptibly();
-    boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
-    workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+    try {
+      connections.drain(DRAIN_MILLIS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    connections.closeAll();
+    boss.shutdownGracefully(100, 2_000, TimeUnit.MILLISECONDS).syncUninterruptibly();
+    workers.shutdownGracefully(100, 2_000, TimeUnit.MILLISECONDS).syncUninterruptibly();
   }
 }

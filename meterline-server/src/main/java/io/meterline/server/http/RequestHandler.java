@@ -24,80 +24,106 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One connection's requests: hands each to the {@link Handler} and writes its reply. Replies leave
- * in request order, so a client that pipelines gets them in the order it asked; the next request of
- * a connection starts when the reply to the previous one is written.
+ * One connection's requests: hands each to the {@link Handler} and writes its reply.
+ *
+ * <p>Replies leave in request order, so a client that pipelines gets them in the order it asked:
+ * the next request of a connection starts when the reply to the previous one is written. While
+ * requests wait their turn the connection stops reading, so a pipelining client cannot make the
+ * server buffer without limit. Once a reply closes the connection, nothing more is read.
  */
 final class RequestHandler extends ChannelInboundHandlerAdapter {
   private static final Logger LOG = LoggerFactory.getLogger(RequestHandler.class);
 
   private final Handler handler;
   private final DateHeader date;
-  private final ArrayDeque<FullHttpRequest> waiting = new ArrayDeque<>();
+  private final Connections connections;
+  private final ArrayDeque<Object> waiting = new ArrayDeque<>();
   private boolean busy;
+  private boolean closing;
 
-  RequestHandler(Handler handler, DateHeader date) {
+  RequestHandler(Handler handler, DateHeader date, Connections connections) {
     this.handler = handler;
     this.date = date;
+    this.connections = connections;
   }
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
-    if (!(msg instanceof FullHttpRequest request)) {
+    if (closing || !(msg instanceof FullHttpRequest || msg instanceof Oversized)) {
       ReferenceCountUtil.release(msg);
       return;
     }
     if (busy) {
-      waiting.add(request);
+      waiting.add(msg);
+      ctx.channel().config().setAutoRead(false);
     } else {
-      start(ctx, request);
+      start(ctx, msg);
     }
   }
 
-  private void start(ChannelHandlerContext ctx, FullHttpRequest request) {
+  private void start(ChannelHandlerContext ctx, Object msg) {
     busy = true;
-    boolean keepAlive;
+    connections.requestStarted();
+    boolean close = true;
     CompletableFuture<HttpReply> reply;
     try {
-      if (request.decoderResult().isFailure()) {
-        keepAlive = false;
-        reply = CompletableFuture.completedFuture(malformed(request.decoderResult().cause()));
+      if (msg instanceof Oversized o) {
+        reply = completed(oversized(o.limitBytes()));
       } else {
-        keepAlive = HttpUtil.isKeepAlive(request);
-        reply = handler.handle(HttpRequestView.of(request));
+        FullHttpRequest request = (FullHttpRequest) msg;
+        try {
+          if (request.decoderResult().isFailure()) {
+            reply = completed(malformed(request.decoderResult().cause()));
+          } else if (connections.isDraining()) {
+            reply =
+                completed(
+                    ErrorReplies.of(
+                        ErrorCode.SERVICE_UNAVAILABLE,
+                        "The server is shutting down; retry",
+                        Ids.uuid()));
+          } else {
+            close = !HttpUtil.isKeepAlive(request);
+            reply = handler.handle(HttpRequestView.of(request));
+          }
+        } finally {
+          request.release();
+        }
       }
     } catch (RuntimeException e) {
-      keepAlive = false;
-      reply = CompletableFuture.completedFuture(ErrorReplies.of(e, Ids.uuid()));
-    } finally {
-      request.release();
+      close = true;
+      reply = completed(ErrorReplies.of(e, Ids.uuid()));
     }
-    boolean close = !keepAlive;
+    boolean closeAfter = close;
     CompletableFuture<HttpReply> pending = reply;
     if (pending.isDone()) {
-      finish(ctx, pending, close);
+      finish(ctx, pending, closeAfter);
     } else {
-      pending.whenComplete((r, e) -> ctx.executor().execute(() -> finish(ctx, pending, close)));
+      pending.whenComplete(
+          (r, e) -> ctx.executor().execute(() -> finish(ctx, pending, closeAfter)));
     }
   }
 
   private void finish(
       ChannelHandlerContext ctx, CompletableFuture<HttpReply> reply, boolean close) {
+    connections.requestFinished();
     HttpReply r = reply.handle((ok, e) -> e == null ? ok : ErrorReplies.of(e, Ids.uuid())).join();
+    busy = false;
     if (!ctx.channel().isActive()) {
       releaseWaiting();
       return;
     }
     var written = ctx.writeAndFlush(response(r, close));
-    busy = false;
     if (close) {
+      closing = true;
       written.addListener(ChannelFutureListener.CLOSE);
       releaseWaiting();
       return;
     }
-    FullHttpRequest next = waiting.poll();
+    Object next = waiting.poll();
     if (next != null) {
       start(ctx, next);
+    } else if (!ctx.channel().config().isAutoRead()) {
+      ctx.channel().config().setAutoRead(true);
     }
   }
 
@@ -119,15 +145,25 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
     return response;
   }
 
+  private static HttpReply oversized(int limitBytes) {
+    return ErrorReplies.of(
+        ErrorCode.REQUEST_TOO_LARGE,
+        "The request body exceeds the limit of " + limitBytes + " bytes",
+        Ids.uuid());
+  }
+
   private static HttpReply malformed(Throwable cause) {
+    boolean tooLong = cause instanceof TooLongFrameException;
     String message =
-        cause instanceof TooLongFrameException
+        tooLong
             ? "The request line or headers are too long: " + cause.getMessage()
             : "The request is not valid HTTP/1.1: " + cause.getMessage();
-    int status = cause instanceof TooLongFrameException ? 431 : 400;
-    HttpReply error = ErrorReplies.of(ErrorCode.VALIDATION, message, Ids.uuid());
-    return new HttpReply(
-        status, error.contentType(), error.body(), error.headers(), error.requestId());
+    return ErrorReplies.withStatus(
+        tooLong ? 431 : 400, ErrorReplies.of(ErrorCode.VALIDATION, message, Ids.uuid()));
+  }
+
+  private static CompletableFuture<HttpReply> completed(HttpReply reply) {
+    return CompletableFuture.completedFuture(reply);
   }
 
   @Override
@@ -152,9 +188,9 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
   }
 
   private void releaseWaiting() {
-    FullHttpRequest r;
+    Object r;
     while ((r = waiting.poll()) != null) {
-      r.release();
+      ReferenceCountUtil.release(r);
     }
   }
 }

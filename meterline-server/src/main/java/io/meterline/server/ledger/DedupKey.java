@@ -1,6 +1,7 @@
 package io.meterline.server.ledger;
 
 import java.time.Instant;
+import java.util.Comparator;
 import java.util.Objects;
 
 /**
@@ -11,11 +12,25 @@ import java.util.Objects;
  *     BatchMeterUsage
  * @param hour the start of the hour the usage falls in
  */
-public record DedupKey(String scope, String productCode, String dimension, Instant hour) {
+public record DedupKey(String scope, String productCode, String dimension, Instant hour)
+    implements Comparable<DedupKey> {
+  // The order rows are written in, the same in every transaction, so that concurrent
+  // PostgreSQL transactions take their row locks in one order.
+  private static final Comparator<DedupKey> ORDER =
+      Comparator.comparing(DedupKey::scope)
+          .thenComparing(DedupKey::productCode)
+          .thenComparing(DedupKey::dimension)
+          .thenComparing(DedupKey::hour);
+
   public DedupKey {
     Objects.requireNonNull(scope, "scope");
     Objects.requireNonNull(productCode, "productCode");
     Objects.requireNonNull(dimension, "dimension");
     Objects.requireNonNull(hour, "hour");
+  }
+
+  @Override
+  public int compareTo(DedupKey other) {
+    return ORDER.compare(this, other);
   }
 }

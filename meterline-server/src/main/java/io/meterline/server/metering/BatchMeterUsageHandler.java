@@ -17,7 +17,6 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 
@@ -83,34 +82,14 @@ final class BatchMeterUsageHandler implements BatchHandler<BatchMeterJob> {
   private void write(
       Connection c, BatchMeterJob job, List<Candidate> round, UsageRecordResult[] results)
       throws SQLException {
-    List<Candidate> sorted = new ArrayList<>(round);
-    sorted.sort(
-        Comparator.comparing((Candidate x) -> x.entry().key().scope())
-            .thenComparing(x -> x.entry().key().dimension())
-            .thenComparing(x -> x.entry().key().hour()));
-    boolean[] inserted =
-        tables.usage().insertIfAbsent(c, sorted.stream().map(Candidate::entry).toList());
-    List<Candidate> taken = new ArrayList<>();
-    for (int i = 0; i < sorted.size(); i++) {
-      Candidate x = sorted.get(i);
-      if (inserted[i]) {
-        results[x.index()] =
-            new UsageRecordResult(
-                job.records.get(x.index()), x.entry().recordId(), UsageRecordStatus.SUCCESS);
-      } else {
-        taken.add(x);
-      }
-    }
-    if (taken.isEmpty()) {
-      return;
-    }
-    Map<DedupKey, UsageRecordsTable.Stored> stored =
-        tables.usage().find(c, taken.stream().map(x -> x.entry().key()).toList());
-    for (Candidate x : taken) {
-      UsageRecordsTable.Stored s = stored.get(x.entry().key());
+    List<UsageRecordsTable.Stored> stored =
+        tables.usage().insertOrFind(c, round.stream().map(Candidate::entry).toList());
+    for (int i = 0; i < round.size(); i++) {
+      Candidate x = round.get(i);
+      UsageRecordsTable.Stored s = stored.get(i);
       UsageRecord r = job.records.get(x.index());
       results[x.index()] =
-          s != null && s.fingerprint().equals(x.entry().fingerprint())
+          s.fingerprint().equals(x.entry().fingerprint())
               ? new UsageRecordResult(r, s.recordId(), UsageRecordStatus.SUCCESS)
               : new UsageRecordResult(r, null, UsageRecordStatus.DUPLICATE_RECORD);
     }

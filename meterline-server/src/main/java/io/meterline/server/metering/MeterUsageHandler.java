@@ -41,11 +41,6 @@ import java.util.Set;
  * in key order so that concurrent PostgreSQL transactions lock them in one order.
  */
 final class MeterUsageHandler implements BatchHandler<MeterJob> {
-  private static final Comparator<DedupKey> KEY_ORDER =
-      Comparator.comparing(DedupKey::scope)
-          .thenComparing(DedupKey::productCode)
-          .thenComparing(DedupKey::dimension)
-          .thenComparing(DedupKey::hour);
   private static final Comparator<ClientTokensTable.Key> TOKEN_ORDER =
       Comparator.comparing(ClientTokensTable.Key::scope)
           .thenComparing(ClientTokensTable.Key::token);
@@ -159,37 +154,31 @@ final class MeterUsageHandler implements BatchHandler<MeterJob> {
         (job.dryRun ? checking : writing).add(job);
       }
     }
-    writing.sort(Comparator.comparing(j -> j.entry.key(), KEY_ORDER));
-    boolean[] inserted =
-        tables.usage().insertIfAbsent(c, writing.stream().map(j -> j.entry).toList());
+    List<UsageRecordsTable.Stored> stored =
+        tables.usage().insertOrFind(c, writing.stream().map(j -> j.entry).toList());
     for (int i = 0; i < writing.size(); i++) {
-      if (inserted[i]) {
-        writing.get(i).succeed(writing.get(i).entry.recordId());
-      } else {
-        checking.add(writing.get(i));
+      decide(writing.get(i), stored.get(i));
+    }
+    if (!checking.isEmpty()) {
+      Map<DedupKey, UsageRecordsTable.Stored> found =
+          tables.usage().find(c, checking.stream().map(j -> j.entry.key()).toList());
+      for (MeterJob job : checking) {
+        decide(job, found.get(job.entry.key()));
       }
     }
-    if (checking.isEmpty()) {
-      return;
-    }
-    Map<DedupKey, UsageRecordsTable.Stored> stored =
-        tables.usage().find(c, checking.stream().map(j -> j.entry.key()).toList());
-    for (MeterJob job : checking) {
-      UsageRecordsTable.Stored s = stored.get(job.entry.key());
-      LedgerEntry e = job.entry;
-      if (s != null && !s.fingerprint().equals(e.fingerprint())) {
-        job.reject(
-            ErrorCode.DUPLICATE_REQUEST.exception(
-                "A different quantity was already "
-                    + "metered for dimension '%s' in the hour starting %s",
-                e.key().dimension(), e.key().hour()));
-      } else if (job.dryRun) {
-        job.succeed(null);
-      } else if (s != null) {
-        job.succeed(s.recordId());
-      } else {
-        throw new IllegalStateException("record " + e.key() + " neither inserted nor found");
-      }
+  }
+
+  /** Same content as what holds the key: its id (none for a DryRun); else DuplicateRequest. */
+  private static void decide(MeterJob job, UsageRecordsTable.Stored stored) {
+    LedgerEntry e = job.entry;
+    if (stored != null && !stored.fingerprint().equals(e.fingerprint())) {
+      job.reject(
+          ErrorCode.DUPLICATE_REQUEST.exception(
+              "A different quantity was already metered for dimension '%s' in the hour "
+                  + "starting %s",
+              e.key().dimension(), e.key().hour()));
+    } else {
+      job.succeed(job.dryRun ? null : stored.recordId());
     }
   }
 

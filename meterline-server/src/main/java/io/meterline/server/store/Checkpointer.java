@@ -29,18 +29,28 @@ final class Checkpointer implements AutoCloseable {
   }
 
   private void run() {
-    try (Connection c = connections.open();
-        Statement s = c.createStatement()) {
-      while (running) {
-        // PASSIVE never waits for the writer or readers; it copies what it can.
-        s.execute("PRAGMA wal_checkpoint(PASSIVE)");
-        TimeUnit.MILLISECONDS.sleep(INTERVAL_MS);
+    while (running) {
+      try (Connection c = connections.open();
+          Statement s = c.createStatement()) {
+        while (running) {
+          // PASSIVE never waits for the writer or readers; it copies what it can.
+          s.execute("PRAGMA wal_checkpoint(PASSIVE)");
+          TimeUnit.MILLISECONDS.sleep(INTERVAL_MS);
+        }
+        s.execute("PRAGMA wal_checkpoint(TRUNCATE)");
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      } catch (SQLException e) {
+        // Keep trying: while nobody checkpoints, the log only grows.
+        LOG.warn("WAL checkpoint failed; retrying in a second", e);
+        try {
+          TimeUnit.SECONDS.sleep(1);
+        } catch (InterruptedException ie) {
+          Thread.currentThread().interrupt();
+          return;
+        }
       }
-      s.execute("PRAGMA wal_checkpoint(TRUNCATE)");
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    } catch (SQLException e) {
-      LOG.warn("WAL checkpointing stopped; SQLite will checkpoint on commits instead", e);
     }
   }
 

@@ -110,6 +110,15 @@ public final class Database implements AutoCloseable {
   }
 
   private static Database openPostgres(ServerConfig config, Clock clock) throws SQLException {
+    if (config
+        .jdbcUrl()
+        .toLowerCase(java.util.Locale.ROOT)
+        .contains("rewritebatchedinserts=true")) {
+      // Rewritten batches report no per-row counts, which the write path decides on.
+      throw new SQLException(
+          "--jdbc-url must not set reWriteBatchedInserts=true: Meterline needs the row count of "
+              + "each batched insert");
+    }
     HikariDataSource writes =
         postgresPool(config.jdbcUrl(), "meterline-pg-write", config.commit().threads() + 1);
     int version;

@@ -77,6 +77,14 @@ public final class Jdbc {
       }
       int[] counts = ps.executeBatch();
       for (int i = 0; i < counts.length; i++) {
+        // The write path decides inserted-or-taken from these counts; a driver that does not
+        // report them (PostgreSQL's reWriteBatchedInserts) must fail loudly, not guess.
+        if (counts[i] < 0) {
+          throw new SQLException(
+              "the JDBC driver did not report a row count for a batched statement ("
+                  + counts[i]
+                  + "); turn off reWriteBatchedInserts");
+        }
         changed[i] = counts[i] > 0;
       }
     }

@@ -16,14 +16,13 @@ import java.util.concurrent.Executor;
  * keys, plus the admissions it has seen committed.
  *
  * <p>A hit completes at once on the calling (network) thread; a miss reads the database on the
- * blocking executor. Entries are refreshed in the background a second after they were loaded, so a
- * change made by another server sharing the database shows within about a second; this server's own
- * admin changes invalidate at once. Admissions never end (SPEC §1.1), so they are cached without
- * expiry; the database stays the judge of new ones.
+ * blocking executor. Entries expire a second after they were loaded, so a change made by another
+ * server sharing the database shows within a second; this server's own admin changes invalidate at
+ * once. Admissions never end (SPEC §1.1), so they are cached without expiry; the database stays the
+ * judge of new ones.
  */
 public final class Lookups {
-  private static final Duration REFRESH = Duration.ofSeconds(1);
-  private static final Duration EXPIRE = Duration.ofSeconds(30);
+  private static final Duration FRESHNESS = Duration.ofSeconds(1);
 
   private final Database db;
   private final Tables tables;
@@ -47,8 +46,7 @@ public final class Lookups {
       Executor executor, long size, java.util.function.Function<String, V> loader) {
     return Caffeine.newBuilder()
         .maximumSize(size)
-        .refreshAfterWrite(REFRESH)
-        .expireAfterWrite(EXPIRE)
+        .expireAfterWrite(FRESHNESS)
         .executor(executor)
         .buildAsync(key -> Optional.ofNullable(loader.apply(key)));
   }

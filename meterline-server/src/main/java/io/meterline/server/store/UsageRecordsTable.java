@@ -8,6 +8,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,34 +24,56 @@ public final class UsageRecordsTable {
   public record Stored(String recordId, String fingerprint) {}
 
   /**
-   * Inserts each entry unless its dedup key is taken.
-   *
-   * @return for each entry, whether it was inserted; the entries must have distinct keys
+   * Inserts each entry unless its dedup key is taken, and returns, for each entry in the order
+   * given, the record that holds its key: the entry itself when it was inserted (same record id),
+   * else the one stored before. Rows are written in key order. Keys must be distinct.
    */
-  public boolean[] insertIfAbsent(Connection c, List<LedgerEntry> entries) throws SQLException {
-    return Jdbc.batch(
-        c,
-        "INSERT INTO usage_records ("
-            + COLUMNS
-            + ") VALUES (?, ?, ?, ?, ?, ?, "
-            + "?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
-        entries,
-        e ->
-            new Object[] {
-              e.recordId(),
-              e.key().scope(),
-              e.key().productCode(),
-              e.key().dimension(),
-              e.key().hour(),
-              e.awsAccountId(),
-              e.quantity(),
-              e.fingerprint(),
-              e.allocations(),
-              e.source().name(),
-              e.taskId(),
-              e.usageTime(),
-              e.recordedAt()
-            });
+  public List<Stored> insertOrFind(Connection c, List<LedgerEntry> entries) throws SQLException {
+    List<LedgerEntry> sorted = new ArrayList<>(entries);
+    sorted.sort(Comparator.comparing(LedgerEntry::key));
+    boolean[] inserted =
+        Jdbc.batch(
+            c,
+            "INSERT INTO usage_records ("
+                + COLUMNS
+                + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+            sorted,
+            e ->
+                new Object[] {
+                  e.recordId(),
+                  e.key().scope(),
+                  e.key().productCode(),
+                  e.key().dimension(),
+                  e.key().hour(),
+                  e.awsAccountId(),
+                  e.quantity(),
+                  e.fingerprint(),
+                  e.allocations(),
+                  e.source().name(),
+                  e.taskId(),
+                  e.usageTime(),
+                  e.recordedAt()
+                });
+    Map<DedupKey, Stored> found = new HashMap<>();
+    List<DedupKey> taken = new ArrayList<>();
+    for (int i = 0; i < sorted.size(); i++) {
+      LedgerEntry e = sorted.get(i);
+      if (inserted[i]) {
+        found.put(e.key(), new Stored(e.recordId(), e.fingerprint()));
+      } else {
+        taken.add(e.key());
+      }
+    }
+    found.putAll(find(c, taken));
+    List<Stored> result = new ArrayList<>(entries.size());
+    for (LedgerEntry e : entries) {
+      Stored s = found.get(e.key());
+      if (s == null) {
+        throw new IllegalStateException("record " + e.key() + " neither inserted nor found");
+      }
+      result.add(s);
+    }
+    return result;
   }
 
   /** The stored records holding these keys; keys with no record are absent. */

@@ -1,6 +1,7 @@
 package io.meterline.server.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.meterline.server.config.ServerConfig;
 import io.meterline.server.config.StoreKind;
@@ -16,6 +17,19 @@ class PostgresStoreContractTest extends StoreContract {
         .store(StoreKind.POSTGRES)
         .jdbcUrl(TestPostgres.newDatabase())
         .build();
+  }
+
+  @Test
+  void jdbcUrlWithRewrittenBatches_isRefusedAtStart_forTheWritePathNeedsRowCounts()
+      throws Exception {
+    ServerConfig rewriting =
+        ServerConfig.builder(java.nio.file.Files.createTempDirectory("meterline-store"))
+            .store(StoreKind.POSTGRES)
+            .jdbcUrl(TestPostgres.newDatabase() + "&reWriteBatchedInserts=true")
+            .build();
+    assertThatThrownBy(() -> Database.open(rewriting, java.time.Clock.systemUTC()))
+        .isInstanceOf(java.sql.SQLException.class)
+        .hasMessageContaining("reWriteBatchedInserts");
   }
 
   @Test

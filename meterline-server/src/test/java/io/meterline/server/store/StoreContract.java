@@ -289,10 +289,14 @@ abstract class StoreContract {
     LedgerEntry second = entry("r2", key, 4);
     LedgerEntry otherHour =
         entry("r3", new DedupKey("task/abc", "prodcode1", "Hosts", T0.plusSeconds(3600)), 5);
-    boolean[] inserted = write(c -> tables.usage().insertIfAbsent(c, List.of(first, otherHour)));
-    assertThat(inserted).containsExactly(true, true);
-    var v9 = write(c -> tables.usage().insertIfAbsent(c, List.of(second)));
-    assertThat(v9).containsExactly(false);
+    List<UsageRecordsTable.Stored> inserted =
+        write(c -> tables.usage().insertOrFind(c, List.of(first, otherHour)));
+    assertThat(inserted)
+        .containsExactly(
+            new UsageRecordsTable.Stored("r1", "q3"), new UsageRecordsTable.Stored("r3", "q5"));
+    List<UsageRecordsTable.Stored> taken =
+        write(c -> tables.usage().insertOrFind(c, List.of(second)));
+    assertThat(taken).containsExactly(new UsageRecordsTable.Stored("r1", "q3"));
     Map<DedupKey, UsageRecordsTable.Stored> found =
         db.read(
             c ->
@@ -375,7 +379,12 @@ abstract class StoreContract {
       writes.add(
           db.write(
               c -> {
-                if (tables.usage().insertIfAbsent(c, List.of(e))[0]) {
+                if (tables
+                    .usage()
+                    .insertOrFind(c, List.of(e))
+                    .get(0)
+                    .recordId()
+                    .equals(e.recordId())) {
                   inserted.incrementAndGet();
                 }
                 return null;

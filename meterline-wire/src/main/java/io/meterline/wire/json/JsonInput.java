@@ -51,6 +51,11 @@ final class JsonInput {
       return null;
     }
     String value = node.textValue();
+    // No member of the model has a use for NUL, and PostgreSQL cannot store it in text.
+    if (value.indexOf('\u0000') >= 0) {
+      violations.add(path, null, "not contain the NUL character");
+      return null;
+    }
     int length = value.codePointCount(0, value.length());
     if (length < min) {
       violations.add(path, value, "have length greater than or equal to " + min);
