@@ -14,10 +14,17 @@ import io.meterline.server.http.HttpServer;
 import io.meterline.server.metering.FaultInjector;
 import io.meterline.server.metering.MeteringService;
 import io.meterline.server.metering.Throttler;
+import io.meterline.server.platform.PlatformEndpoints;
+import io.meterline.server.platform.StsEndpoint;
+import io.meterline.server.platform.TaskCredentialsIssuer;
+import io.meterline.server.platform.TaskLauncher;
+import io.meterline.server.platform.TaskReaper;
+import io.meterline.server.platform.WebIdentityTokens;
 import io.meterline.server.store.Database;
 import io.meterline.server.store.Lookups;
 import io.meterline.server.store.Tables;
 import io.meterline.wire.sigv4.SigV4Verifier;
+import java.net.URI;
 import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -26,6 +33,7 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Builds and starts the whole server: storage, caches, the metering operations, authentication, the
@@ -77,24 +85,28 @@ public final class Meterline {
               realClock,
               masterKey,
               lookups);
-      TemporaryCredentials credentials =
-          new TemporaryCredentials(masterKey, realClock, config.limits().credentialTtl());
+      TaskCredentialsIssuer issuer =
+          new TaskCredentialsIssuer(
+              new TemporaryCredentials(masterKey, realClock, config.limits().credentialTtl()),
+              db,
+              tables);
+      AtomicReference<URI> endpoint = new AtomicReference<>();
+      WebIdentityTokens webIdentity = new WebIdentityTokens(masterKey, realClock);
+      TaskLauncher launcher = new TaskLauncher(issuer, masterKey, webIdentity, endpoint::get);
       String adminToken = config.adminToken() != null ? config.adminToken() : Ids.adminToken();
       AdminApi adminApi =
           new AdminApi(
               adminToken,
               new AdminContext(
-                  db,
-                  tables,
-                  lookups,
-                  clock,
-                  config.limits(),
-                  config.regions(),
-                  credentials,
-                  faults),
+                  db, tables, lookups, clock, config.limits(), config.regions(), launcher, faults),
               masterKey,
               admin);
-      Dispatcher dispatcher = new Dispatcher(adminApi, new DataPlane(authenticator, metering));
+      Dispatcher dispatcher =
+          new Dispatcher(
+              adminApi,
+              new PlatformEndpoints(lookups, masterKey, issuer, realClock),
+              new StsEndpoint(lookups, webIdentity, issuer),
+              new DataPlane(authenticator, metering));
       HttpServer http =
           HttpServer.start(
               config.host(),
@@ -103,8 +115,17 @@ public final class Meterline {
               config.maxBodyBytes(),
               dispatcher,
               realClock);
-      return new MeterlineServer(
-          http, db, clock, config.host(), adminToken, List.of(blocking, signing, admin));
+      MeterlineServer server =
+          new MeterlineServer(
+              http,
+              db,
+              clock,
+              config.host(),
+              adminToken,
+              List.of(blocking, signing, admin),
+              new TaskReaper(db, tables, lookups, realClock, clock, config.limits().taskSweep()));
+      endpoint.set(server.endpoint());
+      return server;
     } catch (Exception | Error e) {
       blocking.shutdownNow();
       signing.shutdownNow();

@@ -2,6 +2,7 @@ package io.meterline.server;
 
 import io.meterline.server.config.ServiceClock;
 import io.meterline.server.http.HttpServer;
+import io.meterline.server.platform.TaskReaper;
 import io.meterline.server.store.Database;
 import java.net.URI;
 import java.util.List;
@@ -16,6 +17,7 @@ public final class MeterlineServer implements AutoCloseable {
   private final String host;
   private final String adminToken;
   private final List<ExecutorService> executors;
+  private final TaskReaper reaper;
 
   MeterlineServer(
       HttpServer http,
@@ -23,13 +25,15 @@ public final class MeterlineServer implements AutoCloseable {
       ServiceClock serviceClock,
       String host,
       String adminToken,
-      List<ExecutorService> executors) {
+      List<ExecutorService> executors,
+      TaskReaper reaper) {
     this.http = http;
     this.db = db;
     this.serviceClock = serviceClock;
     this.host = host;
     this.adminToken = adminToken;
     this.executors = executors;
+    this.reaper = reaper;
   }
 
   /** The port it listens on. */
@@ -53,6 +57,11 @@ public final class MeterlineServer implements AutoCloseable {
     return serviceClock;
   }
 
+  /** The sweep for abandoned tasks, which tests may run at once. */
+  public TaskReaper taskReaper() {
+    return reaper;
+  }
+
   /** The database, for its figures. */
   public Database database() {
     return db;
@@ -60,6 +69,7 @@ public final class MeterlineServer implements AutoCloseable {
 
   @Override
   public void close() {
+    reaper.close();
     http.close();
     for (ExecutorService e : executors) {
       e.shutdown();

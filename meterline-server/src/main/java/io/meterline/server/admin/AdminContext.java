@@ -1,9 +1,9 @@
 package io.meterline.server.admin;
 
-import io.meterline.server.auth.TemporaryCredentials;
 import io.meterline.server.config.Limits;
 import io.meterline.server.config.ServiceClock;
 import io.meterline.server.metering.FaultInjector;
+import io.meterline.server.platform.TaskLauncher;
 import io.meterline.server.store.Database;
 import io.meterline.server.store.Lookups;
 import io.meterline.server.store.SqlWork;
@@ -21,7 +21,7 @@ public record AdminContext(
     ServiceClock clock,
     Limits limits,
     Set<String> regions,
-    TemporaryCredentials credentials,
+    TaskLauncher launcher,
     FaultInjector faults) {
 
   /** Runs write work in a committed transaction and waits for it. */

@@ -1,11 +1,13 @@
 package io.meterline.server.admin;
 
-import io.meterline.server.auth.Ids;
 import io.meterline.server.auth.TemporaryCredentials;
 import io.meterline.server.platform.Platform;
 import io.meterline.server.platform.Task;
+import io.meterline.server.platform.TaskLauncher;
+import io.meterline.server.platform.TaskLifecycle;
 import java.time.Instant;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.regex.Pattern;
 
 /**
@@ -37,13 +39,19 @@ final class TasksAdmin {
     Platform platform = body.enumValue("platform", Platform.class);
     String cluster =
         body.optionalString("cluster", CLUSTER, "1 to 255 letters, digits, '-' or '_'");
-    Task task =
-        newTask(
-            accountId,
-            region,
-            platform,
-            cluster == null ? "default" : cluster,
-            ctx.clock().instant());
+    String productCode =
+        body.optionalString("productCode", ProductsAdmin.PRODUCT_CODE, "a product code");
+    boolean regionEnv = body.bool("regionEnv", true);
+    TaskLauncher.Launch launch =
+        ctx.launcher()
+            .launch(
+                accountId,
+                region,
+                platform,
+                cluster == null ? "default" : cluster,
+                productCode,
+                regionEnv,
+                ctx.clock().instant());
     ctx.write(
         c -> {
           if (ctx.tables().accounts().find(c, accountId) == null) {
@@ -51,11 +59,17 @@ final class TasksAdmin {
                 "awsAccountId",
                 "no account " + accountId + "; create it with POST /admin/v1/buyers");
           }
-          ctx.tables().tasks().insert(c, task);
+          if (productCode != null && ctx.tables().products().find(c, productCode) == null) {
+            throw AdminException.notFound("productCode", "no product has the code " + productCode);
+          }
+          ctx.tables().tasks().insert(c, launch.task());
           return null;
         });
-    ctx.lookups().invalidateTask(task.taskId());
-    return withCredentials(task);
+    ctx.lookups().invalidateTask(launch.task().taskId());
+    Map<String, Object> view = withCredentials(launch.task(), launch.credentials());
+    view.put("environment", new TreeMap<>(launch.environment().environment()));
+    view.put("files", launch.environment().files());
+    return view;
   }
 
   Map<String, Object> get(String taskId) {
@@ -68,7 +82,7 @@ final class TasksAdmin {
     if (task.isStopped()) {
       throw AdminException.conflict(null, "task " + taskId + " stopped at " + task.stoppedAt());
     }
-    return withCredentials(task);
+    return withCredentials(task, ctx.launcher().refresh(task).join());
   }
 
   Map<String, Object> stop(String taskId) {
@@ -80,18 +94,19 @@ final class TasksAdmin {
               if (t == null) {
                 throw AdminException.notFound(null, "no task " + taskId);
               }
-              if (!ctx.tables().tasks().stop(c, taskId, now)) {
+              Task done = TaskLifecycle.stop(c, ctx.tables(), taskId, now);
+              if (done == null) {
                 throw AdminException.conflict(
                     null, "task " + taskId + " stopped at " + t.stoppedAt());
               }
-              return ctx.tables().tasks().find(c, taskId);
+              return done;
             });
     ctx.lookups().invalidateTask(taskId);
     return Views.task(stopped);
   }
 
-  private Map<String, Object> withCredentials(Task task) {
-    TemporaryCredentials.Issued credentials = ctx.credentials().issue(task);
+  private static Map<String, Object> withCredentials(
+      Task task, TemporaryCredentials.Issued credentials) {
     Map<String, Object> view = Views.task(task);
     view.put("credentials", Views.credentials(credentials));
     return view;
@@ -103,20 +118,5 @@ final class TasksAdmin {
       throw AdminException.notFound(null, "no task " + taskId);
     }
     return task;
-  }
-
-  /** A task with the identifiers its platform would give it (facts §5.1 for ECS ARNs). */
-  static Task newTask(
-      String accountId, String region, Platform platform, String cluster, Instant startedAt) {
-    String id = platform == Platform.EC2 ? Ids.instanceId() : Ids.taskId();
-    String arn =
-        switch (platform) {
-          case ECS, FARGATE ->
-              "arn:aws:ecs:" + region + ":" + accountId + ":task/" + cluster + "/" + id;
-          case EKS ->
-              "arn:aws:eks:" + region + ":" + accountId + ":pod/" + cluster + "/default/" + id;
-          case EC2 -> "arn:aws:ec2:" + region + ":" + accountId + ":instance/" + id;
-        };
-    return new Task(id, arn, accountId, region, platform, cluster, startedAt, null);
   }
 }

@@ -96,8 +96,10 @@ final class Views {
     m.put("platform", t.platform().name());
     m.put("cluster", t.cluster());
     m.put("status", t.stoppedAt() == null ? "RUNNING" : "STOPPED");
+    putIfSet(m, "productCode", t.productCode());
     m.put("startedAt", iso(t.startedAt()));
     putIfSet(m, "stoppedAt", iso(t.stoppedAt()));
+    putIfSet(m, "credentialsExpireAt", iso(t.credentialsExpireAt()));
     return m;
   }
 

@@ -45,12 +45,14 @@ public final class MasterKey implements KeySealer {
   private final byte[] secretKey;
   private final byte[] tokenKey;
   private final SecretKeySpec sealKey;
+  private final byte[] platformKey;
 
   private MasterKey(byte[] master) {
     // One purpose, one subkey: a secret derived for one use can never answer for another.
     this.secretKey = Hashing.hmac(master, "meterline/secret-access-key/v1");
     this.tokenKey = Hashing.hmac(master, "meterline/session-token/v1");
     this.sealKey = new SecretKeySpec(Hashing.hmac(master, "meterline/seal/v1"), "AES");
+    this.platformKey = Hashing.hmac(master, "meterline/platform/v1");
   }
 
   /** A master key from raw bytes (tests and tools). */
@@ -135,6 +137,23 @@ public final class MasterKey implements KeySealer {
   private String secret(String label) {
     byte[] mac = Hashing.hmac(secretKey, label);
     return Base64.getEncoder().encodeToString(mac).substring(0, SECRET_LENGTH);
+  }
+
+  /**
+   * A key for one purpose of the platform endpoints (signing web identity tokens, metadata tokens);
+   * distinct purposes get unrelated keys.
+   */
+  public byte[] purposeKey(String purpose) {
+    return Hashing.hmac(platformKey, "key:" + purpose);
+  }
+
+  /**
+   * A bearer secret for one purpose and subject, such as the container credentials endpoint's
+   * authorization token of one task: stable, so it is derived again instead of stored.
+   */
+  public String derivedToken(String purpose, String subject) {
+    return B64URL.encodeToString(
+        Arrays.copyOf(Hashing.hmac(platformKey, "token:" + purpose + ":" + subject), 24));
   }
 
   /** A session token binding temporary credentials to a task until they expire. */

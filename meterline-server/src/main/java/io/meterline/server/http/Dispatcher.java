@@ -2,21 +2,37 @@ package io.meterline.server.http;
 
 import io.meterline.server.auth.Ids;
 import java.nio.charset.StandardCharsets;
+import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * Sends each request where it belongs: {@code /admin/...} to the control plane, {@code /health}
- * answers itself, everything else is the metering API.
+ * Sends each request where it belongs: {@code /admin/...} to the control plane, {@code
+ * /platform/...} to the platform endpoints, form-encoded POSTs to STS (which SDKs send to the
+ * endpoint's root, so the path cannot tell), {@code /health} answers itself, everything else is the
+ * metering API.
  */
 public final class Dispatcher implements Handler {
   private static final byte[] HEALTHY = "{\"status\":\"ok\"}".getBytes(StandardCharsets.UTF_8);
 
   private final Handler admin;
+  private final Handler platform;
+  private final Handler sts;
   private final Handler dataPlane;
 
-  public Dispatcher(Handler admin, Handler dataPlane) {
+  public Dispatcher(Handler admin, Handler platform, Handler sts, Handler dataPlane) {
     this.admin = admin;
+    this.platform = platform;
+    this.sts = sts;
     this.dataPlane = dataPlane;
+  }
+
+  /** Whether a request is an STS query-protocol call rather than a metering call. */
+  static boolean isQueryProtocol(HttpRequestView request) {
+    String type = request.header("content-type");
+    return "POST".equals(request.method())
+        && request.header("x-amz-target") == null
+        && type != null
+        && type.toLowerCase(Locale.ROOT).startsWith("application/x-www-form-urlencoded");
   }
 
   @Override
@@ -24,6 +40,12 @@ public final class Dispatcher implements Handler {
     String path = request.rawPath();
     if (path.startsWith("/admin/") || path.equals("/admin")) {
       return admin.handle(request);
+    }
+    if (path.startsWith("/platform/")) {
+      return platform.handle(request);
+    }
+    if (isQueryProtocol(request)) {
+      return sts.handle(request);
     }
     if (path.equals("/health") && "GET".equals(request.method())) {
       return CompletableFuture.completedFuture(

@@ -30,7 +30,7 @@ final class PlatformRules {
 
   /** The task or instance behind a MeterUsage call (EC2 instances are the AMI path). */
   static Task meterUsageTask(Caller caller) {
-    if (caller.principal() instanceof Principal.TaskCredentials t) {
+    if (caller.principal() instanceof Principal.TaskCredentials t && t.task().platform().meters()) {
       if (!t.task().region().equals(caller.region())) {
         throw ErrorCode.INVALID_ENDPOINT_REGION.exception(
             "MeterUsage must be sent to the " + "region the task or instance runs in, %s, not %s",
@@ -64,7 +64,7 @@ final class PlatformRules {
   private static ServiceException notSupported(Caller caller, String operation) {
     String what =
         caller.principal() instanceof Principal.TaskCredentials t
-            ? "an " + t.task().platform() + " instance identity"
+            ? "credentials of platform " + t.task().platform()
             : "a long-term access key of account " + caller.awsAccountId();
     return ErrorCode.PLATFORM_NOT_SUPPORTED.exception(
         "%s is supported only from Amazon ECS "

@@ -9,6 +9,8 @@ import java.util.Objects;
  *
  * @param startedAt when it started, in service time
  * @param stoppedAt when it stopped, in service time; {@code null} while it runs
+ * @param productCode the product it was launched for, {@code null} when not said
+ * @param credentialsExpireAt when its newest credentials expire, in real time
  */
 public record Task(
     String taskId,
@@ -18,7 +20,9 @@ public record Task(
     Platform platform,
     String cluster,
     Instant startedAt,
-    Instant stoppedAt) {
+    Instant stoppedAt,
+    String productCode,
+    Instant credentialsExpireAt) {
 
   public Task {
     Objects.requireNonNull(taskId, "taskId");
@@ -27,6 +31,21 @@ public record Task(
     Objects.requireNonNull(region, "region");
     Objects.requireNonNull(platform, "platform");
     Objects.requireNonNull(startedAt, "startedAt");
+  }
+
+  /** The same task, stopped at the given service time. */
+  public Task stoppedAt(Instant at) {
+    return new Task(
+        taskId,
+        taskArn,
+        awsAccountId,
+        region,
+        platform,
+        cluster,
+        startedAt,
+        at,
+        productCode,
+        credentialsExpireAt);
   }
 
   /** Whether the task has stopped. */

@@ -34,6 +34,15 @@ public final class AdmissionsTable {
     return found;
   }
 
+  /** The products a task has been admitted for. */
+  public List<String> productsOf(Connection c, String taskId) throws SQLException {
+    return Jdbc.query(
+        c,
+        "SELECT product_code FROM task_admissions WHERE task_id = ? ORDER BY product_code",
+        rs -> rs.getString(1),
+        taskId);
+  }
+
   /** Records admissions; ones that exist already are left as they are. */
   public void insert(Connection c, List<Admission> admissions, Instant at) throws SQLException {
     Jdbc.batch(

@@ -20,7 +20,9 @@ final class Migrations {
 
   /** Every version, oldest first. A new version is appended here with its SQL file. */
   static final List<Migration> ALL =
-      List.of(new Migration(1, "initial schema", "db/migration/V001__initial.sql"));
+      List.of(
+          new Migration(1, "initial schema", "db/migration/V001__initial.sql"),
+          new Migration(2, "task platform", "db/migration/V002__task_platform.sql"));
 
   private Migrations() {}
 

@@ -6,16 +6,18 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.List;
 
 /** Tasks, pods and instance identities. */
 public final class TasksTable {
   private static final String COLUMNS =
-      "task_id, task_arn, aws_account_id, region, platform, cluster, started_at, stopped_at";
+      "task_id, task_arn, aws_account_id, region, platform, cluster, started_at, stopped_at, "
+          + "product_code, credentials_expire_at";
 
   public void insert(Connection c, Task task) throws SQLException {
     Jdbc.update(
         c,
-        "INSERT INTO tasks (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO tasks (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         task.taskId(),
         task.taskArn(),
         task.awsAccountId(),
@@ -23,7 +25,9 @@ public final class TasksTable {
         task.platform().name(),
         task.cluster(),
         task.startedAt(),
-        task.stoppedAt());
+        task.stoppedAt(),
+        task.productCode(),
+        task.credentialsExpireAt());
   }
 
   public Task find(Connection c, String taskId) throws SQLException {
@@ -41,6 +45,28 @@ public final class TasksTable {
         == 1;
   }
 
+  /** Notes that newer credentials of a task expire later; earlier expiries never win. */
+  public void extendCredentials(Connection c, String taskId, Instant expireAt) throws SQLException {
+    Jdbc.update(
+        c,
+        "UPDATE tasks SET credentials_expire_at = ? WHERE task_id = ? AND "
+            + "(credentials_expire_at IS NULL OR credentials_expire_at < ?)",
+        expireAt,
+        taskId,
+        expireAt);
+  }
+
+  /** Running tasks whose newest credentials expired before the given real time. */
+  public List<String> abandoned(Connection c, Instant realNow, int limit) throws SQLException {
+    return Jdbc.query(
+        c,
+        "SELECT task_id FROM tasks WHERE stopped_at IS NULL AND credentials_expire_at < ? "
+            + "ORDER BY credentials_expire_at LIMIT ?",
+        rs -> rs.getString(1),
+        realNow,
+        limit);
+  }
+
   private static Task map(ResultSet rs) throws SQLException {
     return new Task(
         rs.getString("task_id"),
@@ -50,6 +76,8 @@ public final class TasksTable {
         Platform.valueOf(rs.getString("platform")),
         rs.getString("cluster"),
         Jdbc.instant(rs, "started_at"),
-        Jdbc.instant(rs, "stopped_at"));
+        Jdbc.instant(rs, "stopped_at"),
+        rs.getString("product_code"),
+        Jdbc.instant(rs, "credentials_expire_at"));
   }
 }

@@ -71,16 +71,17 @@ abstract class StoreContract {
 
   @Test
   void migrations_runOnceAndReopenAtTheSameVersion() throws Exception {
-    assertThat(db.schemaVersion()).isEqualTo(1);
+    int newest = Migrations.ALL.get(Migrations.ALL.size() - 1).version();
+    assertThat(db.schemaVersion()).isEqualTo(newest);
     db.close();
     db = Database.open(config, Clock.fixed(T0, ZoneOffset.UTC));
-    assertThat(db.schemaVersion()).isEqualTo(1);
+    assertThat(db.schemaVersion()).isEqualTo(newest);
     int rows =
         db.read(
             c ->
                 io.meterline.server.store.Jdbc.queryOne(
                     c, "SELECT COUNT(*) AS n FROM schema_version", rs -> rs.getInt("n")));
-    assertThat(rows).isEqualTo(1);
+    assertThat(rows).isEqualTo(Migrations.ALL.size());
   }
 
   @Test
@@ -258,6 +259,38 @@ abstract class StoreContract {
   }
 
   @Test
+  void tasks_credentialExpiryOnlyMovesLater_andFindsAbandonedTasks() {
+    Task t =
+        new Task(
+            "abd",
+            "arn:aws:ecs:us-east-1:444455556666:task/default/abd",
+            "444455556666",
+            "us-east-1",
+            Platform.ECS,
+            "default",
+            T0,
+            null,
+            "prodcode1",
+            T0.plusSeconds(100));
+    write(
+        c -> {
+          tables.tasks().insert(c, t);
+          tables.tasks().extendCredentials(c, "abd", T0.plusSeconds(50));
+          return null;
+        });
+    var read = db.read(c -> tables.tasks().find(c, "abd"));
+    assertThat(read.credentialsExpireAt()).isEqualTo(T0.plusSeconds(100));
+    assertThat(read.productCode()).isEqualTo("prodcode1");
+    var early = db.read(c -> tables.tasks().abandoned(c, T0.plusSeconds(99), 10));
+    assertThat(early).doesNotContain("abd");
+    var late = db.read(c -> tables.tasks().abandoned(c, T0.plusSeconds(101), 10));
+    assertThat(late).contains("abd");
+    write(c -> tables.tasks().stop(c, "abd", T0.plusSeconds(5)));
+    var stopped = db.read(c -> tables.tasks().abandoned(c, T0.plusSeconds(101), 10));
+    assertThat(stopped).doesNotContain("abd");
+  }
+
+  @Test
   void tasks_stopOnce() {
     Task t =
         new Task(
@@ -268,6 +301,8 @@ abstract class StoreContract {
             Platform.FARGATE,
             "default",
             T0,
+            null,
+            null,
             null);
     write(
         c -> {
