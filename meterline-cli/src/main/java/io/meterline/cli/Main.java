@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "meterline 0.1.0",
     description = "The AWS Marketplace Metering Service as software you run yourself.",
-    subcommands = {ServeCommand.class})
+    subcommands = {ServeCommand.class, RunTaskCommand.class, TaskCommand.class})
 public final class Main implements Runnable {
   @CommandLine.Spec private CommandLine.Model.CommandSpec spec;
 
@@ -34,6 +34,19 @@ public final class Main implements Runnable {
               .println(
                   "Run '" + failed.getCommandSpec().qualifiedName() + " --help' for the options.");
           return 2;
+        });
+    cli.setExecutionExceptionHandler(
+        (e, failed, parseResult) -> {
+          // Failures the commands describe themselves are one line; anything else is a bug,
+          // reported with its stack.
+          if (e instanceof IllegalStateException
+              || e instanceof IllegalArgumentException
+              || e instanceof java.io.UncheckedIOException) {
+            failed.getErr().println("meterline: " + e.getMessage());
+          } else {
+            e.printStackTrace(failed.getErr());
+          }
+          return 1;
         });
     return cli;
   }
