@@ -3,6 +3,7 @@ package io.meterline.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.meterline.server.Meterline;
 import io.meterline.server.MeterlineServer;
+import io.meterline.server.config.Limits;
 import io.meterline.server.config.Regions;
 import io.meterline.server.config.ServerConfig;
 import io.meterline.server.config.StoreKind;
@@ -12,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
@@ -112,6 +114,22 @@ final class ServeCommand implements Callable<Integer> {
               + "directory). Servers sharing one PostgreSQL database must share it.")
   Path masterKeyFile;
 
+  @Option(
+      names = "--credential-ttl",
+      paramLabel = "DURATION",
+      description =
+          "Lifetime of temporary task credentials, ISO-8601 (default: PT6H). Short ones make the "
+              + "SDKs refresh often, to test refresh paths.")
+  Duration credentialTtl;
+
+  @Option(
+      names = "--task-sweep",
+      paramLabel = "DURATION",
+      description =
+          "How often running tasks whose credentials lapsed unrefreshed are stopped, ISO-8601 "
+              + "(default: PT30S).")
+  Duration taskSweep;
+
   @Override
   public Integer call() throws Exception {
     ServerConfig config = config();
@@ -174,10 +192,30 @@ final class ServeCommand implements Callable<Integer> {
           .quotas(quotas())
           .regions(served)
           .masterKeyFile(masterKeyFile)
+          .limits(limits())
           .build();
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }
+  }
+
+  private Limits limits() {
+    Limits limits = Limits.defaults();
+    if (credentialTtl != null) {
+      if (credentialTtl.compareTo(Duration.ofMinutes(1)) < 0) {
+        throw new ParameterException(
+            spec.commandLine(), "--credential-ttl must be at least PT1M, was " + credentialTtl);
+      }
+      limits = limits.withCredentialTtl(credentialTtl);
+    }
+    if (taskSweep != null) {
+      if (taskSweep.isNegative() || taskSweep.isZero()) {
+        throw new ParameterException(
+            spec.commandLine(), "--task-sweep must be positive, was " + taskSweep);
+      }
+      limits = limits.withTaskSweep(taskSweep);
+    }
+    return limits;
   }
 
   private Map<Operation, Double> quotas() {
