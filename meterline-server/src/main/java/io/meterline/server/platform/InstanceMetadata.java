@@ -52,7 +52,7 @@ final class InstanceMetadata {
       return PlatformEndpoints.done(text(401, "Unauthorized"));
     }
     String credentials = "/latest/meta-data/iam/security-credentials/";
-    if (path.startsWith(credentials) && task.platform() == Platform.EC2) {
+    if (path.startsWith(credentials) && task.platform() == Platform.EC2 && !task.isStopped()) {
       String role = path.substring(credentials.length());
       if (role.isEmpty()) {
         return PlatformEndpoints.done(text(200, ROLE));

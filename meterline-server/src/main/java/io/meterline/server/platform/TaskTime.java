@@ -21,21 +21,26 @@ public final class TaskTime {
 
   /**
    * The running time from start to stop in whole seconds (a started second counts), at least the
-   * minimum, split into the hours it falls in, oldest first.
+   * minimum, split into the hours it falls in, oldest first; the slices add up to the total.
    */
   public static List<Slice> split(Instant start, Instant stop) {
-    long from = start.getEpochSecond();
-    long to = stop.getEpochSecond() + (stop.getNano() > 0 ? 1 : 0);
-    to = Math.max(to, from + MINIMUM.toSeconds());
+    long nanos = Math.max(0, Duration.between(start, stop).toNanos());
+    long total = Math.max(MINIMUM.toSeconds(), (nanos + 999_999_999L) / 1_000_000_000L);
+    Instant end = start.plusSeconds(total);
     List<Slice> slices = new ArrayList<>();
+    long assigned = 0;
     Instant hour = start.truncatedTo(ChronoUnit.HOURS);
-    while (hour.getEpochSecond() < to) {
-      long hourEnd = hour.getEpochSecond() + 3600;
-      long seconds = Math.min(to, hourEnd) - Math.max(from, hour.getEpochSecond());
+    while (hour.isBefore(end)) {
+      Instant next = hour.plus(1, ChronoUnit.HOURS);
+      Instant from = hour.isAfter(start) ? hour : start;
+      Instant to = next.isBefore(end) ? next : end;
+      // Whole seconds per hour; the last hour takes what rounding left, so the sum is exact.
+      long seconds = to.equals(end) ? total - assigned : Duration.between(from, to).toSeconds();
       if (seconds > 0) {
         slices.add(new Slice(hour, seconds));
+        assigned += seconds;
       }
-      hour = hour.plus(1, ChronoUnit.HOURS);
+      hour = next;
     }
     return slices;
   }
