@@ -9,6 +9,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.Map;
 
 /** The few admin API calls the command line makes. */
 final class AdminHttp {
@@ -29,14 +30,20 @@ final class AdminHttp {
   }
 
   JsonNode post(String path, Object body) {
-    return send("POST", path, body);
+    return send("POST", path, body, Map.of());
+  }
+
+  /** A POST whose refusals name the command-line option behind the field at fault. */
+  JsonNode post(String path, Object body, Map<String, String> optionOfField) {
+    return send("POST", path, body, optionOfField);
   }
 
   JsonNode delete(String path) {
-    return send("DELETE", path, null);
+    return send("DELETE", path, null, Map.of());
   }
 
-  private JsonNode send(String method, String path, Object body) {
+  private JsonNode send(
+      String method, String path, Object body, Map<String, String> optionOfField) {
     try {
       HttpRequest.Builder b =
           HttpRequest.newBuilder(endpoint.resolve("/admin/v1" + path))

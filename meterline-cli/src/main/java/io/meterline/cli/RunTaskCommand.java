@@ -73,24 +73,32 @@ final class RunTaskCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     AdminHttp admin = server.admin();
     Path files = Files.createTempDirectory("meterline-task");
-    TaskSpec.Launched task = spec.launch(admin, files);
+    TaskSpec.Launched task;
+    try {
+      task = spec.launch(admin, files);
+    } catch (RuntimeException e) {
+      deleteQuietly(files);
+      throw e;
+    }
     System.err.printf(
         "meterline: task %s (%s, %s, buyer %s) started%n",
         task.taskArn(), spec.platform, spec.region, spec.buyer);
-    Process process = start(task, files);
+    Process process = start(task, admin, files);
     AtomicBoolean stopped = new AtomicBoolean();
     Thread hook =
         new Thread(() -> stop(admin, task, process, files, stopped), "meterline-run-task-stop");
     Runtime.getRuntime().addShutdownHook(hook);
     int exit = process.waitFor();
     stop(admin, task, process, files, stopped);
-    Runtime.getRuntime().removeShutdownHook(hook);
-    System.err.printf(
-        "meterline: task %s stopped; the command exited with %d%n", task.taskId(), exit);
+    try {
+      Runtime.getRuntime().removeShutdownHook(hook);
+    } catch (IllegalStateException e) {
+      // run-task itself is being stopped; the hook does the work
+    }
     return exit;
   }
 
-  private Process start(TaskSpec.Launched task, Path files) throws IOException {
+  private Process start(TaskSpec.Launched task, AdminHttp admin, Path files) {
     ProcessBuilder builder = new ProcessBuilder(command).inheritIO();
     Map<String, String> env = builder.environment();
     HOST_VARIABLES.forEach(env::remove);
@@ -105,7 +113,8 @@ final class RunTaskCommand implements Callable<Integer> {
     try {
       return builder.start();
     } catch (IOException e) {
-      stopQuietly(server.admin(), task.taskId());
+      stopQuietly(admin, task.taskId());
+      deleteQuietly(files);
       throw new IllegalStateException("cannot start " + command.get(0) + ": " + e.getMessage(), e);
     }
   }
@@ -128,6 +137,8 @@ final class RunTaskCommand implements Callable<Integer> {
     }
     stopQuietly(admin, task.taskId());
     deleteQuietly(files);
+    String how = process.isAlive() ? "still running" : "exited with " + process.exitValue();
+    System.err.printf("meterline: task %s stopped; the command %s%n", task.taskId(), how);
   }
 
   private static void stopQuietly(AdminHttp admin, String taskId) {

@@ -58,6 +58,15 @@ final class TaskSpec {
       description = "The cluster name in the task's ARN (default: ${DEFAULT-VALUE}).")
   String cluster;
 
+  /** The options that set the admin API's fields, for messages that name what the user typed. */
+  static final Map<String, String> OPTIONS =
+      Map.of(
+          "awsAccountId", "--buyer",
+          "productCode", "--product",
+          "platform", "--platform",
+          "region", "--region",
+          "cluster", "--cluster");
+
   /** A task launched through the admin API, its platform files written to a local folder. */
   record Launched(String taskId, String taskArn, Map<String, String> environment, Path files) {}
 
@@ -73,16 +82,23 @@ final class TaskSpec {
     body.put("productCode", product);
     body.put("cluster", cluster);
     body.put("regionEnv", !noRegionEnv);
-    JsonNode task = admin.post("/tasks", body);
+    JsonNode task = admin.post("/tasks", body, OPTIONS);
     Map<String, String> env = new LinkedHashMap<>();
     task.path("environment")
         .fields()
         .forEachRemaining(e -> env.put(e.getKey(), e.getValue().asText()));
-    Iterator<Map.Entry<String, JsonNode>> files = task.path("files").fields();
-    while (files.hasNext()) {
-      Map.Entry<String, JsonNode> file = files.next();
-      Path local = write(filesDir, file.getKey(), file.getValue().asText());
-      env.replaceAll((k, v) -> v.equals(file.getKey()) ? local.toString() : v);
+    String taskId = task.path("taskId").asText();
+    try {
+      Iterator<Map.Entry<String, JsonNode>> files = task.path("files").fields();
+      while (files.hasNext()) {
+        Map.Entry<String, JsonNode> file = files.next();
+        Path local = write(filesDir, file.getKey(), file.getValue().asText());
+        env.replaceAll((k, v) -> v.equals(file.getKey()) ? local.toString() : v);
+      }
+    } catch (RuntimeException e) {
+      // The task would otherwise run on with nobody to stop it.
+      admin.delete("/tasks/" + taskId);
+      throw e;
     }
     return new Launched(task.path("taskId").asText(), task.path("taskArn").asText(), env, filesDir);
   }
