@@ -41,6 +41,10 @@ final class ServerLocation {
     if (url == null || token == null) {
       Path file =
           (dataDir != null ? dataDir : ServeCommand.defaultDataDir()).resolve("server.json");
+      if (url != null && !Files.exists(file)) {
+        throw new IllegalStateException(
+            "no admin token for " + url + ": give --admin-token or METERLINE_ADMIN_TOKEN");
+      }
       JsonNode info = read(file);
       if (url == null) {
         url = URI.create(info.path("endpoint").asText());
