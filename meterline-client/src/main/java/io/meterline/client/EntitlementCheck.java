@@ -1,0 +1,251 @@
+package io.meterline.client;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.UUID;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.services.marketplacemetering.MarketplaceMeteringClient;
+import software.amazon.awssdk.services.marketplacemetering.model.CustomerNotEntitledException;
+import software.amazon.awssdk.services.marketplacemetering.model.InvalidEndpointRegionException;
+import software.amazon.awssdk.services.marketplacemetering.model.InvalidRegionException;
+import software.amazon.awssdk.services.marketplacemetering.model.PlatformNotSupportedException;
+import software.amazon.awssdk.services.marketplacemetering.model.ThrottlingException;
+
+/**
+ * The entitlement check a paid container product runs at start-up, in-process (never in an
+ * entrypoint script a buyer could replace), as AWS's integration guidelines require (facts
+ * §4.5–4.8, SPEC §4):
+ *
+ * <ul>
+ *   <li>The product code comes from configuration but must be one the product ships, each marked
+ *       paid or free; a free code never unlocks the paid tier.
+ *   <li>Hourly and monthly products call RegisterUsage with a fresh random nonce and verify the
+ *       PS256 signature with the shipped public key; custom-metered products call MeterUsage with
+ *       DryRun.
+ *   <li>Throttling and transient failures are retried with jittered backoff for a bounded time (30
+ *       minutes by default, as AWS advises); every other refusal is final.
+ * </ul>
+ *
+ * <pre>{@code
+ * Entitlement e = EntitlementCheck.builder()
+ *     .trust(TrustedProduct.paid("6n2x…", 1, PAID_KEY_PEM))
+ *     .trust(TrustedProduct.free("9q7h…", 1, FREE_KEY_PEM))
+ *     .productCode(System.getenv("PRODUCT_CODE"))
+ *     .build()
+ *     .run();
+ * }</pre>
+ */
+public final class EntitlementCheck {
+  private final Map<String, TrustedProduct> trusted;
+  private final String productCode;
+  private final String meteredDimension;
+  private final Duration retryFor;
+  private final Backoff backoff;
+  private final Duration maxIatSkew;
+  private final Clock clock;
+  private final MarketplaceMeteringClient client;
+
+  private EntitlementCheck(Builder b) {
+    this.trusted = Map.copyOf(b.trusted);
+    this.productCode = b.productCode;
+    this.meteredDimension = b.meteredDimension;
+    this.retryFor = b.retryFor;
+    this.backoff = b.backoff;
+    this.maxIatSkew = b.maxIatSkew;
+    this.clock = b.clock;
+    this.client = b.client;
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Confirms the entitlement, retrying transient failures for the configured time.
+   *
+   * @throws EntitlementException when the product must not start, with the reason
+   */
+  public Entitlement run() throws EntitlementException {
+    TrustedProduct product = trusted.get(productCode);
+    if (product == null) {
+      throw new EntitlementException(
+          EntitlementException.Reason.UNTRUSTED_PRODUCT_CODE,
+          "product code '" + productCode + "' is not one this product accepts");
+    }
+    MarketplaceMeteringClient c = client != null ? client : Clients.metering();
+    try {
+      return withRetries(c, product);
+    } finally {
+      if (client == null) {
+        c.close();
+      }
+    }
+  }
+
+  private Entitlement withRetries(MarketplaceMeteringClient c, TrustedProduct product)
+      throws EntitlementException {
+    Instant deadline = clock.instant().plus(retryFor);
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return once(c, product);
+      } catch (ThrottlingException | SdkClientException e) {
+        retryOrGiveUp(e, attempt, deadline);
+      } catch (AwsServiceException e) {
+        if (e.statusCode() < 500) {
+          throw refusal(e);
+        }
+        retryOrGiveUp(e, attempt, deadline);
+      }
+    }
+  }
+
+  private Entitlement once(MarketplaceMeteringClient c, TrustedProduct product)
+      throws EntitlementException {
+    if (meteredDimension != null) {
+      c.meterUsage(
+          r ->
+              r.productCode(productCode)
+                  .usageDimension(meteredDimension)
+                  .usageQuantity(0)
+                  .timestamp(clock.instant())
+                  .dryRun(true));
+      return new Entitlement(productCode, product.tier(), 0, clock.instant());
+    }
+    int version = product.latestVersion();
+    String nonce = UUID.randomUUID().toString();
+    String signature =
+        c.registerUsage(r -> r.productCode(productCode).publicKeyVersion(version).nonce(nonce))
+            .signature();
+    SignatureCheck.verify(
+        signature,
+        product.publicKeys().get(version),
+        productCode,
+        version,
+        nonce,
+        clock.instant(),
+        maxIatSkew);
+    return new Entitlement(productCode, product.tier(), version, clock.instant());
+  }
+
+  private void retryOrGiveUp(Exception e, int attempt, Instant deadline)
+      throws EntitlementException {
+    Duration wait = backoff.delay(attempt);
+    if (clock.instant().plus(wait).isAfter(deadline)) {
+      throw new EntitlementException(
+          EntitlementException.Reason.UNAVAILABLE,
+          "no answer from the metering service within " + retryFor + ": " + e.getMessage(),
+          e);
+    }
+    try {
+      Thread.sleep(wait.toMillis());
+    } catch (InterruptedException ie) {
+      Thread.currentThread().interrupt();
+      throw new EntitlementException(
+          EntitlementException.Reason.UNAVAILABLE, "interrupted while retrying", ie);
+    }
+  }
+
+  private static EntitlementException refusal(AwsServiceException e) {
+    EntitlementException.Reason reason;
+    if (e instanceof CustomerNotEntitledException) {
+      reason = EntitlementException.Reason.NOT_ENTITLED;
+    } else if (e instanceof PlatformNotSupportedException) {
+      reason = EntitlementException.Reason.PLATFORM_NOT_SUPPORTED;
+    } else if (e instanceof InvalidRegionException || e instanceof InvalidEndpointRegionException) {
+      reason = EntitlementException.Reason.INVALID_REGION;
+    } else {
+      reason = EntitlementException.Reason.REJECTED;
+    }
+    String message =
+        e.awsErrorDetails() == null
+            ? e.getMessage()
+            : e.awsErrorDetails().errorCode() + ": " + e.awsErrorDetails().errorMessage();
+    return new EntitlementException(reason, message, e);
+  }
+
+  /** Builds an {@link EntitlementCheck}. */
+  public static final class Builder {
+    private final Map<String, TrustedProduct> trusted = new LinkedHashMap<>();
+    private String productCode;
+    private String meteredDimension;
+    private Duration retryFor = Duration.ofMinutes(30);
+    private Backoff backoff = new Backoff(Duration.ofMillis(500), Duration.ofSeconds(30));
+    private Duration maxIatSkew = Duration.ofHours(24);
+    private Clock clock = Clock.systemUTC();
+    private MarketplaceMeteringClient client;
+
+    private Builder() {}
+
+    /** A product code the product accepts; call once per code. */
+    public Builder trust(TrustedProduct product) {
+      trusted.put(product.productCode(), product);
+      return this;
+    }
+
+    /** The product code to check, typically from configuration (a Helm value, a variable). */
+    public Builder productCode(String productCode) {
+      this.productCode = productCode;
+      return this;
+    }
+
+    /**
+     * Checks with a MeterUsage DryRun on this dimension instead of RegisterUsage: for products
+     * priced by custom dimensions.
+     */
+    public Builder meteredBy(String dimension) {
+      this.meteredDimension = Objects.requireNonNull(dimension, "dimension");
+      return this;
+    }
+
+    /** How long throttling and transient failures are retried (default 30 minutes). */
+    public Builder retryFor(Duration retryFor) {
+      if (retryFor.isNegative()) {
+        throw new IllegalArgumentException("retryFor must be >= 0, was " + retryFor);
+      }
+      this.retryFor = retryFor;
+      return this;
+    }
+
+    /** The backoff between retries: full jitter up to base·2ⁿ, at most cap. */
+    public Builder backoff(Duration base, Duration cap) {
+      this.backoff = new Backoff(base, cap);
+      return this;
+    }
+
+    /** How far a signature's iat may be from the clock (default 24 hours). */
+    public Builder maxIatSkew(Duration maxIatSkew) {
+      this.maxIatSkew = maxIatSkew;
+      return this;
+    }
+
+    /** The clock (default: the system's). */
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /**
+     * The client to call (default: built with the SDK's default credentials and endpoint, in the
+     * region found from the platform). The caller keeps ownership of a client given here.
+     */
+    public Builder client(MarketplaceMeteringClient client) {
+      this.client = client;
+      return this;
+    }
+
+    public EntitlementCheck build() {
+      if (trusted.isEmpty()) {
+        throw new IllegalStateException("trust at least one product code");
+      }
+      if (productCode == null || productCode.isBlank()) {
+        throw new IllegalStateException("productCode is required");
+      }
+      return new EntitlementCheck(this);
+    }
+  }
+}

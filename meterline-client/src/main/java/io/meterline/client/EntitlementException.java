@@ -1,0 +1,40 @@
+package io.meterline.client;
+
+/** The product may not start: why, in a form it can act on, and the service's words. */
+public final class EntitlementException extends Exception {
+  private static final long serialVersionUID = 1L;
+
+  /** Why entitlement failed. */
+  public enum Reason {
+    /** The product code from configuration is not one the product ships. */
+    UNTRUSTED_PRODUCT_CODE,
+    /** The buyer has no subscription (CustomerNotEntitledException). */
+    NOT_ENTITLED,
+    /** Not on ECS, EKS with IRSA, or Fargate (PlatformNotSupportedException). */
+    PLATFORM_NOT_SUPPORTED,
+    /** Called in another region than the task's (InvalidRegion, InvalidEndpointRegion). */
+    INVALID_REGION,
+    /** The answer's signature is missing or wrong: not the real service, or tampered with. */
+    INVALID_SIGNATURE,
+    /** The service refused the request for another reason (e.g. an unknown key version). */
+    REJECTED,
+    /** The service could not be reached, or kept throttling, for the whole retry period. */
+    UNAVAILABLE
+  }
+
+  private final Reason reason;
+
+  EntitlementException(Reason reason, String message, Throwable cause) {
+    super(reason + ": " + message, cause);
+    this.reason = reason;
+  }
+
+  EntitlementException(Reason reason, String message) {
+    this(reason, message, null);
+  }
+
+  /** Why entitlement failed. */
+  public Reason reason() {
+    return reason;
+  }
+}

@@ -1,0 +1,443 @@
+package io.meterline.client;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.zip.CRC32;
+
+/**
+ * The meter's durable local log: usage added per hour and dimension, and what became of each hour's
+ * record. It survives a crash (kill -9, power loss): a record counts only once fsync'd, and a torn
+ * last line is dropped at the next start.
+ *
+ * <p>Notes on the design:
+ *
+ * <ul>
+ *   <li>One line per event, {@code <kind> <fields…> <crc32>}; dimensions are base64url so no field
+ *       holds a space. Kinds: S (start hour), A (add), T (about to send), D (delivered), X
+ *       (expired), C (conflict).
+ *   <li>Group commit without a thread: a writer queues its lines; whoever holds the write lock
+ *       writes every queued line and fsyncs once, so concurrent adds share one fsync.
+ *   <li>The file is compacted when it grows: settled hours before the oldest unsettled one are
+ *       dropped and the start hour moves up; adds are summed. Written to a temporary file, fsync'd
+ *       and renamed over the old one.
+ *   <li>An exclusive file lock keeps a second process off the same spool.
+ * </ul>
+ */
+final class Spool implements AutoCloseable {
+  private static final long COMPACT_BYTES = 4L * 1024 * 1024;
+  private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
+  private static final Base64.Decoder B64D = Base64.getUrlDecoder();
+
+  /** A dimension in an hour. */
+  record Slot(long hour, String dimension) implements Comparable<Slot> {
+    @Override
+    public int compareTo(Slot o) {
+      int byHour = Long.compare(hour, o.hour);
+      return byHour != 0 ? byHour : dimension.compareTo(o.dimension);
+    }
+  }
+
+  /** What became of a slot's record. */
+  enum Kind {
+    DELIVERED,
+    EXPIRED,
+    CONFLICT
+  }
+
+  /** A settled slot: its kind, the quantity sent, and the record id or the reason. */
+  record Outcome(Kind kind, long quantity, String detail) {}
+
+  private final Path file;
+  private final java.util.Set<String> dimensions;
+  private final java.time.Clock clock;
+  private final FileChannel lockChannel;
+  private final FileLock lock;
+  private final ReentrantLock writeLock = new ReentrantLock();
+  private final Object state = new Object();
+  private final List<String> queued = new ArrayList<>();
+  private long enqueued;
+  private long durable;
+  private FileChannel out;
+
+  // Guarded by state.
+  private long startHour = Long.MIN_VALUE;
+  private final TreeMap<Slot, Long> totals = new TreeMap<>();
+  private final Map<Slot, Long> attempts = new HashMap<>();
+  private final TreeMap<Slot, Outcome> outcomes = new TreeMap<>();
+
+  private Spool(
+      Path file,
+      java.util.Set<String> dimensions,
+      java.time.Clock clock,
+      FileChannel lockChannel,
+      FileLock lock) {
+    this.file = file;
+    this.dimensions = java.util.Set.copyOf(dimensions);
+    this.clock = clock;
+    this.lockChannel = lockChannel;
+    this.lock = lock;
+  }
+
+  /**
+   * Opens (or creates) the spool of one product in a directory; a new one starts at the current
+   * hour. The dimensions are those every hour gets a record for.
+   */
+  static Spool open(Path dir, String name, java.util.Set<String> dimensions, java.time.Clock clock)
+      throws IOException {
+    long nowHour = hourOf(clock.instant());
+    Files.createDirectories(dir);
+    FileChannel lockChannel =
+        FileChannel.open(
+            dir.resolve(name + ".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+    FileLock lock = lockChannel.tryLock();
+    if (lock == null) {
+      lockChannel.close();
+      throw new IllegalStateException(
+          "the spool " + dir.resolve(name) + " is in use by another process");
+    }
+    Spool spool = new Spool(dir.resolve(name + ".log"), dimensions, clock, lockChannel, lock);
+    spool.load();
+    spool.out =
+        FileChannel.open(
+            spool.file,
+            StandardOpenOption.CREATE,
+            StandardOpenOption.WRITE,
+            StandardOpenOption.APPEND);
+    if (spool.startHour == Long.MIN_VALUE) {
+      spool.startHour = nowHour;
+      spool.append(List.of("S " + nowHour));
+    }
+    return spool;
+  }
+
+  // ---- writing -------------------------------------------------------------------------------
+
+  /** Adds usage, durably: returns once the add is fsync'd. */
+  void add(long hour, String dimension, long quantity) {
+    append(List.of("A " + hour + " " + enc(dimension) + " " + quantity));
+    synchronized (state) {
+      totals.merge(new Slot(hour, dimension), quantity, Long::sum);
+    }
+  }
+
+  /** Notes, durably, that a slot's record is about to be sent with this quantity. */
+  void attempt(Slot slot, long quantity) {
+    synchronized (state) {
+      if (Long.valueOf(quantity).equals(attempts.get(slot))) {
+        return;
+      }
+    }
+    append(List.of("T " + slot.hour() + " " + enc(slot.dimension()) + " " + quantity));
+    synchronized (state) {
+      attempts.put(slot, quantity);
+    }
+  }
+
+  /** Settles a slot, durably. */
+  void settle(Slot slot, Outcome outcome) {
+    String kind =
+        switch (outcome.kind()) {
+          case DELIVERED -> "D";
+          case EXPIRED -> "X";
+          case CONFLICT -> "C";
+        };
+    append(
+        List.of(
+            kind
+                + " "
+                + slot.hour()
+                + " "
+                + enc(slot.dimension())
+                + " "
+                + outcome.quantity()
+                + " "
+                + enc(outcome.detail())));
+    synchronized (state) {
+      outcomes.put(slot, outcome);
+    }
+    maybeCompact();
+  }
+
+  private void append(List<String> lines) {
+    long mine;
+    synchronized (queued) {
+      queued.addAll(lines);
+      enqueued += lines.size();
+      mine = enqueued;
+    }
+    writeLock.lock();
+    try {
+      if (durable >= mine) {
+        return;
+      }
+      List<String> batch;
+      long last;
+      synchronized (queued) {
+        batch = new ArrayList<>(queued);
+        queued.clear();
+        last = enqueued;
+      }
+      StringBuilder text = new StringBuilder();
+      for (String line : batch) {
+        text.append(line).append(' ').append(crc(line)).append('\n');
+      }
+      ByteBuffer bytes = ByteBuffer.wrap(text.toString().getBytes(StandardCharsets.UTF_8));
+      while (bytes.hasRemaining()) {
+        out.write(bytes);
+      }
+      out.force(false);
+      durable = last;
+    } catch (IOException e) {
+      throw new UncheckedIOException("the meter spool " + file + " cannot be written", e);
+    } finally {
+      writeLock.unlock();
+    }
+  }
+
+  // ---- reading -------------------------------------------------------------------------------
+
+  /** The first hour the spool covers. */
+  long startHour() {
+    synchronized (state) {
+      return startHour;
+    }
+  }
+
+  /** The usage added to a slot. */
+  long total(Slot slot) {
+    synchronized (state) {
+      return totals.getOrDefault(slot, 0L);
+    }
+  }
+
+  /** The quantity last attempted for a slot, or {@code null}. */
+  Long attempted(Slot slot) {
+    synchronized (state) {
+      return attempts.get(slot);
+    }
+  }
+
+  /** A slot's outcome, or {@code null} while unsettled. */
+  Outcome outcome(Slot slot) {
+    synchronized (state) {
+      return outcomes.get(slot);
+    }
+  }
+
+  /** Counts of settled slots by kind. */
+  Map<Kind, Long> settledCounts() {
+    Map<Kind, Long> counts = new HashMap<>();
+    synchronized (state) {
+      for (Outcome o : outcomes.values()) {
+        counts.merge(o.kind(), 1L, Long::sum);
+      }
+    }
+    return counts;
+  }
+
+  private void load() throws IOException {
+    if (!Files.exists(file)) {
+      return;
+    }
+    byte[] bytes = Files.readAllBytes(file);
+    int offset = 0;
+    int valid = 0;
+    while (offset < bytes.length) {
+      int end = indexOf(bytes, (byte) '\n', offset);
+      if (end < 0) {
+        break;
+      }
+      String line = new String(bytes, offset, end - offset, StandardCharsets.UTF_8);
+      if (!apply(line)) {
+        break;
+      }
+      offset = end + 1;
+      valid = offset;
+    }
+    if (valid < bytes.length) {
+      // A torn or corrupt tail (a crash mid-write): it was never acknowledged; drop it.
+      try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
+        ch.truncate(valid);
+        ch.force(true);
+      }
+    }
+  }
+
+  private boolean apply(String line) {
+    int lastSpace = line.lastIndexOf(' ');
+    if (lastSpace < 0 || !line.substring(lastSpace + 1).equals(crc(line.substring(0, lastSpace)))) {
+      return false;
+    }
+    String[] f = line.substring(0, lastSpace).split(" ");
+    try {
+      switch (f[0]) {
+        case "S" -> startHour = Long.parseLong(f[1]);
+        case "A" -> totals.merge(slot(f), Long.parseLong(f[3]), Long::sum);
+        case "T" -> attempts.put(slot(f), Long.parseLong(f[3]));
+        case "D" ->
+            outcomes.put(slot(f), new Outcome(Kind.DELIVERED, Long.parseLong(f[3]), dec(f[4])));
+        case "X" ->
+            outcomes.put(slot(f), new Outcome(Kind.EXPIRED, Long.parseLong(f[3]), dec(f[4])));
+        case "C" ->
+            outcomes.put(slot(f), new Outcome(Kind.CONFLICT, Long.parseLong(f[3]), dec(f[4])));
+        default -> {
+          return false;
+        }
+      }
+      return true;
+    } catch (RuntimeException e) {
+      return false;
+    }
+  }
+
+  // ---- compaction ----------------------------------------------------------------------------
+
+  private void maybeCompact() {
+    try {
+      if (out.size() < COMPACT_BYTES) {
+        return;
+      }
+    } catch (IOException e) {
+      return;
+    }
+    compact();
+  }
+
+  /** The start (epoch seconds) of the hour an instant falls in. */
+  static long hourOf(Instant instant) {
+    return Math.floorDiv(instant.getEpochSecond(), 3600) * 3600;
+  }
+
+  /**
+   * Rewrites the log with only what is still needed: hours before the oldest unsettled slot are
+   * settled for good and dropped.
+   */
+  void compact() {
+    writeLock.lock();
+    try {
+      List<String> lines = new ArrayList<>();
+      synchronized (state) {
+        long keepFrom = oldestUnsettledHour(hourOf(clock.instant()));
+        startHour = Math.max(startHour, keepFrom);
+        totals.headMap(new Slot(startHour, ""), false).clear();
+        outcomes.headMap(new Slot(startHour, ""), false).clear();
+        attempts.keySet().removeIf(s -> s.hour() < startHour);
+        lines.add("S " + startHour);
+        totals.forEach((s, q) -> lines.add("A " + s.hour() + " " + enc(s.dimension()) + " " + q));
+        attempts.forEach((s, q) -> lines.add("T " + s.hour() + " " + enc(s.dimension()) + " " + q));
+        outcomes.forEach(
+            (s, o) ->
+                lines.add(
+                    switch (o.kind()) {
+                          case DELIVERED -> "D";
+                          case EXPIRED -> "X";
+                          case CONFLICT -> "C";
+                        }
+                        + " "
+                        + s.hour()
+                        + " "
+                        + enc(s.dimension())
+                        + " "
+                        + o.quantity()
+                        + " "
+                        + enc(o.detail())));
+      }
+      Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+      try (FileChannel ch =
+          FileChannel.open(
+              tmp,
+              StandardOpenOption.CREATE,
+              StandardOpenOption.WRITE,
+              StandardOpenOption.TRUNCATE_EXISTING)) {
+        StringBuilder text = new StringBuilder();
+        for (String line : lines) {
+          text.append(line).append(' ').append(crc(line)).append('\n');
+        }
+        ch.write(ByteBuffer.wrap(text.toString().getBytes(StandardCharsets.UTF_8)));
+        ch.force(true);
+      }
+      out.close();
+      Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      try (FileChannel dir = FileChannel.open(file.getParent(), StandardOpenOption.READ)) {
+        dir.force(true);
+      } catch (IOException e) {
+        // not every file system syncs directories; the rename is atomic regardless
+      }
+      out = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+    } catch (IOException e) {
+      throw new UncheckedIOException("the meter spool " + file + " cannot be compacted", e);
+    } finally {
+      writeLock.unlock();
+    }
+  }
+
+  // The first hour, from the start hour on, in which some dimension's record is unsettled.
+  private long oldestUnsettledHour(long nowHour) {
+    for (long hour = startHour; hour < nowHour; hour += 3600) {
+      for (String dimension : dimensions) {
+        if (!outcomes.containsKey(new Slot(hour, dimension))) {
+          return hour;
+        }
+      }
+    }
+    return nowHour;
+  }
+
+  @Override
+  public void close() throws IOException {
+    writeLock.lock();
+    try {
+      if (out != null) {
+        out.force(true);
+        out.close();
+      }
+    } finally {
+      writeLock.unlock();
+      lock.release();
+      lockChannel.close();
+    }
+  }
+
+  private static Slot slot(String[] f) {
+    return new Slot(Long.parseLong(f[1]), dec(f[2]));
+  }
+
+  private static String enc(String s) {
+    return s.isEmpty() ? "-" : B64.encodeToString(s.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static String dec(String s) {
+    return s.equals("-") ? "" : new String(B64D.decode(s), StandardCharsets.UTF_8);
+  }
+
+  private static String crc(String line) {
+    CRC32 crc = new CRC32();
+    crc.update(line.getBytes(StandardCharsets.UTF_8));
+    return Long.toHexString(crc.getValue());
+  }
+
+  private static int indexOf(byte[] bytes, byte b, int from) {
+    for (int i = from; i < bytes.length; i++) {
+      if (bytes[i] == b) {
+        return i;
+      }
+    }
+    return -1;
+  }
+}
