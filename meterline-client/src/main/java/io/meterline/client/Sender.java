@@ -73,10 +73,10 @@ final class Sender {
     for (long hour = spool.startHour(); hour < limitHour; hour += 3600) {
       for (String dimension : dimensions) {
         Spool.Slot slot = new Spool.Slot(hour, dimension);
-        if (spool.outcome(slot) != null) {
+        long quantity = spool.total(slot);
+        if (isSettled(spool.outcome(slot), quantity)) {
           continue;
         }
-        long quantity = spool.total(slot);
         if (hour < oldestAllowed) {
           settle(slot, Spool.Kind.EXPIRED, quantity, "older than the " + window + " window");
         } else if (!send(slot, quantity)) {
@@ -87,13 +87,22 @@ final class Sender {
     return true;
   }
 
+  // A delivered hour that gained usage since (a restart of the same task within the hour it
+  // closed on) is sent again, so the service's answer (a conflict) reports the units that the
+  // delivered record lacks instead of losing them silently.
+  private static boolean isSettled(Spool.Outcome outcome, long total) {
+    return outcome != null
+        && (outcome.kind() != Spool.Kind.DELIVERED || outcome.quantity() == total);
+  }
+
   /** Records of completed hours not settled yet. */
   synchronized long backlog() {
     long now = Spool.hourOf(clock.instant());
     long count = 0;
     for (long hour = spool.startHour(); hour < now; hour += 3600) {
       for (String dimension : dimensions) {
-        if (spool.outcome(new Spool.Slot(hour, dimension)) == null) {
+        Spool.Slot slot = new Spool.Slot(hour, dimension);
+        if (!isSettled(spool.outcome(slot), spool.total(slot))) {
           count++;
         }
       }
