@@ -391,7 +391,13 @@ final class Spool implements AutoCloseable {
   private long oldestUnsettledHour(long nowHour) {
     for (long hour = startHour; hour < nowHour; hour += 3600) {
       for (String dimension : dimensions) {
-        if (!outcomes.containsKey(new Slot(hour, dimension))) {
+        Slot slot = new Slot(hour, dimension);
+        Outcome o = outcomes.get(slot);
+        boolean grown =
+            o != null
+                && o.kind() == Kind.DELIVERED
+                && o.quantity() != totals.getOrDefault(slot, 0L);
+        if (o == null || grown) {
           return hour;
         }
       }
