@@ -2,7 +2,6 @@ package io.meterline.client;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -89,7 +88,8 @@ public final class EntitlementCheck {
 
   private Entitlement withRetries(MarketplaceMeteringClient c, TrustedProduct product)
       throws EntitlementException {
-    Instant deadline = clock.instant().plus(retryFor);
+    // Retries run on real elapsed time: the given clock may stand still (a test clock).
+    long deadline = System.nanoTime() + retryFor.toNanos();
     for (int attempt = 1; ; attempt++) {
       try {
         return once(c, product);
@@ -132,10 +132,9 @@ public final class EntitlementCheck {
     return new Entitlement(productCode, product.tier(), version, clock.instant());
   }
 
-  private void retryOrGiveUp(Exception e, int attempt, Instant deadline)
-      throws EntitlementException {
+  private void retryOrGiveUp(Exception e, int attempt, long deadline) throws EntitlementException {
     Duration wait = backoff.delay(attempt);
-    if (clock.instant().plus(wait).isAfter(deadline)) {
+    if (System.nanoTime() + wait.toNanos() - deadline > 0) {
       throw new EntitlementException(
           EntitlementException.Reason.UNAVAILABLE,
           "no answer from the metering service within " + retryFor + ": " + e.getMessage(),

@@ -55,6 +55,13 @@ public final class Meter implements AutoCloseable {
   private final AtomicReference<Instant> lastSuccess = new AtomicReference<>();
   private final AtomicLong failures = new AtomicLong();
   private final AtomicReference<String> lastError = new AtomicReference<>();
+  // Counters for metrics only go up: settled records of this process, by outcome.
+  private final Map<Spool.Kind, AtomicLong> settledHere =
+      new java.util.EnumMap<>(
+          Map.of(
+              Spool.Kind.DELIVERED, new AtomicLong(),
+              Spool.Kind.EXPIRED, new AtomicLong(),
+              Spool.Kind.CONFLICT, new AtomicLong()));
   private volatile boolean closed;
 
   private Meter(Builder b) throws IOException {
@@ -74,7 +81,8 @@ public final class Meter implements AutoCloseable {
             b.window,
             b.backoff,
             this::onSuccess,
-            this::onFailure);
+            this::onFailure,
+            kind -> settledHere.get(kind).incrementAndGet());
     this.timer =
         Executors.newSingleThreadScheduledExecutor(
             r -> {
@@ -109,7 +117,7 @@ public final class Meter implements AutoCloseable {
     if (closed) {
       throw new IllegalStateException("the meter is closed");
     }
-    spool.add(Spool.hourOf(clock.instant()), dimension, quantity);
+    spool.add(dimension, quantity);
   }
 
   /**
@@ -118,7 +126,7 @@ public final class Meter implements AutoCloseable {
    * @return whether every due record is settled
    */
   public boolean flush() {
-    return sender.sendThrough(Spool.hourOf(clock.instant()));
+    return sender.sendThrough(spool.closedBefore());
   }
 
   /** What the meter has done so far. */
@@ -147,7 +155,7 @@ public final class Meter implements AutoCloseable {
     timer.shutdownNow();
     try {
       timer.awaitTermination(30, TimeUnit.SECONDS);
-      sender.sendThrough(Spool.hourOf(clock.instant()) + 3600);
+      sender.sendThrough(spool.closedBefore() + 3600);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } finally {
@@ -189,9 +197,8 @@ public final class Meter implements AutoCloseable {
         .tag("product", tag)
         .register(registry);
     for (Spool.Kind kind : Spool.Kind.values()) {
-      FunctionCounter.builder(
-              "meterline.meter.records", spool, s -> s.settledCounts().getOrDefault(kind, 0L))
-          .description("records settled, by outcome")
+      FunctionCounter.builder("meterline.meter.records", settledHere.get(kind), AtomicLong::get)
+          .description("records settled by this process, by outcome")
           .tag("product", tag)
           .tag("outcome", kind.name().toLowerCase(java.util.Locale.ROOT))
           .register(registry);

@@ -35,6 +35,7 @@ final class Sender {
   private final Backoff backoff;
   private final Consumer<Instant> onSuccess;
   private final Consumer<String> onFailure;
+  private final Consumer<Spool.Kind> onSettled;
   private int consecutiveFailures;
   private long notBeforeNanos;
 
@@ -47,7 +48,8 @@ final class Sender {
       Duration window,
       Backoff backoff,
       Consumer<Instant> onSuccess,
-      Consumer<String> onFailure) {
+      Consumer<String> onFailure,
+      Consumer<Spool.Kind> onSettled) {
     this.productCode = productCode;
     this.dimensions = dimensions;
     this.spool = spool;
@@ -57,6 +59,7 @@ final class Sender {
     this.backoff = backoff;
     this.onSuccess = onSuccess;
     this.onFailure = onFailure;
+    this.onSettled = onSettled;
   }
 
   /** Sends the completed hours, unless backing off after a failure. */
@@ -64,7 +67,7 @@ final class Sender {
     if (consecutiveFailures > 0 && System.nanoTime() - notBeforeNanos < 0) {
       return;
     }
-    sendThrough(Spool.hourOf(clock.instant()));
+    sendThrough(spool.closedBefore());
   }
 
   /** Sends every unsettled record of the hours before {@code limitHour}; false if one failed. */
@@ -167,6 +170,7 @@ final class Sender {
           detail);
     }
     spool.settle(slot, new Spool.Outcome(kind, quantity, detail));
+    onSettled.accept(kind);
   }
 
   private static String message(SdkException e) {

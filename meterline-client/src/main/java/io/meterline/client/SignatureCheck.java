@@ -12,7 +12,6 @@ import java.time.Instant;
 import java.util.Base64;
 import java.util.Map;
 import java.util.Optional;
-import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.protocols.jsoncore.JsonNode;
 
 /**
@@ -84,15 +83,17 @@ final class SignatureCheck {
 
   private static Map<String, JsonNode> object(String part, String what)
       throws EntitlementException {
+    JsonNode node;
     try {
-      JsonNode node = JsonNode.parser().parse(Base64.getUrlDecoder().decode(part));
-      if (!node.isObject()) {
-        throw invalid("the signature's " + what + " is not a JSON object");
-      }
-      return node.asObject();
-    } catch (IllegalArgumentException | SdkClientException e) {
+      node = JsonNode.parser().parse(Base64.getUrlDecoder().decode(part));
+    } catch (RuntimeException e) {
+      // Whatever the parser makes of garbage (it throws several kinds), it is not a token.
       throw invalid("the signature's " + what + " is not base64url JSON");
     }
+    if (node == null || !node.isObject()) {
+      throw invalid("the signature's " + what + " is not a JSON object");
+    }
+    return node.asObject();
   }
 
   private static String string(Map<String, JsonNode> object, String name) {

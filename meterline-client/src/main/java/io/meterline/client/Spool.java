@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.zip.CRC32;
 
 /**
@@ -69,6 +70,9 @@ final class Spool implements AutoCloseable {
   private final FileChannel lockChannel;
   private final FileLock lock;
   private final ReentrantLock writeLock = new ReentrantLock();
+  // Held shared by an add from reading the hour until its total is in memory, and exclusively by
+  // whoever needs no add half-done: the sender closing hours, and compaction.
+  private final ReentrantReadWriteLock gate = new ReentrantReadWriteLock();
   private final Object state = new Object();
   private final List<String> queued = new ArrayList<>();
   private long enqueued;
@@ -105,7 +109,12 @@ final class Spool implements AutoCloseable {
     FileChannel lockChannel =
         FileChannel.open(
             dir.resolve(name + ".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-    FileLock lock = lockChannel.tryLock();
+    FileLock lock;
+    try {
+      lock = lockChannel.tryLock();
+    } catch (java.nio.channels.OverlappingFileLockException e) {
+      lock = null; // held by this JVM already
+    }
     if (lock == null) {
       lockChannel.close();
       throw new IllegalStateException(
@@ -128,11 +137,43 @@ final class Spool implements AutoCloseable {
 
   // ---- writing -------------------------------------------------------------------------------
 
-  /** Adds usage, durably: returns once the add is fsync'd. */
+  /** Adds usage to the current hour, durably: returns once the add is fsync'd. */
+  void add(String dimension, long quantity) {
+    gate.readLock().lock();
+    try {
+      addToHour(hourOf(clock.instant()), dimension, quantity);
+    } finally {
+      gate.readLock().unlock();
+    }
+  }
+
+  /** Adds usage to a given hour, durably. */
   void add(long hour, String dimension, long quantity) {
+    gate.readLock().lock();
+    try {
+      addToHour(hour, dimension, quantity);
+    } finally {
+      gate.readLock().unlock();
+    }
+  }
+
+  private void addToHour(long hour, String dimension, long quantity) {
     append(List.of("A " + hour + " " + enc(dimension) + " " + quantity));
     synchronized (state) {
       totals.merge(new Slot(hour, dimension), quantity, Long::sum);
+    }
+  }
+
+  /**
+   * The current hour, once no add is half-done: every hour before it then holds its final total,
+   * since later adds read a later time.
+   */
+  long closedBefore() {
+    gate.writeLock().lock();
+    try {
+      return hourOf(clock.instant());
+    } finally {
+      gate.writeLock().unlock();
     }
   }
 
@@ -329,6 +370,7 @@ final class Spool implements AutoCloseable {
    * settled for good and dropped.
    */
   void compact() {
+    gate.writeLock().lock();
     writeLock.lock();
     try {
       List<String> lines = new ArrayList<>();
@@ -384,6 +426,7 @@ final class Spool implements AutoCloseable {
       throw new UncheckedIOException("the meter spool " + file + " cannot be compacted", e);
     } finally {
       writeLock.unlock();
+      gate.writeLock().unlock();
     }
   }
 

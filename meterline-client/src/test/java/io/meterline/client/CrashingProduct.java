@@ -1,0 +1,87 @@
+package io.meterline.client;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.services.marketplacemetering.MarketplaceMeteringClient;
+import software.amazon.awssdk.services.marketplacemetering.model.MeterUsageResponse;
+
+/**
+ * A paid container product reduced to its metering, run as its own JVM by {@link MeterCrashTest}:
+ * it finds region, credentials and endpoint from the environment the platform gave its task,
+ * exactly as in production, and adds one unit at a time, printing {@code acked <n>} after each add
+ * returns (n counts this run's acknowledged units).
+ *
+ * <p>Arguments: the spool directory, the product code, the dimension, and a mode: {@code forever}
+ * (add until killed); {@code close-after <n>} (add n units, print {@code closing}, close, print
+ * {@code closed <status>}, exit); {@code close-after <n> die-on-answer} (the same, but the process
+ * halts the moment the service's answer to a MeterUsage arrives, before the meter can note it: the
+ * worst moment for a kill); {@code hold} (open the meter, print {@code ready}, wait).
+ */
+public final class CrashingProduct {
+  /** The exit status of a halt on the answer, as a kill -9 would give. */
+  static final int HALTED = 137;
+
+  private CrashingProduct() {}
+
+  public static void main(String[] args) throws Exception {
+    PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
+    Path spool = Path.of(args[0]);
+    String productCode = args[1];
+    String dimension = args[2];
+    String mode = args[3];
+    List<String> options = List.of(args).subList(4, args.length);
+    Meter.Builder builder =
+        Meter.builder().productCode(productCode).dimensions(dimension).spoolDirectory(spool);
+    if (options.contains("die-on-answer")) {
+      builder.client(haltingOnMeterUsageAnswer());
+    }
+    Meter meter = builder.build();
+    out.println("ready");
+    switch (mode) {
+      case "forever" -> {
+        for (long n = 1; n < 10_000_000; n++) {
+          meter.add(dimension, 1);
+          out.println("acked " + n);
+        }
+      }
+      case "close-after" -> {
+        long count = Long.parseLong(options.get(0));
+        for (long n = 1; n <= count; n++) {
+          meter.add(dimension, 1);
+          out.println("acked " + n);
+        }
+        out.println("closing");
+        meter.close();
+        out.println("closed " + meter.status());
+      }
+      case "hold" ->
+          new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
+      default -> throw new IllegalArgumentException("unknown mode " + mode);
+    }
+  }
+
+  /** The client the library would build, plus a halt when a MeterUsage answer comes back. */
+  private static MarketplaceMeteringClient haltingOnMeterUsageAnswer() {
+    ExecutionInterceptor halt =
+        new ExecutionInterceptor() {
+          @Override
+          public void afterExecution(
+              Context.AfterExecution context, ExecutionAttributes executionAttributes) {
+            if (context.response() instanceof MeterUsageResponse) {
+              Runtime.getRuntime().halt(HALTED);
+            }
+          }
+        };
+    return MarketplaceMeteringClient.builder()
+        .region(RegionResolver.resolve())
+        .overrideConfiguration(o -> o.addExecutionInterceptor(halt))
+        .build();
+  }
+}

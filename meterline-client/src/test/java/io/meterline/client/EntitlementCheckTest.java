@@ -1,0 +1,337 @@
+package io.meterline.client;
+
+import static io.meterline.client.Fixtures.REGION;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.meterline.server.testing.TestServer;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.marketplacemetering.MarketplaceMeteringClient;
+import software.amazon.awssdk.services.marketplacemetering.model.RegisterUsageRequest;
+
+/**
+ * The start-up entitlement check against the real server (SPEC §4 "Entitlement at startup",
+ * "Trusted product codes"; facts §4.5–4.8): every refusal the service can give maps to the reason
+ * the product acts on, and only a signature that verifies with the shipped key admits it.
+ */
+class EntitlementCheckTest {
+  private static TestServer server;
+  private final List<MarketplaceMeteringClient> clients = new ArrayList<>();
+
+  @BeforeAll
+  static void start() {
+    server = TestServer.start();
+  }
+
+  @AfterAll
+  static void stop() {
+    server.close();
+  }
+
+  @AfterEach
+  void closeClients() {
+    clients.forEach(MarketplaceMeteringClient::close);
+  }
+
+  /** A product, as the seller ships it: its code and the PEM of its key version 1. */
+  private record Product(String code, String pem) {
+    static Product of(JsonNode created) {
+      return new Product(created.get("productCode").asText(), created.get("publicKeyPem").asText());
+    }
+
+    TrustedProduct paid() {
+      return TrustedProduct.paid(code, 1, pem);
+    }
+  }
+
+  private static Product hourly() {
+    return Product.of(server.admin().hourlyProduct(Fixtures.newAccountId()));
+  }
+
+  private static String subscribedBuyer(Product product) {
+    String buyer = Fixtures.newBuyer(server);
+    server.admin().subscribe(product.code(), buyer);
+    return buyer;
+  }
+
+  private MarketplaceMeteringClient taskClient(String buyer, String platform, RecordedCalls calls) {
+    return track(Fixtures.taskClient(server, server.admin().task(buyer, REGION, platform), calls));
+  }
+
+  private MarketplaceMeteringClient track(MarketplaceMeteringClient client) {
+    clients.add(client);
+    return client;
+  }
+
+  private static EntitlementCheck.Builder check(MarketplaceMeteringClient client) {
+    return EntitlementCheck.builder().client(client).clock(server.server().serviceClock());
+  }
+
+  private static EntitlementException refusal(EntitlementCheck check) {
+    EntitlementException e = catchThrowableOfType(EntitlementException.class, check::run);
+    assertThat(e).as("the check refuses").isNotNull();
+    return e;
+  }
+
+  // ---- admitted -----------------------------------------------------------------------------
+
+  @Test
+  void paidCode_subscribedTask_isEntitledToThePaidTierWithKeyVersion1() throws Exception {
+    Product p = hourly();
+    RecordedCalls calls = new RecordedCalls();
+    MarketplaceMeteringClient client = taskClient(subscribedBuyer(p), "ECS", calls);
+
+    Entitlement e = check(client).trust(p.paid()).productCode(p.code()).build().run();
+
+    assertThat(e.productCode()).isEqualTo(p.code());
+    assertThat(e.tier()).isEqualTo(TrustedProduct.Tier.PAID);
+    assertThat(e.isPaid()).isTrue();
+    assertThat(e.publicKeyVersion()).isEqualTo(1);
+    assertThat(e.confirmedAt()).isEqualTo(server.admin().now());
+    List<RegisterUsageRequest> sent = calls.of(RegisterUsageRequest.class);
+    assertThat(sent).hasSize(1);
+    assertThat(sent.get(0).productCode()).isEqualTo(p.code());
+    assertThat(sent.get(0).publicKeyVersion()).isEqualTo(1);
+    assertThat(sent.get(0).nonce()).as("a random nonce is sent").isNotBlank();
+  }
+
+  @Test
+  void twoChecks_sendDifferentNonces() throws Exception {
+    Product p = hourly();
+    RecordedCalls calls = new RecordedCalls();
+    MarketplaceMeteringClient client = taskClient(subscribedBuyer(p), "FARGATE", calls);
+    EntitlementCheck check = check(client).trust(p.paid()).productCode(p.code()).build();
+
+    check.run();
+    check.run();
+
+    List<RegisterUsageRequest> sent = calls.of(RegisterUsageRequest.class);
+    assertThat(sent).hasSize(2);
+    assertThat(sent.get(0).nonce()).isNotEqualTo(sent.get(1).nonce());
+  }
+
+  @Test
+  void freeCode_isEntitledToTheFreeTierOnly_evenWhenThePaidCodeIsTrustedToo() throws Exception {
+    Product paid = hourly();
+    Product free = Product.of(server.admin().freeProduct(Fixtures.newAccountId()));
+    MarketplaceMeteringClient client =
+        taskClient(Fixtures.newBuyer(server), "EKS", new RecordedCalls());
+
+    Entitlement e =
+        check(client)
+            .trust(paid.paid())
+            .trust(TrustedProduct.free(free.code(), 1, free.pem()))
+            .productCode(free.code())
+            .build()
+            .run();
+
+    assertThat(e.productCode()).isEqualTo(free.code());
+    assertThat(e.tier()).isEqualTo(TrustedProduct.Tier.FREE);
+    assertThat(e.isPaid()).isFalse();
+  }
+
+  // ---- refused ------------------------------------------------------------------------------
+
+  @Test
+  void codeNotInTheTrustedList_isUntrustedWithoutAnyCall() {
+    Product trusted = hourly();
+    Product configured = hourly();
+    RecordedCalls calls = new RecordedCalls();
+    MarketplaceMeteringClient client = taskClient(subscribedBuyer(configured), "ECS", calls);
+
+    EntitlementException e =
+        refusal(check(client).trust(trusted.paid()).productCode(configured.code()).build());
+
+    assertThat(e.reason()).isEqualTo(EntitlementException.Reason.UNTRUSTED_PRODUCT_CODE);
+    assertThat(e.getMessage()).contains(configured.code());
+    assertThat(calls.count()).isZero();
+  }
+
+  @Test
+  void unsubscribedBuyer_isNotEntitled() {
+    Product p = hourly();
+    MarketplaceMeteringClient client =
+        taskClient(Fixtures.newBuyer(server), "ECS", new RecordedCalls());
+
+    EntitlementException e = refusal(check(client).trust(p.paid()).productCode(p.code()).build());
+
+    assertThat(e.reason()).isEqualTo(EntitlementException.Reason.NOT_ENTITLED);
+    assertThat(e.getMessage()).contains("CustomerNotEntitledException");
+  }
+
+  @Test
+  void longTermBuyerUserKeys_arePlatformNotSupported() {
+    Product p = hourly();
+    String buyer = subscribedBuyer(p);
+    JsonNode key = server.admin().accessKey(buyer, "BUYER_USER");
+    MarketplaceMeteringClient client =
+        track(Fixtures.client(server, TestServer.keyCredentials(key), REGION));
+
+    EntitlementException e = refusal(check(client).trust(p.paid()).productCode(p.code()).build());
+
+    assertThat(e.reason()).isEqualTo(EntitlementException.Reason.PLATFORM_NOT_SUPPORTED);
+  }
+
+  @Test
+  void ec2InstanceIdentity_isPlatformNotSupported() {
+    Product p = hourly();
+    MarketplaceMeteringClient client = taskClient(subscribedBuyer(p), "EC2", new RecordedCalls());
+
+    EntitlementException e = refusal(check(client).trust(p.paid()).productCode(p.code()).build());
+
+    assertThat(e.reason()).isEqualTo(EntitlementException.Reason.PLATFORM_NOT_SUPPORTED);
+  }
+
+  @Test
+  void clientInAnotherRegionThanTheTask_isInvalidRegion() {
+    Product p = hourly();
+    JsonNode task = server.admin().task(subscribedBuyer(p), REGION, "ECS");
+    MarketplaceMeteringClient elsewhere =
+        track(Fixtures.client(server, TestServer.taskCredentials(task), "eu-west-1"));
+
+    EntitlementException e =
+        refusal(check(elsewhere).trust(p.paid()).productCode(p.code()).build());
+
+    assertThat(e.reason()).isEqualTo(EntitlementException.Reason.INVALID_REGION);
+  }
+
+  // ---- custom-metered products: a MeterUsage DryRun -----------------------------------------
+
+  @Test
+  void meteredBy_subscribedCustomProduct_isEntitledAndRecordsNoUsage() throws Exception {
+    JsonNode created = server.admin().customProduct(Fixtures.newAccountId(), "Requests");
+    String code = created.get("productCode").asText();
+    String buyer = Fixtures.newBuyer(server);
+    server.admin().subscribe(code, buyer);
+    RecordedCalls calls = new RecordedCalls();
+    MarketplaceMeteringClient client = taskClient(buyer, "ECS", calls);
+
+    Entitlement e =
+        check(client)
+            .trust(TrustedProduct.paid(code, 1, created.get("publicKeyPem").asText()))
+            .productCode(code)
+            .meteredBy("Requests")
+            .build()
+            .run();
+
+    assertThat(e.isPaid()).isTrue();
+    assertThat(e.publicKeyVersion()).isZero();
+    assertThat(calls.of(RegisterUsageRequest.class)).isEmpty();
+    assertThat(calls.count()).isEqualTo(1);
+    assertThat(server.admin().usage("productCode=" + code).get("records")).isEmpty();
+  }
+
+  @Test
+  void meteredBy_unsubscribedCustomProduct_isNotEntitled() {
+    JsonNode created = server.admin().customProduct(Fixtures.newAccountId(), "Requests");
+    String code = created.get("productCode").asText();
+    MarketplaceMeteringClient client =
+        taskClient(Fixtures.newBuyer(server), "ECS", new RecordedCalls());
+
+    EntitlementException e =
+        refusal(
+            check(client)
+                .trust(TrustedProduct.paid(code, 1, created.get("publicKeyPem").asText()))
+                .productCode(code)
+                .meteredBy("Requests")
+                .build());
+
+    assertThat(e.reason()).isEqualTo(EntitlementException.Reason.NOT_ENTITLED);
+  }
+
+  @Test
+  void meteredBy_dimensionTheProductLacks_isRejected() {
+    JsonNode created = server.admin().customProduct(Fixtures.newAccountId(), "Requests");
+    String code = created.get("productCode").asText();
+    String buyer = Fixtures.newBuyer(server);
+    server.admin().subscribe(code, buyer);
+    MarketplaceMeteringClient client = taskClient(buyer, "ECS", new RecordedCalls());
+
+    EntitlementException e =
+        refusal(
+            check(client)
+                .trust(TrustedProduct.paid(code, 1, created.get("publicKeyPem").asText()))
+                .productCode(code)
+                .meteredBy("Renders")
+                .build());
+
+    assertThat(e.reason()).isEqualTo(EntitlementException.Reason.REJECTED);
+    assertThat(e.getMessage()).contains("InvalidUsageDimensionException");
+  }
+
+  // ---- keys ---------------------------------------------------------------------------------
+
+  @Test
+  void afterRotation_productShippingOnlyKeyVersion1_stillVerifiesWithTheRetiredKey()
+      throws Exception {
+    Product p = hourly();
+    String buyer = subscribedBuyer(p);
+    server.admin().rotateKey(p.code());
+    RecordedCalls calls = new RecordedCalls();
+    MarketplaceMeteringClient client = taskClient(buyer, "ECS", calls);
+
+    Entitlement e = check(client).trust(p.paid()).productCode(p.code()).build().run();
+
+    assertThat(e.publicKeyVersion()).isEqualTo(1);
+    assertThat(calls.of(RegisterUsageRequest.class).get(0).publicKeyVersion()).isEqualTo(1);
+  }
+
+  @Test
+  void afterRotation_productShippingKeyVersions1And2_asksForAndVerifiesVersion2() throws Exception {
+    Product p = hourly();
+    String buyer = subscribedBuyer(p);
+    JsonNode rotated = server.admin().rotateKey(p.code());
+    assertThat(rotated.get("publicKeyVersion").asInt()).isEqualTo(2);
+    RecordedCalls calls = new RecordedCalls();
+    MarketplaceMeteringClient client = taskClient(buyer, "ECS", calls);
+
+    Entitlement e =
+        check(client)
+            .trust(p.paid().withKey(2, rotated.get("publicKeyPem").asText()))
+            .productCode(p.code())
+            .build()
+            .run();
+
+    assertThat(e.publicKeyVersion()).isEqualTo(2);
+    assertThat(calls.of(RegisterUsageRequest.class).get(0).publicKeyVersion()).isEqualTo(2);
+  }
+
+  @Test
+  void productShippingVersion2WithTheOldKeysPem_isInvalidSignature() {
+    Product p = hourly();
+    String buyer = subscribedBuyer(p);
+    server.admin().rotateKey(p.code());
+    MarketplaceMeteringClient client = taskClient(buyer, "ECS", new RecordedCalls());
+
+    EntitlementException e =
+        refusal(
+            check(client)
+                .trust(TrustedProduct.paid(p.code(), 2, p.pem()))
+                .productCode(p.code())
+                .build());
+
+    assertThat(e.reason()).isEqualTo(EntitlementException.Reason.INVALID_SIGNATURE);
+  }
+
+  @Test
+  void productShippingAnotherProductsPublicKey_isInvalidSignature() {
+    Product p = hourly();
+    Product other = hourly();
+    MarketplaceMeteringClient client = taskClient(subscribedBuyer(p), "ECS", new RecordedCalls());
+
+    EntitlementException e =
+        refusal(
+            check(client)
+                .trust(TrustedProduct.paid(p.code(), 1, other.pem()))
+                .productCode(p.code())
+                .build());
+
+    assertThat(e.reason()).isEqualTo(EntitlementException.Reason.INVALID_SIGNATURE);
+  }
+}
