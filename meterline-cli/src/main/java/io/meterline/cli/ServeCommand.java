@@ -130,6 +130,13 @@ final class ServeCommand implements Callable<Integer> {
               + "(default: PT30S).")
   Duration taskSweep;
 
+  @Option(
+      names = "--access-log",
+      description =
+          "Log one JSON line per request (id, method, path, operation, status, error, ms) to the "
+              + "logger meterline.access, on standard error. No headers or bodies.")
+  boolean accessLog;
+
   @Override
   public Integer call() throws Exception {
     ServerConfig config = config();
@@ -193,6 +200,7 @@ final class ServeCommand implements Callable<Integer> {
           .regions(served)
           .masterKeyFile(masterKeyFile)
           .limits(limits())
+          .accessLog(accessLog)
           .build();
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());

@@ -10,7 +10,10 @@ import io.meterline.server.config.ServerConfig;
 import io.meterline.server.config.ServiceClock;
 import io.meterline.server.http.DataPlane;
 import io.meterline.server.http.Dispatcher;
+import io.meterline.server.http.Handler;
 import io.meterline.server.http.HttpServer;
+import io.meterline.server.http.Observed;
+import io.meterline.server.http.OperatorEndpoints;
 import io.meterline.server.metering.FaultInjector;
 import io.meterline.server.metering.MeteringService;
 import io.meterline.server.metering.Throttler;
@@ -24,6 +27,14 @@ import io.meterline.server.store.Database;
 import io.meterline.server.store.Lookups;
 import io.meterline.server.store.Tables;
 import io.meterline.wire.sigv4.SigV4Verifier;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.URI;
 import java.time.Clock;
 import java.util.List;
@@ -101,12 +112,17 @@ public final class Meterline {
                   db, tables, lookups, clock, config.limits(), config.regions(), launcher, faults),
               masterKey,
               admin);
-      Dispatcher dispatcher =
-          new Dispatcher(
-              adminApi,
-              new PlatformEndpoints(lookups, masterKey, issuer, realClock),
-              new StsEndpoint(lookups, webIdentity, issuer),
-              new DataPlane(authenticator, metering));
+      PrometheusMeterRegistry registry = metrics(db);
+      Handler dispatcher =
+          new Observed(
+              new Dispatcher(
+                  adminApi,
+                  new PlatformEndpoints(lookups, masterKey, issuer, realClock),
+                  new StsEndpoint(lookups, webIdentity, issuer),
+                  new DataPlane(authenticator, metering),
+                  new OperatorEndpoints(db, registry, blocking)),
+              registry,
+              config.accessLog());
       HttpServer http =
           HttpServer.start(
               config.host(),
@@ -137,6 +153,25 @@ public final class Meterline {
 
   // Bounded queues: under overload a request is turned away at once (Throttling, 503) instead
   // of waiting in a queue that grows with the number of clients.
+  /** The registry {@code /metrics} serves: requests, the write path, the JVM. */
+  private static PrometheusMeterRegistry metrics(Database db) {
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    Gauge.builder("meterline.commit.queue.depth", db.committer(), c -> c.queueDepth())
+        .description("write jobs waiting for a writer")
+        .register(registry);
+    DistributionSummary batches =
+        DistributionSummary.builder("meterline.commit.batch.size")
+            .description("jobs committed per transaction (group commit)")
+            .publishPercentiles(0.5, 0.99)
+            .register(registry);
+    db.committer().onCommit(batches::record);
+    new JvmMemoryMetrics().bindTo(registry);
+    new JvmGcMetrics().bindTo(registry);
+    new JvmThreadMetrics().bindTo(registry);
+    new ProcessorMetrics().bindTo(registry);
+    return registry;
+  }
+
   private static ExecutorService pool(String name, int threads, int queueCapacity) {
     AtomicInteger n = new AtomicInteger();
     ThreadFactory factory =

@@ -25,6 +25,7 @@ import java.util.Set;
  * @param limits time windows and lifetimes
  * @param commit the group-commit settings of the write path
  * @param maxBodyBytes the largest request body accepted (BatchMeterUsage's limit is 1 MB)
+ * @param accessLog whether to log one JSON line per request to the logger meterline.access
  */
 public record ServerConfig(
     String host,
@@ -40,7 +41,8 @@ public record ServerConfig(
     int ioThreads,
     Limits limits,
     CommitSettings commit,
-    int maxBodyBytes) {
+    int maxBodyBytes,
+    boolean accessLog) {
 
   /** The port {@code serve} listens on unless told otherwise. */
   public static final int DEFAULT_PORT = 6387;
@@ -110,6 +112,7 @@ public record ServerConfig(
     private Limits limits = Limits.defaults();
     private CommitSettings commit;
     private int maxBodyBytes = DEFAULT_MAX_BODY_BYTES;
+    private boolean accessLog;
 
     private Builder(Path dataDir) {
       this.dataDir = Objects.requireNonNull(dataDir, "dataDir");
@@ -180,6 +183,11 @@ public record ServerConfig(
       return this;
     }
 
+    public Builder accessLog(boolean accessLog) {
+      this.accessLog = accessLog;
+      return this;
+    }
+
     public ServerConfig build() {
       CommitSettings effectiveCommit = commit != null ? commit : CommitSettings.defaults(store);
       return new ServerConfig(
@@ -196,7 +204,8 @@ public record ServerConfig(
           ioThreads,
           limits,
           effectiveCommit,
-          maxBodyBytes);
+          maxBodyBytes,
+          accessLog);
     }
   }
 }

@@ -18,12 +18,18 @@ public final class Dispatcher implements Handler {
   private final Handler platform;
   private final Handler sts;
   private final Handler dataPlane;
+  private final Handler operations;
 
-  public Dispatcher(Handler admin, Handler platform, Handler sts, Handler dataPlane) {
+  /**
+   * @param operations answers {@code /ready} and {@code /metrics}
+   */
+  public Dispatcher(
+      Handler admin, Handler platform, Handler sts, Handler dataPlane, Handler operations) {
     this.admin = admin;
     this.platform = platform;
     this.sts = sts;
     this.dataPlane = dataPlane;
+    this.operations = operations;
   }
 
   /** Whether a request is an STS query-protocol call rather than a metering call. */
@@ -47,9 +53,14 @@ public final class Dispatcher implements Handler {
     if (isQueryProtocol(request)) {
       return sts.handle(request);
     }
-    if (path.equals("/health") && "GET".equals(request.method())) {
-      return CompletableFuture.completedFuture(
-          HttpReply.of(200, HttpReply.JSON, HEALTHY, Ids.uuid()));
+    if ("GET".equals(request.method())) {
+      if (path.equals("/health")) {
+        return CompletableFuture.completedFuture(
+            HttpReply.of(200, HttpReply.JSON, HEALTHY, Ids.uuid()));
+      }
+      if (path.equals("/ready") || path.equals("/metrics")) {
+        return operations.handle(request);
+      }
     }
     return dataPlane.handle(request);
   }

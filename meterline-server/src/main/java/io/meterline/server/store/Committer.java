@@ -49,6 +49,7 @@ public final class Committer implements AutoCloseable {
   private final AtomicLong batches = new AtomicLong();
   private final AtomicLong jobs = new AtomicLong();
   private volatile boolean running = true;
+  private volatile java.util.function.IntConsumer onCommit = n -> {};
 
   public Committer(
       String name,
@@ -72,6 +73,11 @@ public final class Committer implements AutoCloseable {
   /** Queues a job; {@code false} when the queue is full (the caller answers "busy"). */
   public boolean offer(WriteJob<?> job) {
     return running && queue.offer(job);
+  }
+
+  /** Tells the listener the size of every committed batch (for metrics). */
+  public void onCommit(java.util.function.IntConsumer listener) {
+    this.onCommit = listener;
   }
 
   /** Jobs waiting for a writer. */
@@ -125,6 +131,7 @@ public final class Committer implements AutoCloseable {
         connection.commit();
         batches.incrementAndGet();
         jobs.addAndGet(batch.size());
+        onCommit.accept(batch.size());
         batch.forEach(WriteJob::deliver);
         return connection;
       } catch (SQLException e) {

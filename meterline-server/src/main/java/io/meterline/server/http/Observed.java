@@ -1,0 +1,141 @@
+package io.meterline.server.http;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Measures every request (rate, latency, errors by AWS error name, requests in flight) and, when
+ * enabled, writes one JSON access-log line per request to the logger {@code meterline.access}.
+ * Neither carries headers or bodies: no credential or token can leak into them.
+ */
+public final class Observed implements Handler {
+  private static final Logger ACCESS = LoggerFactory.getLogger("meterline.access");
+
+  private final Handler next;
+  private final MeterRegistry registry;
+  private final boolean accessLog;
+  private final AtomicInteger inFlight = new AtomicInteger();
+  private final ConcurrentHashMap<String, Timer> timers = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, Counter> errors = new ConcurrentHashMap<>();
+
+  public Observed(Handler next, MeterRegistry registry, boolean accessLog) {
+    this.next = next;
+    this.registry = registry;
+    this.accessLog = accessLog;
+    registry.gauge("meterline.http.in.flight", inFlight);
+  }
+
+  @Override
+  public CompletableFuture<HttpReply> handle(HttpRequestView request) {
+    long start = System.nanoTime();
+    inFlight.incrementAndGet();
+    return next.handle(request)
+        .whenComplete(
+            (reply, failure) -> {
+              inFlight.decrementAndGet();
+              long nanos = System.nanoTime() - start;
+              String route = route(request);
+              int status = reply == null ? 500 : reply.status();
+              String error =
+                  reply == null
+                      ? "InternalServiceErrorException"
+                      : reply.headers().get("x-amzn-ErrorType");
+              timer(route, status).record(nanos, TimeUnit.NANOSECONDS);
+              if (error != null) {
+                errors
+                    .computeIfAbsent(
+                        route + "|" + error,
+                        k ->
+                            Counter.builder("meterline.errors")
+                                .description("error answers by AWS error name")
+                                .tag("operation", route)
+                                .tag("error", error)
+                                .register(registry))
+                    .increment();
+              }
+              if (accessLog) {
+                log(request, route, status, error, nanos, reply);
+              }
+            });
+  }
+
+  private Timer timer(String route, int status) {
+    String outcome = status < 400 ? "success" : status < 500 ? "client_error" : "server_error";
+    return timers.computeIfAbsent(
+        route + "|" + outcome,
+        k ->
+            Timer.builder("meterline.requests")
+                .description("requests answered, by operation and outcome")
+                .tag("operation", route)
+                .tag("outcome", outcome)
+                .publishPercentiles(0.5, 0.99, 0.999)
+                .register(registry));
+  }
+
+  // The operation for the data plane, else the first path segments (ids left out).
+  static String route(HttpRequestView request) {
+    String target = request.header("x-amz-target");
+    if (target != null && target.startsWith("AWSMPMeteringService.")) {
+      String op = target.substring("AWSMPMeteringService.".length());
+      return op.matches("[A-Za-z]{1,40}") ? op : "unknown";
+    }
+    String path = request.rawPath();
+    if (path.startsWith("/admin/")) {
+      return "admin";
+    }
+    if (path.startsWith("/platform/")) {
+      return "platform";
+    }
+    if (Dispatcher.isQueryProtocol(request)) {
+      return "sts";
+    }
+    return path.equals("/health") || path.equals("/ready") || path.equals("/metrics")
+        ? path.substring(1)
+        : "other";
+  }
+
+  private static void log(
+      HttpRequestView request,
+      String route,
+      int status,
+      String error,
+      long nanos,
+      HttpReply reply) {
+    StringBuilder line = new StringBuilder(200).append('{');
+    field(line, "requestId", reply == null ? "" : reply.requestId()).append(',');
+    field(line, "method", request.method()).append(',');
+    field(line, "path", request.rawPath()).append(',');
+    field(line, "operation", route).append(',');
+    line.append("\"status\":").append(status).append(',');
+    if (error != null) {
+      field(line, "error", error).append(',');
+    }
+    line.append("\"ms\":")
+        .append(String.format(java.util.Locale.ROOT, "%.3f", nanos / 1e6))
+        .append('}');
+    ACCESS.info(line.toString());
+  }
+
+  private static StringBuilder field(StringBuilder out, String name, String value) {
+    out.append('"').append(name).append("\":\"");
+    String v = value.length() > 200 ? value.substring(0, 200) : value;
+    for (int i = 0; i < v.length(); i++) {
+      char c = v.charAt(i);
+      if (c == '"' || c == '\\') {
+        out.append('\\').append(c);
+      } else if (c < 0x20) {
+        out.append(String.format("\\u%04x", (int) c));
+      } else {
+        out.append(c);
+      }
+    }
+    return out.append('"');
+  }
+}

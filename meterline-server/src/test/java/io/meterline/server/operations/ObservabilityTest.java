@@ -1,0 +1,164 @@
+package io.meterline.server.operations;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.meterline.server.testing.TestServer;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.services.marketplacemetering.MarketplaceMeteringClient;
+
+/** Metrics, health, readiness and access logs, and that no secret reaches a log. */
+class ObservabilityTest {
+  static TestServer server;
+  static ListAppender<ILoggingEvent> logs;
+  static final HttpClient HTTP = HttpClient.newHttpClient();
+  static final List<String> secrets = new ArrayList<>();
+  static final java.util.concurrent.atomic.AtomicLong BUYERS =
+      new java.util.concurrent.atomic.AtomicLong();
+
+  @BeforeAll
+  static void start() {
+    logs = new ListAppender<>();
+    logs.start();
+    Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+    root.addAppender(logs);
+    ((Logger) LoggerFactory.getLogger("meterline.access")).setLevel(Level.INFO);
+    server = TestServer.start(b -> b.accessLog(true), Clock.systemUTC());
+    secrets.add(TestServer.ADMIN_TOKEN);
+  }
+
+  @AfterAll
+  static void stop() {
+    server.close();
+    ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).detachAppender(logs);
+  }
+
+  private static HttpResponse<String> get(String path) throws Exception {
+    return HTTP.send(
+        HttpRequest.newBuilder(server.endpoint().resolve(path)).build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** Meter some usage, with successes and failures, keeping every secret involved. */
+  private static String traffic() {
+    String code = server.admin().customProduct("111122223333", "Hosts").get("productCode").asText();
+    String buyer = String.format("%012d", 400_000_000_000L + BUYERS.incrementAndGet());
+    server.admin().buyer(buyer);
+    server.admin().subscribe(code, buyer);
+    JsonNode task = server.admin().task(buyer, "us-east-1", "FARGATE");
+    JsonNode c = task.get("credentials");
+    secrets.add(c.get("secretAccessKey").asText());
+    secrets.add(c.get("sessionToken").asText());
+    secrets.add(task.get("environment").get("AWS_CONTAINER_AUTHORIZATION_TOKEN").asText());
+    JsonNode key = server.admin().accessKey(buyer, "BUYER_USER");
+    secrets.add(key.get("secretAccessKey").asText());
+    Instant now = server.server().serviceClock().instant();
+    try (MarketplaceMeteringClient client = server.taskClient(task)) {
+      client.meterUsage(
+          r -> r.productCode(code).usageDimension("Hosts").usageQuantity(1).timestamp(now));
+      try {
+        client.meterUsage(
+            r -> r.productCode(code).usageDimension("Hosts").usageQuantity(2).timestamp(now));
+      } catch (RuntimeException expected) {
+        // DuplicateRequestException
+      }
+    }
+    try (MarketplaceMeteringClient wrong =
+        server.client(
+            AwsBasicCredentials.create(key.get("accessKeyId").asText(), "not-the-secret"),
+            "us-east-1")) {
+      wrong.meterUsage(
+          r -> r.productCode(code).usageDimension("Hosts").usageQuantity(1).timestamp(now));
+    } catch (RuntimeException expected) {
+      // InvalidSignatureException
+    }
+    return code;
+  }
+
+  @Test
+  void metrics_countRequestsByOperationAndErrorsByAwsName() throws Exception {
+    traffic();
+    HttpResponse<String> r = get("/metrics");
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(r.headers().firstValue("content-type").orElse("")).startsWith("text/plain");
+    assertThat(r.body())
+        .contains("meterline_requests_seconds_count{operation=\"MeterUsage\",outcome=\"success\"}")
+        .contains(
+            "meterline_errors_total{error=\"DuplicateRequestException\","
+                + "operation=\"MeterUsage\"}")
+        .contains("meterline_errors_total{error=\"InvalidSignatureException\"")
+        .contains("meterline_commit_batch_size_count")
+        .contains("meterline_commit_queue_depth")
+        .contains("jvm_memory_used_bytes");
+  }
+
+  @Test
+  void health_andReadiness_answer200() throws Exception {
+    assertThat(get("/health").statusCode()).isEqualTo(200);
+    HttpResponse<String> ready = get("/ready");
+    assertThat(ready.statusCode()).isEqualTo(200);
+    assertThat(ready.body()).contains("ready");
+  }
+
+  @Test
+  void accessLog_hasOneJsonLinePerRequest_withOperationStatusAndError() throws Exception {
+    traffic();
+    ObjectMapper json = new ObjectMapper();
+    List<JsonNode> lines = new ArrayList<>();
+    for (ILoggingEvent e : List.copyOf(logs.list)) {
+      if (e.getLoggerName().equals("meterline.access")) {
+        lines.add(json.readTree(e.getFormattedMessage()));
+      }
+    }
+    assertThat(lines)
+        .anySatisfy(
+            l -> {
+              assertThat(l.get("operation").asText()).isEqualTo("MeterUsage");
+              assertThat(l.get("status").asInt()).isEqualTo(400);
+              assertThat(l.get("error").asText()).isEqualTo("DuplicateRequestException");
+              assertThat(l.get("requestId").asText()).isNotBlank();
+              assertThat(l.get("ms").asDouble()).isPositive();
+            });
+    assertThat(lines).anySatisfy(l -> assertThat(l.get("operation").asText()).isEqualTo("admin"));
+  }
+
+  @Test
+  void noSecret_everReachesTheLogs() throws Exception {
+    traffic();
+    // A request whose failure is logged with a stack trace (an admin body that is not JSON).
+    server.admin().send("POST", "/products", "{not json");
+    HTTP.send(
+        HttpRequest.newBuilder(URI.create(server.endpoint() + "/admin/v1/usage"))
+            .header("Authorization", "Bearer wrong-token-" + TestServer.ADMIN_TOKEN)
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+    StringBuilder all = new StringBuilder();
+    for (ILoggingEvent e : List.copyOf(logs.list)) {
+      all.append(e.getFormattedMessage()).append('\n');
+      if (e.getThrowableProxy() != null) {
+        all.append(e.getThrowableProxy().getMessage()).append('\n');
+      }
+    }
+    assertThat(all).isNotEmpty();
+    for (String secret : secrets) {
+      assertThat(all.toString()).doesNotContain(secret);
+    }
+  }
+}
