@@ -129,6 +129,7 @@ public final class Meterline {
               config.port(),
               config.ioThreads(),
               config.maxBodyBytes(),
+              config.requestDeadline(),
               dispatcher,
               realClock);
       MeterlineServer server =

@@ -26,6 +26,8 @@ import java.util.Set;
  * @param commit the group-commit settings of the write path
  * @param maxBodyBytes the largest request body accepted (BatchMeterUsage's limit is 1 MB)
  * @param accessLog whether to log one JSON line per request to the logger meterline.access
+ * @param requestDeadline how long a request may take to arrive once its first byte has (a slow
+ *     client is cut off)
  */
 public record ServerConfig(
     String host,
@@ -42,7 +44,8 @@ public record ServerConfig(
     Limits limits,
     CommitSettings commit,
     int maxBodyBytes,
-    boolean accessLog) {
+    boolean accessLog,
+    java.time.Duration requestDeadline) {
 
   /** The port {@code serve} listens on unless told otherwise. */
   public static final int DEFAULT_PORT = 6387;
@@ -69,6 +72,10 @@ public record ServerConfig(
     }
     Objects.requireNonNull(limits, "limits");
     Objects.requireNonNull(commit, "commit");
+    if (requestDeadline == null || requestDeadline.isNegative() || requestDeadline.isZero()) {
+      throw new IllegalArgumentException(
+          "requestDeadline must be positive, was " + requestDeadline);
+    }
     if (maxBodyBytes < 1024) {
       throw new IllegalArgumentException("maxBodyBytes must be >= 1024, was " + maxBodyBytes);
     }
@@ -113,6 +120,7 @@ public record ServerConfig(
     private CommitSettings commit;
     private int maxBodyBytes = DEFAULT_MAX_BODY_BYTES;
     private boolean accessLog;
+    private java.time.Duration requestDeadline = java.time.Duration.ofSeconds(30);
 
     private Builder(Path dataDir) {
       this.dataDir = Objects.requireNonNull(dataDir, "dataDir");
@@ -188,6 +196,11 @@ public record ServerConfig(
       return this;
     }
 
+    public Builder requestDeadline(java.time.Duration requestDeadline) {
+      this.requestDeadline = requestDeadline;
+      return this;
+    }
+
     public ServerConfig build() {
       CommitSettings effectiveCommit = commit != null ? commit : CommitSettings.defaults(store);
       return new ServerConfig(
@@ -205,7 +218,8 @@ public record ServerConfig(
           limits,
           effectiveCommit,
           maxBodyBytes,
-          accessLog);
+          accessLog,
+          requestDeadline);
     }
   }
 }

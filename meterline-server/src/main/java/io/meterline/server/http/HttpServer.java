@@ -53,7 +53,13 @@ public final class HttpServer implements AutoCloseable {
    * @param threads network threads; 0 means one per core
    */
   public static HttpServer start(
-      String host, int port, int threads, int maxBodyBytes, Handler handler, Clock realClock)
+      String host,
+      int port,
+      int threads,
+      int maxBodyBytes,
+      java.time.Duration requestDeadline,
+      Handler handler,
+      Clock realClock)
       throws InterruptedException {
     boolean epoll = Epoll.isAvailable();
     IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
@@ -78,6 +84,7 @@ public final class HttpServer implements AutoCloseable {
                     protected void initChannel(SocketChannel ch) {
                       ch.pipeline()
                           .addLast(new IdleStateHandler(0, 0, IDLE_SECONDS, TimeUnit.SECONDS))
+                          .addLast(new SlowRequestGuard(requestDeadline.toMillis()))
                           .addLast(
                               new HttpServerCodec(
                                   new HttpDecoderConfig()

@@ -53,6 +53,7 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
       ReferenceCountUtil.release(msg);
       return;
     }
+    SlowRequestGuard.requestComplete(ctx);
     if (busy) {
       waiting.add(msg);
       ctx.channel().config().setAutoRead(false);
