@@ -17,8 +17,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A server in its own JVM on a shared PostgreSQL database, for tests of several servers on one
- * database. {@link #main} is what the child JVM runs.
+ * A server in its own JVM, for tests of several servers on one PostgreSQL database and of crashes.
+ * {@link #main} is what the child JVM runs.
  */
 public final class ServerProcess implements AutoCloseable {
   private static final String READY = "ready ";
@@ -33,7 +33,16 @@ public final class ServerProcess implements AutoCloseable {
 
   /** Starts a server JVM on the database, sharing the master key file, and waits until ready. */
   public static ServerProcess start(String jdbcUrl, Path masterKeyFile) throws Exception {
-    Path dir = Files.createTempDirectory("meterline-proc");
+    return start(Files.createTempDirectory("meterline-proc"), jdbcUrl, masterKeyFile);
+  }
+
+  /** A server JVM on SQLite in the given data directory (its master key lives there too). */
+  public static ServerProcess startSqlite(Path dataDir) throws Exception {
+    return start(dataDir, "-", dataDir.resolve("master.key"));
+  }
+
+  private static ServerProcess start(Path dir, String jdbcUrl, Path masterKeyFile)
+      throws Exception {
     List<String> command =
         new ArrayList<>(
             List.of(
@@ -85,6 +94,12 @@ public final class ServerProcess implements AutoCloseable {
     return new AdminClient(endpoint, TestServer.ADMIN_TOKEN);
   }
 
+  /** Kills the server at once (SIGKILL), as a crash would. */
+  public void kill() throws InterruptedException {
+    process.toHandle().destroyForcibly();
+    process.waitFor();
+  }
+
   @Override
   public void close() throws InterruptedException {
     process.destroy();
@@ -95,15 +110,15 @@ public final class ServerProcess implements AutoCloseable {
 
   /** The child JVM: args are the data directory, the JDBC URL and the master key file. */
   public static void main(String[] args) throws Exception {
-    MeterlineServer server =
-        Meterline.start(
-            ServerConfig.builder(Path.of(args[0]))
-                .port(0)
-                .adminToken(TestServer.ADMIN_TOKEN)
-                .store(StoreKind.POSTGRES)
-                .jdbcUrl(args[1])
-                .masterKeyFile(Path.of(args[2]))
-                .build());
+    ServerConfig.Builder config =
+        ServerConfig.builder(Path.of(args[0]))
+            .port(0)
+            .adminToken(TestServer.ADMIN_TOKEN)
+            .masterKeyFile(Path.of(args[2]));
+    if (!args[1].equals("-")) {
+      config.store(StoreKind.POSTGRES).jdbcUrl(args[1]);
+    }
+    MeterlineServer server = Meterline.start(config.build());
     Runtime.getRuntime().addShutdownHook(new Thread(server::close));
     System.out.println(READY + server.endpoint());
     System.out.flush();
