@@ -16,8 +16,9 @@ import java.util.stream.Stream;
 
 /**
  * The benchmark: the no-op Netty baseline, MeterUsage on SQLite, the PostgreSQL JDBC batch baseline
- * and MeterUsage on PostgreSQL, all in one run with one load generator, then the table and the
- * ratios of SPEC §6.
+ * and MeterUsage on PostgreSQL, BatchMeterUsage on SQLite, the raw PS256 signing baseline and
+ * RegisterUsage on SQLite, and the start-up time of {@code meterline serve}, all in one run with
+ * one load generator, then the table and the targets of SPEC §6.
  */
 public final class BenchMain {
   private static final int NOOP_POOL = 50_000;
@@ -26,6 +27,7 @@ public final class BenchMain {
   private final List<RunResult> results = new ArrayList<>();
   private final List<String> notes = new ArrayList<>();
   private final List<String> problems = new ArrayList<>();
+  private final List<Report.Absolute> absolutes = new ArrayList<>();
 
   private BenchMain(BenchOptions options) {
     this.options = options;
@@ -67,8 +69,12 @@ public final class BenchMain {
       RunResult sqlite = null;
       RunResult pg = null;
       RunResult jdbc = null;
+      RunResult batch = null;
+      RunResult signing = null;
+      RunResult register = null;
       MeterUsageScenario meterUsage = new MeterUsageScenario(options, generator, this::say);
-      if (options.store().sqlite()) {
+      boolean meter = options.runs(BenchOptions.Scenario.METER);
+      if (meter && options.store().sqlite()) {
         say("MeterUsage on SQLite ...");
         MeterUsageScenario.Outcome o =
             meterUsage.run(
@@ -77,7 +83,7 @@ public final class BenchMain {
         o.notes().forEach(n -> notes.add("MeterUsage, SQLite: " + n));
         problems.addAll(o.problems());
       }
-      if (options.store().postgres()) {
+      if (meter && options.store().postgres()) {
         say("starting embedded PostgreSQL ...");
         try (EmbeddedPostgres postgres =
             EmbeddedPostgres.builder()
@@ -93,8 +99,41 @@ public final class BenchMain {
           pg = both[1];
         }
       }
-      print(noop, sqlite, jdbc, pg);
-      return problems.isEmpty() && Report.problems(results).isEmpty();
+      if (options.runs(BenchOptions.Scenario.BATCH)) {
+        say("BatchMeterUsage on SQLite ...");
+        MeterUsageScenario.Outcome o =
+            new BatchMeterUsageScenario(options, generator, this::say)
+                .run("BatchMeterUsage, SQLite", options.dataDir().resolve("batch"));
+        batch = record(o.result());
+        o.notes().forEach(n -> notes.add("BatchMeterUsage, SQLite: " + n));
+        problems.addAll(o.problems());
+        absolutes.add(
+            new Report.Absolute(
+                "BatchMeterUsage-SQLite records/s",
+                String.format(Locale.ROOT, "%,.0f records/s", batch.rate()),
+                ">= 100,000 records/s",
+                batch.rate() >= 100_000,
+                batch.errors() == 0 && !batch.exhausted()));
+      }
+      if (options.runs(BenchOptions.Scenario.REGISTER)) {
+        say("raw PS256 signing baseline ...");
+        signing =
+            record(
+                SigningBaseline.run(
+                    "PS256 signing (baseline)", Duration.ofSeconds(3), options.duration()));
+        say("RegisterUsage on SQLite ...");
+        register =
+            record(
+                new RegisterUsageScenario(options, generator, this::say)
+                    .run("RegisterUsage, SQLite", options.dataDir().resolve("register")));
+      }
+      if (options.runs(BenchOptions.Scenario.STARTUP)) {
+        startup();
+      }
+      print(noop, sqlite, jdbc, pg, signing, register);
+      return problems.isEmpty()
+          && Report.problems(results).isEmpty()
+          && absolutes.stream().allMatch(Report.Absolute::trustworthy);
     } finally {
       deleteQuietly(options.dataDir());
     }
@@ -184,18 +223,50 @@ public final class BenchMain {
     return new RunResult[] {jdbcResult, pg};
   }
 
+  /** Start-up to ready of the CLI jar, a new JVM per start (SPEC §6: at most 2 s). */
+  private void startup() throws Exception {
+    Path jar = StartupProbe.defaultCliJar();
+    if (jar == null) {
+      notes.add(
+          "start-up not measured: meterline-cli/target/meterline.jar is missing "
+              + "(./bench builds it; or ./mvnw -pl meterline-cli -am package -DskipTests)");
+      return;
+    }
+    say("start-up of meterline serve ...");
+    StartupProbe.Figures figures = StartupProbe.run(jar, options.dataDir(), 3);
+    notes.add("start-up to ready: " + figures.describe());
+    absolutes.add(
+        new Report.Absolute(
+            "start-up to ready (worst of all starts)",
+            figures.worst() + " ms",
+            "<= 2,000 ms",
+            figures.worst() <= 2_000,
+            true));
+  }
+
   private RunResult record(RunResult r) {
     results.add(r);
     return r;
   }
 
-  private void print(RunResult noop, RunResult sqlite, RunResult jdbc, RunResult pg) {
+  private void print(
+      RunResult noop,
+      RunResult sqlite,
+      RunResult jdbc,
+      RunResult pg,
+      RunResult signing,
+      RunResult register) {
     List<Report.Target> targets = new ArrayList<>();
     if (sqlite != null) {
       targets.add(new Report.Target("MeterUsage-SQLite / no-op", sqlite, noop, 0.40, 10));
     }
     if (pg != null) {
       targets.add(new Report.Target("MeterUsage-PostgreSQL / JDBC batch", pg, jdbc, 0.50, 20));
+    }
+    if (register != null) {
+      targets.add(
+          new Report.Target(
+              "RegisterUsage-SQLite / PS256 signing", register, signing, 0.70, Double.NaN));
     }
     System.out.println();
     System.out.println(
@@ -209,6 +280,7 @@ public final class BenchMain {
     System.out.println();
     System.out.println("Ratios against baselines measured in this run (SPEC §6):");
     System.out.print(Report.targets(targets));
+    System.out.print(Report.absolutes(absolutes));
     System.out.println();
     notes.forEach(n -> System.out.println("note: " + n));
     List<String> all = new ArrayList<>(Report.problems(results));

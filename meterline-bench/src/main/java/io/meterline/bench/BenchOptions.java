@@ -2,7 +2,9 @@ package io.meterline.bench;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.EnumSet;
 import java.util.Locale;
+import java.util.Set;
 
 /**
  * The command line of the benchmark.
@@ -15,6 +17,7 @@ import java.util.Locale;
  * @param jdbcBatch rows per transaction in the JDBC baseline
  * @param maxRequests the most distinct requests pre-signed for one measured period
  * @param dataDir where the SQLite database, PostgreSQL cluster and server files go
+ * @param scenarios which scenarios to run besides the no-op baseline
  */
 public record BenchOptions(
     Duration duration,
@@ -24,7 +27,20 @@ public record BenchOptions(
     int clientThreads,
     int jdbcBatch,
     int maxRequests,
-    Path dataDir) {
+    Path dataDir,
+    Set<Scenario> scenarios) {
+
+  /** What can be measured besides the no-op baseline. */
+  public enum Scenario {
+    /** MeterUsage on the stores of --store (with the JDBC baseline for PostgreSQL). */
+    METER,
+    /** BatchMeterUsage on SQLite. */
+    BATCH,
+    /** RegisterUsage on SQLite and the raw PS256 signing baseline. */
+    REGISTER,
+    /** Start-up to ready of {@code meterline serve} in a new JVM. */
+    STARTUP
+  }
 
   /** Which stores to benchmark MeterUsage on. */
   public enum Stores {
@@ -54,6 +70,8 @@ public record BenchOptions(
         --jdbc-batch 256      rows per transaction in the PostgreSQL JDBC baseline
         --max-requests 1500000  cap on pre-signed distinct requests per measured period
         --data-dir DIR        where databases go (default: a new folder under ./target)
+        --scenarios LIST      any of meter,batch,register,startup (default: all of them);
+                              meter runs MeterUsage on the stores of --store
       """;
 
   public BenchOptions {
@@ -87,6 +105,7 @@ public record BenchOptions(
     int jdbcBatch = 256;
     int maxRequests = 1_500_000;
     Path dataDir = null;
+    Set<Scenario> scenarios = EnumSet.allOf(Scenario.class);
     for (int i = 0; i < args.length; i++) {
       String name = args[i];
       if (name.equals("--help") || name.equals("-h")) {
@@ -105,6 +124,7 @@ public record BenchOptions(
         case "--jdbc-batch" -> jdbcBatch = parseInt(name, value);
         case "--max-requests" -> maxRequests = parseInt(name, value);
         case "--data-dir" -> dataDir = Path.of(value);
+        case "--scenarios" -> scenarios = parseScenarios(value);
         default -> throw new IllegalArgumentException("unknown option " + name + "\n" + USAGE);
       }
     }
@@ -112,7 +132,15 @@ public record BenchOptions(
       dataDir = Path.of("target", "bench-data-" + System.currentTimeMillis());
     }
     return new BenchOptions(
-        duration, warmup, connections, store, clientThreads, jdbcBatch, maxRequests, dataDir);
+        duration,
+        warmup,
+        connections,
+        store,
+        clientThreads,
+        jdbcBatch,
+        maxRequests,
+        dataDir,
+        scenarios);
   }
 
   /** A duration such as {@code 10s}, {@code 500ms}, {@code 2m}, or plain seconds. */
@@ -151,6 +179,27 @@ public record BenchOptions(
       throw new IllegalArgumentException(
           "--store must be sqlite, postgres, both or none, was '" + value + "'", e);
     }
+  }
+
+  private static Set<Scenario> parseScenarios(String value) {
+    Set<Scenario> scenarios = EnumSet.noneOf(Scenario.class);
+    for (String name : value.split(",")) {
+      try {
+        scenarios.add(Scenario.valueOf(name.trim().toUpperCase(Locale.ROOT)));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(
+            "--scenarios takes meter, batch, register and startup, separated by commas; '"
+                + name.trim()
+                + "' is none of them",
+            e);
+      }
+    }
+    return scenarios;
+  }
+
+  /** Whether the scenario is to run. */
+  boolean runs(Scenario scenario) {
+    return scenarios.contains(scenario);
   }
 
   /** Thrown for {@code --help}. */

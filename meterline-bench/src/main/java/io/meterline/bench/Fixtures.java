@@ -37,7 +37,6 @@ final class Fixtures {
           .connectTimeout(Duration.ofSeconds(5))
           .build();
   private final List<String> buyers = new ArrayList<>();
-  private String productCode;
 
   Fixtures(URI endpoint, String adminToken) {
     this.endpoint = endpoint;
@@ -55,6 +54,19 @@ final class Fixtures {
 
   /** Creates the product and the subscribed buyers; returns the product code. */
   String createProductAndBuyers() throws IOException, InterruptedException {
+    return subscribeBuyers(createCustomProduct());
+  }
+
+  /** Creates a custom-pricing container product with {@link #dimensions()}; returns its code. */
+  String createCustomProduct() throws IOException, InterruptedException {
+    return createCustomProduct(false);
+  }
+
+  /**
+   * Creates a custom-pricing product with {@link #dimensions()}, a SaaS one (metered with
+   * BatchMeterUsage) or a container one; returns its code.
+   */
+  String createCustomProduct(boolean saas) throws IOException, InterruptedException {
     List<Map<String, Object>> dims = new ArrayList<>();
     for (String name : dimensions()) {
       dims.add(Map.of("name", name, "price", "0.01"));
@@ -64,7 +76,33 @@ final class Fixtures {
     product.put("pricing", "CUSTOM");
     product.put("dimensions", dims);
     product.put("sellerAccountId", SELLER);
-    productCode = post("/admin/v1/products", product).path("productCode").asText();
+    product.put("saas", saas);
+    return post("/admin/v1/products", product).path("productCode").asText();
+  }
+
+  /**
+   * Creates an hourly-priced container product and the subscribed buyers; returns the product code.
+   * Tasks created afterwards run for those buyers.
+   */
+  String createHourlyProductAndBuyers() throws IOException, InterruptedException {
+    return subscribeBuyers(
+        post(
+                "/admin/v1/products",
+                Map.of(
+                    "name",
+                    "meterline-bench-hourly",
+                    "pricing",
+                    "HOURLY",
+                    "hourlyPrice",
+                    "0.50",
+                    "sellerAccountId",
+                    SELLER))
+            .path("productCode")
+            .asText());
+  }
+
+  /** Creates the buyers and subscribes them to the product; returns its code. */
+  private String subscribeBuyers(String productCode) throws IOException, InterruptedException {
     for (int i = 0; i < BUYERS; i++) {
       String account = String.format("2000000000%02d", i);
       post("/admin/v1/buyers", Map.of("awsAccountId", account));
@@ -72,6 +110,50 @@ final class Fixtures {
       buyers.add(account);
     }
     return productCode;
+  }
+
+  /**
+   * Creates {@code count} buyer accounts (3…, numbered from {@code from}), each subscribed to every
+   * product, {@value #PARALLEL_CALLS} calls at a time; returns the account ids.
+   */
+  List<String> createCustomers(List<String> productCodes, int from, int count) throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(PARALLEL_CALLS);
+    try {
+      List<Future<String>> pending = new ArrayList<>(count);
+      for (int i = 0; i < count; i++) {
+        String account = String.format("3%011d", from + i);
+        pending.add(
+            pool.submit(
+                () -> {
+                  post("/admin/v1/buyers", Map.of("awsAccountId", account));
+                  for (String code : productCodes) {
+                    post(
+                        "/admin/v1/subscriptions",
+                        Map.of("productCode", code, "awsAccountId", account));
+                  }
+                  return account;
+                }));
+      }
+      List<String> accounts = new ArrayList<>(count);
+      for (Future<String> f : pending) {
+        accounts.add(f.get());
+      }
+      return accounts;
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  /** A long-term SELLER access key of the products' seller, as BatchMeterUsage is signed with. */
+  TaskCredentials sellerKey() throws IOException, InterruptedException {
+    JsonNode key = post("/admin/v1/access-keys", Map.of("awsAccountId", SELLER, "kind", "SELLER"));
+    return new TaskCredentials(
+        "seller", key.path("accessKeyId").asText(), key.path("secretAccessKey").asText(), null);
+  }
+
+  /** Sets the service clock of a server started with a test clock. */
+  void setClock(java.time.Instant now) throws IOException, InterruptedException {
+    send("PUT", "/admin/v1/clock", Map.of("now", now.toString()));
   }
 
   /**
@@ -116,17 +198,22 @@ final class Fixtures {
   }
 
   private JsonNode post(String path, Object body) throws IOException, InterruptedException {
+    return send("POST", path, body);
+  }
+
+  private JsonNode send(String method, String path, Object body)
+      throws IOException, InterruptedException {
     HttpRequest request =
         HttpRequest.newBuilder(endpoint.resolve(path))
             .timeout(Duration.ofSeconds(60))
             .header("Authorization", "Bearer " + token)
             .header("Content-Type", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body)))
+            .method(method, HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body)))
             .build();
     HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
     if (response.statusCode() / 100 != 2) {
       throw new IllegalStateException(
-          "POST " + path + " answered " + response.statusCode() + ": " + response.body());
+          method + " " + path + " answered " + response.statusCode() + ": " + response.body());
     }
     return JSON.readTree(response.body());
   }

@@ -59,8 +59,17 @@ final class MeterUsageRequests {
     return b.append('}').toString();
   }
 
-  /** One signed request, as the bytes to write on a connection. */
+  /** One signed MeterUsage request, as the bytes to write on a connection. */
   static byte[] http(String host, TaskCredentials credentials, String body, Instant signingTime) {
+    return http(host, credentials, TARGET, body, signingTime);
+  }
+
+  /**
+   * One signed request of any operation ({@code target} is its {@code X-Amz-Target}), as the bytes
+   * to write on a connection.
+   */
+  static byte[] http(
+      String host, TaskCredentials credentials, String target, String body, Instant signingTime) {
     byte[] payload = body.getBytes(StandardCharsets.UTF_8);
     SigV4Signer signer =
         new SigV4Signer(
@@ -72,7 +81,7 @@ final class MeterUsageRequests {
     Map<String, String> headers = new LinkedHashMap<>();
     headers.put("host", host);
     headers.put("content-type", "application/x-amz-json-1.1");
-    headers.put("x-amz-target", TARGET);
+    headers.put("x-amz-target", target);
     Map<String, String> signed = signer.sign("POST", "/", headers, payload, signingTime);
     StringBuilder head = new StringBuilder(1024).append("POST / HTTP/1.1\r\n");
     signed.forEach((name, value) -> head.append(name).append(": ").append(value).append("\r\n"));

@@ -68,4 +68,35 @@ class ReportTest {
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> BenchOptions.parse("--store", "h2"))
         .hasMessageContaining("sqlite, postgres, both or none");
   }
+
+  @Test
+  void options_scenariosDefaultToAllAndNameTheUnknownOne() {
+    assertThat(BenchOptions.parse().scenarios())
+        .containsExactlyInAnyOrder(BenchOptions.Scenario.values());
+    assertThat(BenchOptions.parse("--scenarios", "batch, startup").scenarios())
+        .containsExactlyInAnyOrder(BenchOptions.Scenario.BATCH, BenchOptions.Scenario.STARTUP);
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> BenchOptions.parse("--scenarios", "meter,soak"))
+        .hasMessageContaining("'soak' is none of them");
+  }
+
+  @Test
+  void targets_withoutLatencyTarget_andAbsolutes() {
+    RunResult baseline = run("signing", 2_000, 2_000, Map.of());
+    RunResult register = run("register", 1_500, 90_000, Map.of());
+
+    String ratio =
+        Report.targets(List.of(new Report.Target("reg", register, baseline, 0.7, Double.NaN)));
+    assertThat(ratio).contains("75.0 %").contains("no target").endsWith("=> MET\n");
+
+    String abs =
+        Report.absolutes(
+            List.of(
+                new Report.Absolute("batch", "90,000 records/s", ">= 100,000", false, true),
+                new Report.Absolute("start", "900 ms", "<= 2,000 ms", true, true),
+                new Report.Absolute("broken", "1 ms", "<= 2,000 ms", true, false)));
+    assertThat(abs.lines().toList().get(0)).endsWith("=> NOT MET");
+    assertThat(abs.lines().toList().get(1)).endsWith("=> MET");
+    assertThat(abs.lines().toList().get(2)).contains("NOT MET (errors");
+  }
 }

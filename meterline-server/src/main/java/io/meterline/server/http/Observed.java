@@ -79,12 +79,26 @@ public final class Observed implements Handler {
                 .register(registry));
   }
 
+  // What can be a metric tag: 1 to 40 ASCII letters (checked by hand: this runs on every request).
+  private static boolean isOperationName(String op) {
+    if (op.isEmpty() || op.length() > 40) {
+      return false;
+    }
+    for (int i = 0; i < op.length(); i++) {
+      char c = op.charAt(i);
+      if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z'))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   // The operation for the data plane, else the first path segments (ids left out).
   static String route(HttpRequestView request) {
     String target = request.header("x-amz-target");
     if (target != null && target.startsWith("AWSMPMeteringService.")) {
       String op = target.substring("AWSMPMeteringService.".length());
-      return op.matches("[A-Za-z]{1,40}") ? op : "unknown";
+      return isOperationName(op) ? op : "unknown";
     }
     String path = request.rawPath();
     if (path.startsWith("/admin/")) {

@@ -1,0 +1,273 @@
+package io.meterline.bench;
+
+import io.meterline.bench.MeterUsageRequests.TaskCredentials;
+import io.meterline.server.Meterline;
+import io.meterline.server.MeterlineServer;
+import io.meterline.server.config.ServerConfig;
+import io.meterline.server.store.Database;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Consumer;
+
+/**
+ * BatchMeterUsage on SQLite: a seller reporting full batches of 25 records for its customers, every
+ * record with its own dedup key (customer, product, dimension, hour), so every record is a new row.
+ *
+ * <p>A record may not precede its customer's subscription, and AWS takes records up to six hours
+ * old. So the server runs on a test clock: for each phase it is set six hours back while the
+ * customers subscribe, then to the present for the load, which spreads records over the five whole
+ * hours in between. That gives {@value #PRODUCTS} × 24 dimensions × {@value #HOURS} hours = 960
+ * distinct keys per customer.
+ */
+final class BatchMeterUsageScenario {
+  static final String TARGET = "AWSMPMeteringService.BatchMeterUsage";
+  static final int RECORDS_PER_REQUEST = 25;
+  private static final int PRODUCTS = 8;
+  private static final int HOURS = 5;
+  private static final int KEYS_PER_CUSTOMER = PRODUCTS * Fixtures.DIMENSIONS * HOURS;
+  private static final Duration RAMP = Duration.ofSeconds(1);
+  private static final double HEADROOM = 2.0;
+  private static final int WARMUP_RATE_GUESS = 60_000;
+
+  private final BenchOptions options;
+  private final LoadGenerator generator;
+  private final Consumer<String> log;
+  private int customersCreated;
+
+  BatchMeterUsageScenario(BenchOptions options, LoadGenerator generator, Consumer<String> log) {
+    this.options = options;
+    this.generator = generator;
+    this.log = log;
+  }
+
+  /** Runs the warm-up and the measured period; the result counts records. */
+  MeterUsageScenario.Outcome run(String name, Path dataDir) throws Exception {
+    ServerConfig config =
+        ServerConfig.builder(dataDir)
+            .port(0)
+            .adminToken("bench-admin-token")
+            .testClock(true)
+            .build();
+    try (MeterlineServer server = Meterline.start(config)) {
+      Fixtures fixtures = new Fixtures(server.endpoint(), server.adminToken());
+      List<String> products = new ArrayList<>();
+      for (int i = 0; i < PRODUCTS; i++) {
+        products.add(fixtures.createCustomProduct(true));
+      }
+      TaskCredentials seller = fixtures.sellerKey();
+      Duration warmup =
+          options.warmup().compareTo(Duration.ofSeconds(2)) < 0
+              ? Duration.ofSeconds(2)
+              : options.warmup();
+      long warmupRecords = Math.min(maxRecords(), WARMUP_RATE_GUESS * warmup.toMillis() / 1000);
+      Duration half = warmup.dividedBy(2);
+      RunResult warm =
+          phase(
+              server,
+              fixtures,
+              products,
+              seller,
+              name + " warm-up",
+              warmupRecords,
+              warmup.minus(half),
+              half);
+      log.accept(
+          String.format(
+              Locale.ROOT,
+              "  warm-up: %,.0f records/s over its second half, %d errors",
+              warm.rate(),
+              warm.errors()));
+      long wanted =
+          (long)
+              Math.ceil(
+                  Math.max(warm.rate(), 10_000)
+                      * HEADROOM
+                      * (RAMP.plus(options.duration()).toMillis() / 1000.0));
+      RunResult measured =
+          phase(
+              server,
+              fixtures,
+              products,
+              seller,
+              name,
+              Math.min(maxRecords(), wanted),
+              RAMP,
+              options.duration());
+
+      long rows = batchRecords(server.database());
+      long answered = warm.okTotal() + measured.okTotal();
+      List<String> problems = new ArrayList<>();
+      if (warm.errors() > 0) {
+        problems.add(
+            String.format(
+                "%s: the warm-up had %d errors (by status %s): %s",
+                name, warm.errors(), warm.errorsByStatus(), warm.errorSamples()));
+      }
+      if (rows != answered) {
+        problems.add(
+            String.format(
+                Locale.ROOT,
+                "%s: LEDGER MISMATCH: %,d records for %,d records in 200 answers "
+                    + "(some were not processed, or not committed)",
+                name,
+                rows,
+                answered));
+      }
+      String ledger =
+          String.format(
+              Locale.ROOT,
+              "ledger check: %,d records for %,d records in BatchMeterUsage 200s%s",
+              rows,
+              answered,
+              rows == answered ? " (all distinct, all committed)" : " (MISMATCH)");
+      return new MeterUsageScenario.Outcome(measured, List.of(ledger), problems);
+    }
+  }
+
+  /** At most twice --max-requests records: batch requests are larger than MeterUsage ones. */
+  private long maxRecords() {
+    return 2L * options.maxRequests();
+  }
+
+  /** Subscribes enough new customers, signs full batches for them, replays them. */
+  private RunResult phase(
+      MeterlineServer server,
+      Fixtures fixtures,
+      List<String> products,
+      TaskCredentials seller,
+      String name,
+      long records,
+      Duration ramp,
+      Duration measure)
+      throws Exception {
+    // A multiple of 5 customers makes every product's records a multiple of 25: full batches only.
+    int customers = 5 * (int) ((records + 5L * KEYS_PER_CUSTOMER - 1) / (5L * KEYS_PER_CUSTOMER));
+    Instant subscribedAt = Instant.now().minus(Duration.ofHours(6)).plus(Duration.ofMinutes(5));
+    long t0 = System.nanoTime();
+    fixtures.setClock(subscribedAt);
+    List<String> accounts = fixtures.createCustomers(products, customersCreated, customers);
+    customersCreated += customers;
+    fixtures.setClock(Instant.now());
+    long t1 = System.nanoTime();
+    Instant firstHour = subscribedAt.truncatedTo(ChronoUnit.HOURS).plus(Duration.ofHours(1));
+    String host = "127.0.0.1:" + server.port();
+    try (RequestSet set = sign(host, seller, products, accounts, firstHour)) {
+      long t2 = System.nanoTime();
+      log.accept(
+          String.format(
+              Locale.ROOT,
+              "  %s: %,d customers subscribed to %d products in %.1f s; "
+                  + "%,d requests of %d records (%,d MB) signed in %.1f s",
+              name,
+              customers,
+              PRODUCTS,
+              (t1 - t0) / 1e9,
+              set.size(),
+              RECORDS_PER_REQUEST,
+              set.bytes() >> 20,
+              (t2 - t1) / 1e9));
+      RunResult requests =
+          generator.run(
+              name,
+              new InetSocketAddress("127.0.0.1", server.port()),
+              set,
+              false,
+              options.connections(),
+              ramp,
+              measure);
+      return inRecords(requests);
+    }
+  }
+
+  /**
+   * Signs one request per 25 keys, product after product, customer after customer: each customer's
+   * 24 dimensions for each of the five hours.
+   */
+  private static RequestSet sign(
+      String host,
+      TaskCredentials seller,
+      List<String> products,
+      List<String> accounts,
+      Instant firstHour) {
+    Instant signingTime = Instant.now();
+    RequestSet set = new RequestSet();
+    List<String> dimensions = Fixtures.dimensions();
+    for (String product : products) {
+      StringBuilder body = null;
+      int inBody = 0;
+      for (String account : accounts) {
+        for (int h = 0; h < HOURS; h++) {
+          long millis = firstHour.plus(Duration.ofHours(h)).plusSeconds(90).toEpochMilli();
+          for (String dimension : dimensions) {
+            if (body == null) {
+              body = new StringBuilder(4096).append("{\"UsageRecords\":[");
+            } else {
+              body.append(',');
+            }
+            body.append("{\"Timestamp\":")
+                .append(millis / 1000)
+                .append(",\"CustomerAWSAccountId\":\"")
+                .append(account)
+                .append("\",\"Dimension\":\"")
+                .append(dimension)
+                .append("\",\"Quantity\":")
+                .append(1 + (set.size() + inBody) % 100)
+                .append('}');
+            if (++inBody == RECORDS_PER_REQUEST) {
+              set.add(http(host, seller, body, product, signingTime));
+              body = null;
+              inBody = 0;
+            }
+          }
+        }
+      }
+      if (body != null) {
+        throw new IllegalStateException("a partial batch of " + inBody + " records");
+      }
+    }
+    return set.seal();
+  }
+
+  private static byte[] http(
+      String host, TaskCredentials seller, StringBuilder records, String product, Instant time) {
+    String body = records.append("],\"ProductCode\":\"").append(product).append("\"}").toString();
+    return MeterUsageRequests.http(host, seller, TARGET, body, time);
+  }
+
+  /** The result counted in records (every request carries 25). */
+  private static RunResult inRecords(RunResult r) {
+    return new RunResult(
+        r.name(),
+        "records",
+        r.count() * RECORDS_PER_REQUEST,
+        r.seconds(),
+        r.latencyMicros(),
+        "request of " + RECORDS_PER_REQUEST + " records",
+        r.okTotal() * RECORDS_PER_REQUEST,
+        r.errorsByStatus(),
+        r.errorSamples(),
+        r.connectionErrors(),
+        r.exhausted());
+  }
+
+  private static long batchRecords(Database db) {
+    return db.read(
+        c -> {
+          try (Statement s = c.createStatement();
+              ResultSet rs =
+                  s.executeQuery(
+                      "SELECT count(*) FROM usage_records WHERE source = 'BATCH_METER_USAGE'")) {
+            rs.next();
+            return rs.getLong(1);
+          }
+        });
+  }
+}
