@@ -17,8 +17,12 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Applies BatchMeterUsage calls in the shared transaction. Per record (SPEC §1.1
@@ -39,56 +43,107 @@ final class BatchMeterUsageHandler implements BatchHandler<BatchMeterJob> {
     return 20;
   }
 
+  /**
+   * Decides the records of all the jobs together: one lookup of their customers and subscriptions,
+   * and one insert per round, rounds keeping the jobs' order so that a record sees what an earlier
+   * job's record with its key wrote, as if each job had its own transaction.
+   */
   @Override
   public void apply(Connection c, List<BatchMeterJob> jobs) throws SQLException {
-    for (BatchMeterJob job : jobs) {
-      job.succeed(apply(c, job));
-    }
-  }
-
-  private record Candidate(int index, LedgerEntry entry) {}
-
-  private BatchMeterUsageResult apply(Connection c, BatchMeterJob job) throws SQLException {
-    List<UsageRecord> records = job.records;
-    List<String> names = records.stream().map(r -> customerOf(job, r)).toList();
-    Map<String, Account> accounts =
-        job.byCustomerIdentifier
-            ? tables.accounts().findByCustomerIdentifiers(c, names)
-            : tables.accounts().findByIds(c, names);
-    List<Subscription> subscriptions =
-        tables
-            .subscriptions()
-            .findAll(
-                c,
-                job.product.productCode(),
-                accounts.values().stream().map(Account::awsAccountId).toList());
-    UsageRecordResult[] results = new UsageRecordResult[records.size()];
+    Map<String, Account> byIdentifier = accounts(c, jobs, true);
+    Map<String, Account> byAccountId = accounts(c, jobs, false);
+    Map<String, Map<String, List<Subscription>>> subscriptions =
+        subscriptions(c, jobs, byIdentifier, byAccountId);
+    List<UsageRecordResult[]> results = new ArrayList<>(jobs.size());
     List<Candidate> candidates = new ArrayList<>();
-    for (int i = 0; i < records.size(); i++) {
-      UsageRecord r = records.get(i);
-      Account account = accounts.get(names.get(i));
-      if (account == null || !isSubscribed(subscriptions, account, r)) {
-        results[i] = new UsageRecordResult(r, null, UsageRecordStatus.CUSTOMER_NOT_SUBSCRIBED);
-      } else {
-        candidates.add(new Candidate(i, entry(job, r, account)));
+    for (BatchMeterJob job : jobs) {
+      UsageRecordResult[] jobResults = new UsageRecordResult[job.records.size()];
+      results.add(jobResults);
+      Map<String, Account> accounts = job.byCustomerIdentifier ? byIdentifier : byAccountId;
+      Map<String, List<Subscription>> productSubscriptions =
+          subscriptions.getOrDefault(job.product.productCode(), Map.of());
+      for (int i = 0; i < job.records.size(); i++) {
+        UsageRecord r = job.records.get(i);
+        Account account = accounts.get(customerOf(job, r));
+        if (account == null || !isSubscribed(productSubscriptions, account, r)) {
+          jobResults[i] = new UsageRecordResult(r, null, UsageRecordStatus.CUSTOMER_NOT_SUBSCRIBED);
+        } else {
+          candidates.add(new Candidate(job, jobResults, i, entry(job, r, account)));
+        }
       }
     }
     for (List<Candidate> round : Rounds.of(candidates, x -> Arrays.asList(x.entry().key()))) {
-      write(c, job, round, results);
+      write(c, round);
     }
-    return new BatchMeterUsageResult(Arrays.asList(results), List.of());
+    for (int j = 0; j < jobs.size(); j++) {
+      jobs.get(j).succeed(new BatchMeterUsageResult(Arrays.asList(results.get(j)), List.of()));
+    }
   }
 
-  private void write(
-      Connection c, BatchMeterJob job, List<Candidate> round, UsageRecordResult[] results)
+  /** A record to insert: its job, where its result goes, and the ledger entry. */
+  private record Candidate(
+      BatchMeterJob job, UsageRecordResult[] results, int index, LedgerEntry entry) {}
+
+  /** The accounts the jobs name, by CustomerIdentifier or by account id. */
+  private Map<String, Account> accounts(
+      Connection c, List<BatchMeterJob> jobs, boolean byCustomerIdentifier) throws SQLException {
+    List<String> names = new ArrayList<>();
+    for (BatchMeterJob job : jobs) {
+      if (job.byCustomerIdentifier == byCustomerIdentifier) {
+        job.records.forEach(r -> names.add(customerOf(job, r)));
+      }
+    }
+    if (names.isEmpty()) {
+      return Map.of();
+    }
+    List<String> distinct = names.stream().distinct().toList();
+    return byCustomerIdentifier
+        ? tables.accounts().findByCustomerIdentifiers(c, distinct)
+        : tables.accounts().findByIds(c, distinct);
+  }
+
+  /** The subscriptions of the named accounts, by product code, then by account. */
+  private Map<String, Map<String, List<Subscription>>> subscriptions(
+      Connection c,
+      List<BatchMeterJob> jobs,
+      Map<String, Account> byIdentifier,
+      Map<String, Account> byAccountId)
       throws SQLException {
+    Map<String, Set<String>> accountsByProduct = new LinkedHashMap<>();
+    for (BatchMeterJob job : jobs) {
+      Map<String, Account> accounts = job.byCustomerIdentifier ? byIdentifier : byAccountId;
+      Set<String> ids =
+          accountsByProduct.computeIfAbsent(job.product.productCode(), k -> new LinkedHashSet<>());
+      for (UsageRecord r : job.records) {
+        Account a = accounts.get(customerOf(job, r));
+        if (a != null) {
+          ids.add(a.awsAccountId());
+        }
+      }
+    }
+    Map<String, Map<String, List<Subscription>>> found = new HashMap<>();
+    for (Map.Entry<String, Set<String>> e : accountsByProduct.entrySet()) {
+      if (e.getValue().isEmpty()) {
+        continue;
+      }
+      Map<String, List<Subscription>> byAccount = new HashMap<>();
+      for (Subscription s :
+          tables.subscriptions().findAll(c, e.getKey(), new ArrayList<>(e.getValue()))) {
+        byAccount.computeIfAbsent(s.awsAccountId(), k -> new ArrayList<>()).add(s);
+      }
+      found.put(e.getKey(), byAccount);
+    }
+    return found;
+  }
+
+  private void write(Connection c, List<Candidate> round) throws SQLException {
     List<UsageRecordsTable.Stored> stored =
         tables.usage().insertOrFind(c, round.stream().map(Candidate::entry).toList());
     for (int i = 0; i < round.size(); i++) {
       Candidate x = round.get(i);
       UsageRecordsTable.Stored s = stored.get(i);
-      UsageRecord r = job.records.get(x.index());
-      results[x.index()] =
+      UsageRecord r = x.job().records.get(x.index());
+      x.results()[x.index()] =
           s.fingerprint().equals(x.entry().fingerprint())
               ? new UsageRecordResult(r, s.recordId(), UsageRecordStatus.SUCCESS)
               : new UsageRecordResult(r, null, UsageRecordStatus.DUPLICATE_RECORD);
@@ -115,9 +170,9 @@ final class BatchMeterUsageHandler implements BatchHandler<BatchMeterJob> {
   }
 
   private static boolean isSubscribed(
-      List<Subscription> subscriptions, Account account, UsageRecord r) {
-    for (Subscription s : subscriptions) {
-      if (s.awsAccountId().equals(account.awsAccountId()) && s.isActiveAt(r.timestamp())) {
+      Map<String, List<Subscription>> subscriptions, Account account, UsageRecord r) {
+    for (Subscription s : subscriptions.getOrDefault(account.awsAccountId(), List.of())) {
+      if (s.isActiveAt(r.timestamp())) {
         return true;
       }
     }

@@ -12,7 +12,15 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -337,6 +345,73 @@ class BatchMeterUsageConformanceTest {
     JsonNode records = h.usage(saas.productCode());
     assertThat(records).hasSize(1);
     assertThat(records.get(0).get("quantity").asLong()).isEqualTo(5);
+  }
+
+  @Test
+  void batchMeterUsage_racingCallsOnTheSameKeys_oneRecordPerKeyAndOneAnswerPerContent()
+      throws Exception {
+    Saas saas = saas();
+    Customer alice = subscribed(saas);
+    Customer bob = subscribed(saas);
+    Instant now = h.halfPastNextHour();
+    int calls = 24;
+    ExecutorService pool = Executors.newFixedThreadPool(calls);
+    List<Future<BatchMeterUsageResponse>> answers = new ArrayList<>();
+    CountDownLatch go = new CountDownLatch(1);
+    try {
+      for (int i = 0; i < calls; i++) {
+        // Even calls send quantity 1 for both keys, odd ones 2: two contents race per key.
+        int quantity = 1 + i % 2;
+        answers.add(
+            pool.submit(
+                () -> {
+                  go.await();
+                  return batch(
+                      saas,
+                      byIdentifier(alice, "Users", quantity, now),
+                      byIdentifier(bob, "Users", quantity, now));
+                }));
+      }
+      go.countDown();
+      // per customer: the ids answered to each quantity, and how many DuplicateRecords each got
+      Map<String, Map<Integer, Set<String>>> ids = new HashMap<>();
+      Map<String, Map<Integer, Integer>> duplicates = new HashMap<>();
+      for (Future<BatchMeterUsageResponse> f : answers) {
+        for (UsageRecordResult r : f.get().results()) {
+          String customer = r.usageRecord().customerIdentifier();
+          int quantity = r.usageRecord().quantity();
+          if (r.status() == UsageRecordResultStatus.SUCCESS) {
+            ids.computeIfAbsent(customer, k -> new HashMap<>())
+                .computeIfAbsent(quantity, q -> new HashSet<>())
+                .add(r.meteringRecordId());
+          } else {
+            assertThat(r.status()).isEqualTo(UsageRecordResultStatus.DUPLICATE_RECORD);
+            duplicates
+                .computeIfAbsent(customer, k -> new HashMap<>())
+                .merge(quantity, 1, Integer::sum);
+          }
+        }
+      }
+      JsonNode records = h.usage(saas.productCode());
+      assertThat(records).as("one record per customer, dimension and hour").hasSize(2);
+      for (JsonNode stored : records) {
+        String customer =
+            stored.get("awsAccountId").asText().equals(alice.accountId())
+                ? alice.customerIdentifier()
+                : bob.customerIdentifier();
+        int winner = stored.get("quantity").asInt();
+        assertThat(ids.get(customer))
+            .as("only the stored content succeeds, always with the stored id")
+            .containsOnlyKeys(winner)
+            .containsEntry(winner, Set.of(stored.get("meteringRecordId").asText()));
+        assertThat(duplicates.get(customer))
+            .as("every call with the other content is a DuplicateRecord")
+            .containsOnlyKeys(3 - winner)
+            .containsEntry(3 - winner, calls / 2);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
   }
 
   @Test
