@@ -39,7 +39,12 @@ public final class Lookups {
     this.products = cache(executor, 10_000, code -> db.read(c -> tables.products().find(c, code)));
     this.tasks = cache(executor, 100_000, id -> db.read(c -> tables.tasks().find(c, id)));
     this.accessKeys = cache(executor, 10_000, id -> db.read(c -> tables.accessKeys().find(c, id)));
-    this.admitted = Caffeine.newBuilder().maximumSize(1_000_000).build();
+    // Tasks come and go; one idle for a while is asked of the database again, which still decides.
+    this.admitted =
+        Caffeine.newBuilder()
+            .maximumSize(200_000)
+            .expireAfterAccess(Duration.ofMinutes(10))
+            .build();
   }
 
   private static <V> AsyncLoadingCache<String, Optional<V>> cache(
