@@ -5,19 +5,46 @@ import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The server's open connections and requests in flight: what bounds the number of clients and lets
- * the server drain before it stops.
+ * The server's open connections and requests in flight: what bounds the number of clients, bounds
+ * the request bodies being worked on at once (a parsed BatchMeterUsage of 1 MB takes a few MB of
+ * heap until it is answered), and lets the server drain before it stops.
  */
 final class Connections {
   private final ChannelGroup open = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
   private final AtomicInteger inFlight = new AtomicInteger();
+  private final AtomicLong bodyBytes = new AtomicLong();
   private final int maxConnections;
+  private final long maxBodyBytes;
   private volatile boolean draining;
 
-  Connections(int maxConnections) {
+  /**
+   * @param maxBodyBytes the most request-body bytes in flight at once; a request beyond it is
+   *     answered "busy" at once (a single request is always let through when nothing else is)
+   */
+  Connections(int maxConnections, long maxBodyBytes) {
     this.maxConnections = maxConnections;
+    this.maxBodyBytes = maxBodyBytes;
+  }
+
+  /** Reserves room for a request body; {@code false} when the bodies in flight fill the budget. */
+  boolean reserveBody(long bytes) {
+    while (true) {
+      long now = bodyBytes.get();
+      if (now > 0 && now + bytes > maxBodyBytes) {
+        return false;
+      }
+      if (bodyBytes.compareAndSet(now, now + bytes)) {
+        return true;
+      }
+    }
+  }
+
+  /** Gives back what {@link #reserveBody} took, once the request is answered. */
+  void releaseBody(long bytes) {
+    bodyBytes.addAndGet(-bytes);
   }
 
   /** Admits a new connection; {@code false} when the server is at its connection limit. */

@@ -19,7 +19,11 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.net.InetSocketAddress;
 import java.time.Clock;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The HTTP/1.1 server: Netty, with the native epoll transport where it loads, else NIO.
@@ -33,18 +37,29 @@ public final class HttpServer implements AutoCloseable {
   private static final int IDLE_SECONDS = 60;
   private static final int MAX_CONNECTIONS = 10_000;
   private static final long DRAIN_MILLIS = 10_000;
+  // Request bodies in flight may take up to an eighth of the heap (parsed, a few times that).
+  private static final long BODY_SHARE_OF_HEAP = 8;
+  // Large bodies (a full BatchMeterUsage) are hashed and parsed off the network threads.
+  private static final int LARGE_BODY_BYTES = 64 * 1024;
+  private static final int LARGE_BODY_QUEUE = 256;
 
   private final EventLoopGroup boss;
   private final EventLoopGroup workers;
   private final Channel channel;
   private final Connections connections;
+  private final ExecutorService largeBodies;
 
   private HttpServer(
-      EventLoopGroup boss, EventLoopGroup workers, Channel channel, Connections connections) {
+      EventLoopGroup boss,
+      EventLoopGroup workers,
+      Channel channel,
+      Connections connections,
+      ExecutorService largeBodies) {
     this.boss = boss;
     this.workers = workers;
     this.channel = channel;
     this.connections = connections;
+    this.largeBodies = largeBodies;
   }
 
   /**
@@ -70,7 +85,9 @@ public final class HttpServer implements AutoCloseable {
         new MultiThreadIoEventLoopGroup(
             threads > 0 ? threads : Runtime.getRuntime().availableProcessors(), io);
     DateHeader date = new DateHeader(realClock);
-    Connections connections = new Connections(MAX_CONNECTIONS);
+    Connections connections =
+        new Connections(MAX_CONNECTIONS, Runtime.getRuntime().maxMemory() / BODY_SHARE_OF_HEAP);
+    ExecutorService largeBodies = largeBodyPool();
     try {
       ServerBootstrap bootstrap =
           new ServerBootstrap()
@@ -82,6 +99,11 @@ public final class HttpServer implements AutoCloseable {
                   new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
+                      if (!connections.admit(ch)) {
+                        // At the connection limit (or stopping): refused before reading a byte.
+                        ch.close();
+                        return;
+                      }
                       ch.pipeline()
                           .addLast(new IdleStateHandler(0, 0, IDLE_SECONDS, TimeUnit.SECONDS))
                           .addLast(new SlowRequestGuard(requestDeadline.toMillis()))
@@ -91,16 +113,36 @@ public final class HttpServer implements AutoCloseable {
                                       .setMaxInitialLineLength(MAX_INITIAL_LINE)
                                       .setMaxHeaderSize(MAX_HEADER_SIZE)))
                           .addLast(new BodyLimit(maxBodyBytes))
-                          .addLast(new RequestHandler(handler, date, connections));
+                          .addLast(
+                              new RequestHandler(
+                                  handler, date, connections, largeBodies, LARGE_BODY_BYTES));
                     }
                   });
       Channel channel = bootstrap.bind(new InetSocketAddress(host, port)).sync().channel();
-      return new HttpServer(boss, workers, channel, connections);
+      return new HttpServer(boss, workers, channel, connections, largeBodies);
     } catch (InterruptedException | RuntimeException e) {
       boss.shutdownGracefully(0, 0, TimeUnit.SECONDS);
       workers.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+      largeBodies.shutdownNow();
       throw e;
     }
+  }
+
+  /** One thread per core, a bounded queue: beyond it a large request is answered "busy". */
+  private static ExecutorService largeBodyPool() {
+    int threads = Runtime.getRuntime().availableProcessors();
+    AtomicInteger n = new AtomicInteger();
+    return new ThreadPoolExecutor(
+        threads,
+        threads,
+        0,
+        TimeUnit.SECONDS,
+        new ArrayBlockingQueue<>(LARGE_BODY_QUEUE),
+        r -> {
+          Thread t = new Thread(r, "meterline-large-body-" + n.incrementAndGet());
+          t.setDaemon(true);
+          return t;
+        });
   }
 
   /** The port the server listens on. */
@@ -123,5 +165,6 @@ public final class HttpServer implements AutoCloseable {
     connections.closeAll();
     boss.shutdownGracefully(100, 2_000, TimeUnit.MILLISECONDS).syncUninterruptibly();
     workers.shutdownGracefully(100, 2_000, TimeUnit.MILLISECONDS).syncUninterruptibly();
+    largeBodies.shutdownNow();
   }
 }

@@ -20,6 +20,8 @@ import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,14 +39,25 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
   private final Handler handler;
   private final DateHeader date;
   private final Connections connections;
+  private final Executor largeBodies;
+  private final int largeBodyBytes;
   private final ArrayDeque<Object> waiting = new ArrayDeque<>();
   private boolean busy;
   private boolean closing;
+  // Body bytes reserved with the connections for the request being worked on.
+  private long reserved;
 
-  RequestHandler(Handler handler, DateHeader date, Connections connections) {
+  RequestHandler(
+      Handler handler,
+      DateHeader date,
+      Connections connections,
+      Executor largeBodies,
+      int largeBodyBytes) {
     this.handler = handler;
     this.date = date;
     this.connections = connections;
+    this.largeBodies = largeBodies;
+    this.largeBodyBytes = largeBodyBytes;
   }
 
   @Override
@@ -82,9 +95,15 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
                         ErrorCode.SERVICE_UNAVAILABLE,
                         "The server is shutting down; retry",
                         Ids.uuid()));
-          } else {
+          } else if (!connections.reserveBody(request.content().readableBytes())) {
             close = !HttpUtil.isKeepAlive(request);
-            reply = handler.handle(HttpRequestView.of(request));
+            reply = completed(atCapacity());
+          } else {
+            reserved = request.content().readableBytes();
+            close = !HttpUtil.isKeepAlive(request);
+            HttpRequestView view = HttpRequestView.of(request);
+            reply =
+                view.body().length >= largeBodyBytes ? handleElsewhere(view) : handler.handle(view);
           }
         } finally {
           request.release();
@@ -104,9 +123,46 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
     }
   }
 
+  /**
+   * Handles a large request on the large-body threads, so that hashing and parsing it does not hold
+   * up the other connections of this network thread; "busy" when their queue is full.
+   */
+  private CompletableFuture<HttpReply> handleElsewhere(HttpRequestView view) {
+    CompletableFuture<HttpReply> reply = new CompletableFuture<>();
+    try {
+      largeBodies.execute(
+          () -> {
+            try {
+              handler
+                  .handle(view)
+                  .whenComplete(
+                      (r, e) -> {
+                        if (e != null) {
+                          reply.completeExceptionally(e);
+                        } else {
+                          reply.complete(r);
+                        }
+                      });
+            } catch (RuntimeException e) {
+              reply.completeExceptionally(e);
+            }
+          });
+    } catch (RejectedExecutionException e) {
+      reply.complete(atCapacity());
+    }
+    return reply;
+  }
+
+  private static HttpReply atCapacity() {
+    return ErrorReplies.of(
+        ErrorCode.SERVICE_UNAVAILABLE, "The server is at capacity; retry with backoff", Ids.uuid());
+  }
+
   private void finish(
       ChannelHandlerContext ctx, CompletableFuture<HttpReply> reply, boolean close) {
     connections.requestFinished();
+    connections.releaseBody(reserved);
+    reserved = 0;
     HttpReply r = reply.handle((ok, e) -> e == null ? ok : ErrorReplies.of(e, Ids.uuid())).join();
     busy = false;
     if (!ctx.channel().isActive()) {

@@ -2,6 +2,7 @@ package io.meterline.server.store;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.IdentityHashMap;
@@ -9,6 +10,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -23,8 +26,13 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>A job's outcome is delivered only after its transaction commits: nothing is acknowledged
  *       before it is durable (SPEC §5).
- *   <li>The queue is bounded. {@link #offer} refuses work when it is full, so an overloaded server
+ *   <li>The queue is bounded, in jobs and in time. {@link #offer} refuses work when it is full or
+ *       when the oldest waiting job has waited longer than the limit, so an overloaded server
  *       answers at once instead of queueing without limit.
+ *   <li>Outcomes are delivered on a separate thread: what the callers do with them (build and send
+ *       the replies) does not hold up the next transaction.
+ *   <li>A writer survives any failure of a batch, even an {@link Error} such as running out of
+ *       memory: the batch's callers get the error and the writer goes on with the next.
  *   <li>A batch whose transaction fails with a retryable error (busy, deadlock, serialization) is
  *       run again. Any other failure splits the batch into single-job transactions, so one bad job
  *       cannot fail the requests that happened to share its transaction.
@@ -45,6 +53,8 @@ public final class Committer implements AutoCloseable {
   private final ConnectionSource connections;
   private final Dialect dialect;
   private final int maxBatch;
+  private final long maxQueueWaitNanos;
+  private final ExecutorService delivery;
   private final List<Thread> writers = new ArrayList<>();
   private final AtomicLong batches = new AtomicLong();
   private final AtomicLong jobs = new AtomicLong();
@@ -57,11 +67,23 @@ public final class Committer implements AutoCloseable {
       Dialect dialect,
       int threads,
       int maxBatch,
-      int queueCapacity) {
+      int queueCapacity,
+      Duration maxQueueWait) {
     this.queue = new ArrayBlockingQueue<>(queueCapacity);
     this.connections = connections;
     this.dialect = dialect;
     this.maxBatch = maxBatch;
+    this.maxQueueWaitNanos = maxQueueWait.toNanos();
+    // One delivery thread per writer; its queue holds at most the committed batches not yet
+    // delivered, which the bounded job queue bounds.
+    this.delivery =
+        Executors.newFixedThreadPool(
+            threads,
+            r -> {
+              Thread t = new Thread(r, name + "-deliver");
+              t.setDaemon(true);
+              return t;
+            });
     for (int i = 0; i < threads; i++) {
       Thread t = new Thread(this::runWriter, name + "-" + i);
       t.setDaemon(true);
@@ -70,9 +92,21 @@ public final class Committer implements AutoCloseable {
     }
   }
 
-  /** Queues a job; {@code false} when the queue is full (the caller answers "busy"). */
+  /**
+   * Queues a job; {@code false} when the queue is full or its oldest job has waited too long (the
+   * caller answers "busy").
+   */
   public boolean offer(WriteJob<?> job) {
-    return running && queue.offer(job);
+    if (!running) {
+      return false;
+    }
+    long now = System.nanoTime();
+    WriteJob<?> oldest = queue.peek();
+    if (oldest != null && now - oldest.queuedAt > maxQueueWaitNanos) {
+      return false;
+    }
+    job.queuedAt = now;
+    return queue.offer(job);
   }
 
   /** Tells the listener the size of every committed batch (for metrics). */
@@ -111,7 +145,9 @@ public final class Committer implements AutoCloseable {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         break;
-      } catch (SQLException | RuntimeException e) {
+      } catch (SQLException | RuntimeException | Error e) {
+        // An Error (out of memory, say) may have struck mid-transaction: its connection goes,
+        // uncommitted, and the writer lives on for the next batch.
         LOG.error("writer could not run a batch of {} jobs", batch.size(), e);
         batch.forEach(job -> job.abort(e));
         connection = closeQuietly(connection);
@@ -132,7 +168,8 @@ public final class Committer implements AutoCloseable {
         batches.incrementAndGet();
         jobs.addAndGet(batch.size());
         onCommit.accept(batch.size());
-        batch.forEach(WriteJob::deliver);
+        List<WriteJob<?>> committed = List.copyOf(batch);
+        delivery.execute(() -> committed.forEach(WriteJob::deliver));
         return connection;
       } catch (SQLException e) {
         failure = e;
@@ -206,17 +243,18 @@ public final class Committer implements AutoCloseable {
     return null;
   }
 
-  /** Stops taking work, finishes what is queued, and stops the writers. */
+  /** Stops taking work, finishes what is queued, delivers its outcomes, and stops the writers. */
   @Override
   public void close() {
     running = false;
-    for (Thread writer : writers) {
-      try {
+    try {
+      for (Thread writer : writers) {
         writer.join(TimeUnit.SECONDS.toMillis(10));
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
       }
+      delivery.shutdown();
+      delivery.awaitTermination(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 }

@@ -54,7 +54,8 @@ public final class Database implements AutoCloseable {
             dialect,
             config.commit().threads(),
             config.commit().maxBatch(),
-            config.commit().queueCapacity());
+            config.commit().queueCapacity(),
+            config.commit().maxQueueWait());
   }
 
   /** Opens the configured database and migrates its schema to the newest version. */

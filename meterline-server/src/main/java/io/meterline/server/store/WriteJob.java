@@ -14,6 +14,8 @@ public abstract class WriteJob<R> {
   private R value;
   private RuntimeException rejection;
   private boolean decided;
+  // When the committer queued it (System.nanoTime), to tell how long the oldest job has waited.
+  volatile long queuedAt;
 
   /** The handler that applies jobs of this kind. */
   protected abstract BatchHandler<?> handler();

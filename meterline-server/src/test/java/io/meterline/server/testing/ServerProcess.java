@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * A server in its own JVM, for tests of several servers on one PostgreSQL database and of crashes.
@@ -41,20 +42,43 @@ public final class ServerProcess implements AutoCloseable {
     return start(dataDir, "-", dataDir.resolve("master.key"));
   }
 
+  /**
+   * A server JVM on SQLite in the given data directory, started with extra JVM options (placed
+   * after the default {@code -Xmx256m}, so a later {@code -Xmx} wins), whose output lines also go
+   * to the listener (on the thread that reads them, in order; the lines are still printed as well).
+   */
+  public static ServerProcess startSqlite(
+      Path dataDir, List<String> jvmOptions, Consumer<String> output) throws Exception {
+    return start(dataDir, "-", dataDir.resolve("master.key"), jvmOptions, output);
+  }
+
   private static ServerProcess start(Path dir, String jdbcUrl, Path masterKeyFile)
       throws Exception {
-    List<String> command =
-        new ArrayList<>(
-            List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m",
-                "-cp",
-                System.getProperty("java.class.path"),
-                ServerProcess.class.getName(),
-                dir.toString(),
-                jdbcUrl,
-                masterKeyFile.toString()));
+    return start(dir, jdbcUrl, masterKeyFile, List.of(), line -> {});
+  }
+
+  private static ServerProcess start(
+      Path dir,
+      String jdbcUrl,
+      Path masterKeyFile,
+      List<String> jvmOptions,
+      Consumer<String> output)
+      throws Exception {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add("-Xmx256m");
+    command.addAll(jvmOptions);
+    command.addAll(
+        List.of(
+            "-cp",
+            System.getProperty("java.class.path"),
+            ServerProcess.class.getName(),
+            dir.toString(),
+            jdbcUrl,
+            masterKeyFile.toString()));
     Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+    // A test JVM that ends (or is killed by its runner) takes its servers with it.
+    Runtime.getRuntime().addShutdownHook(new Thread(process::destroyForcibly));
     CountDownLatch ready = new CountDownLatch(1);
     URI[] endpoint = new URI[1];
     Thread reader =
@@ -70,6 +94,7 @@ public final class ServerProcess implements AutoCloseable {
                     ready.countDown();
                   } else {
                     System.err.println("[server " + process.pid() + "] " + line);
+                    output.accept(line);
                   }
                 }
               } catch (IOException e) {
@@ -92,6 +117,16 @@ public final class ServerProcess implements AutoCloseable {
 
   public AdminClient admin() {
     return new AdminClient(endpoint, TestServer.ADMIN_TOKEN);
+  }
+
+  /** The server JVM's process id. */
+  public long pid() {
+    return process.pid();
+  }
+
+  /** Whether the server JVM is still running. */
+  public boolean isAlive() {
+    return process.isAlive();
   }
 
   /** Kills the server at once (SIGKILL), as a crash would. */
