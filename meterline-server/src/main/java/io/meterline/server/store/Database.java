@@ -23,9 +23,12 @@ import org.sqlite.SQLiteDataSource;
  */
 public final class Database implements AutoCloseable {
   private static final int READ_POOL_SIZE = 4;
-  // Page caches in KiB (negative cache_size): the writer's holds the hot index pages.
-  private static final int WRITER_CACHE_KIB = 64 * 1024;
-  private static final int READER_CACHE_KIB = 16 * 1024;
+  // Page caches in KiB (negative cache_size), SQLite's default size. Larger ones cost more than
+  // they save here: with 64 MB, a quarter of the writer's CPU went to SQLite truncating its page
+  // cache (a walk of the cache's whole hash table), with no gain in throughput
+  // (docs/performance.md).
+  private static final int WRITER_CACHE_KIB = 2 * 1024;
+  private static final int READER_CACHE_KIB = 2 * 1024;
 
   private final Dialect dialect;
   private final HikariDataSource readPool;

@@ -86,7 +86,7 @@ class AdminFuzzProperties {
     server.close();
   }
 
-  @Property(tries = 200)
+  @Property
   void arbitraryAdminBodies_getJsonAnswersWithoutServerFaults(
       @ForAll("paths") String path, @ForAll("bodies") Object body) {
     String method = path.equals("/faults") || path.equals("/clock") ? "PUT" : "POST";
@@ -98,7 +98,7 @@ class AdminFuzzProperties {
     }
   }
 
-  @Property(tries = 50)
+  @Property
   void arbitraryPathsAndTokens_areRefusedWithoutTheToken(
       @ForAll("paths") String path, @ForAll("tokens") String token) {
     AdminClient.Reply r = server.admin().send("GET", path, null, token);

@@ -92,7 +92,7 @@ class DataPlaneFuzzProperties {
     server.close();
   }
 
-  @Property(tries = 150)
+  @Property
   void arbitraryJsonBodies_areAnsweredWithoutServerFaults(
       @ForAll("bodies") Object body, @ForAll("targets") String target, @ForAll boolean asSeller)
       throws Exception {
@@ -101,13 +101,13 @@ class DataPlaneFuzzProperties {
     assertWellFormedAnswer(r);
   }
 
-  @Property(tries = 150)
+  @Property
   void mutatedValidBodies_areAnsweredWithoutServerFaults(
       @ForAll("mutations") byte[] body, @ForAll("targets") String target) {
     assertWellFormedAnswer(http.send(taskSigner, target, body));
   }
 
-  @Property(tries = 100)
+  @Property
   void arbitraryAuthorizationHeaders_areAuthenticationErrors(
       @ForAll("authorizations") String authorization) {
     Map<String, String> headers = new LinkedHashMap<>();

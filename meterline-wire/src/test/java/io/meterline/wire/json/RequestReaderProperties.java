@@ -42,45 +42,45 @@ class RequestReaderProperties {
           RequestReader::registerUsage,
           RequestReader::resolveCustomer);
 
-  @Property(tries = 300)
+  @Property
   void anyReader_arbitraryBytes_isModelOrValidation(@ForAll("bytes") byte[] body) {
     readWithEveryReader(body);
   }
 
-  @Property(tries = 300)
+  @Property
   void anyReader_arbitraryJsonTree_isModelOrValidation(@ForAll("trees") String body) {
     readWithEveryReader(utf8(body));
   }
 
-  @Property(tries = 400)
+  @Property
   void anyReader_mutatedCapturedBody_isModelOrValidation(@ForAll("mutatedBodies") String body) {
     readWithEveryReader(utf8(body));
   }
 
-  @Property(tries = 300)
+  @Property
   void meterUsage_nearlyValidBody_isModelOrValidation(@ForAll("meterUsageBodies") String body) {
     collectAndRequireBothOutcomes(readWithEveryReader(utf8(body)).get(0));
   }
 
-  @Property(tries = 200)
+  @Property
   void batchMeterUsage_nearlyValidBody_isModelOrValidation(
       @ForAll("batchMeterUsageBodies") String body) {
     collectAndRequireBothOutcomes(readWithEveryReader(utf8(body)).get(1));
   }
 
-  @Property(tries = 200)
+  @Property
   void registerUsage_nearlyValidBody_isModelOrValidation(
       @ForAll("registerUsageBodies") String body) {
     collectAndRequireBothOutcomes(readWithEveryReader(utf8(body)).get(2));
   }
 
-  @Property(tries = 200)
+  @Property
   void resolveCustomer_nearlyValidBody_isModelOrValidation(
       @ForAll("resolveCustomerBodies") String body) {
     collectAndRequireBothOutcomes(readWithEveryReader(utf8(body)).get(3));
   }
 
-  @Property(tries = 200)
+  @Property
   void meterUsage_validBody_readsBackTheValuesWritten(@ForAll("validMeterUsage") Written written) {
     MeterUsageRequest read = RequestReader.meterUsage(utf8(written.json()));
 
