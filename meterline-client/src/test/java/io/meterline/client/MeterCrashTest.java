@@ -33,8 +33,11 @@ import org.junit.jupiter.api.io.TempDir;
  * killed at random points while adding, restarted on the same spool in the same task, as a
  * container restarts in its pod, and finally closed; the ledger then holds every acknowledged unit
  * exactly once. The server runs on real time, as the product's clock does.
+ *
+ * <p>{@code -Dmeterline.spool.kills=N} sets the number of kills (default 3, for a bounded build).
  */
 class MeterCrashTest {
+  private static final int KILLS = Integer.getInteger("meterline.spool.kills", 3);
   private static final String DIMENSION = "Units";
   private static final long TIMEOUT_SECONDS = 60;
 
@@ -207,7 +210,7 @@ class MeterCrashTest {
     Map<String, String> env = launchTask();
     long acknowledged = 0;
     long durable = 0;
-    for (int kill = 1; kill <= 3; kill++) {
+    for (int kill = 1; kill <= KILLS; kill++) {
       Product product = new Product(env, "forever");
       assertThat(product.next()).isEqualTo("ready");
       product.ackedAtLeast(ThreadLocalRandom.current().nextLong(1, 400));
