@@ -78,6 +78,21 @@ final class StartupProbe {
             .redirectErrorStream(true);
     long start = System.nanoTime();
     Process process = builder.start();
+    // A server that never gets ready is killed, which ends the read below.
+    Thread watchdog =
+        new Thread(
+            () -> {
+              try {
+                if (!process.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+                  process.destroyForcibly();
+                }
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            },
+            "startup-watchdog");
+    watchdog.setDaemon(true);
+    watchdog.start();
     List<String> output = new ArrayList<>();
     try (BufferedReader out =
         new BufferedReader(

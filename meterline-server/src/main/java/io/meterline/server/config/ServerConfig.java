@@ -118,6 +118,7 @@ public record ServerConfig(
     private int ioThreads;
     private Limits limits = Limits.defaults();
     private CommitSettings commit;
+    private java.time.Duration maxQueueWait;
     private int maxBodyBytes = DEFAULT_MAX_BODY_BYTES;
     private boolean accessLog;
     private java.time.Duration requestDeadline = java.time.Duration.ofSeconds(30);
@@ -186,6 +187,15 @@ public record ServerConfig(
       return this;
     }
 
+    /**
+     * How long the oldest queued write may wait before new work is turned away (default {@link
+     * CommitSettings#DEFAULT_MAX_QUEUE_WAIT}); overrides that part of the commit settings.
+     */
+    public Builder maxQueueWait(java.time.Duration maxQueueWait) {
+      this.maxQueueWait = maxQueueWait;
+      return this;
+    }
+
     public Builder maxBodyBytes(int maxBodyBytes) {
       this.maxBodyBytes = maxBodyBytes;
       return this;
@@ -203,6 +213,14 @@ public record ServerConfig(
 
     public ServerConfig build() {
       CommitSettings effectiveCommit = commit != null ? commit : CommitSettings.defaults(store);
+      if (maxQueueWait != null) {
+        effectiveCommit =
+            new CommitSettings(
+                effectiveCommit.threads(),
+                effectiveCommit.maxBatch(),
+                effectiveCommit.queueCapacity(),
+                maxQueueWait);
+      }
       return new ServerConfig(
           host,
           port,

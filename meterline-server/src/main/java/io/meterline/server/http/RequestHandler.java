@@ -31,7 +31,9 @@ import org.slf4j.LoggerFactory;
  * <p>Replies leave in request order, so a client that pipelines gets them in the order it asked:
  * the next request of a connection starts when the reply to the previous one is written. While
  * requests wait their turn the connection stops reading, so a pipelining client cannot make the
- * server buffer without limit. Once a reply closes the connection, nothing more is read.
+ * server buffer without limit; nor can one that does not read its replies: while the connection's
+ * outbound buffer is above its high-water mark, no further request is started or read. Once a reply
+ * closes the connection, nothing more is read.
  */
 final class RequestHandler extends ChannelInboundHandlerAdapter {
   private static final Logger LOG = LoggerFactory.getLogger(RequestHandler.class);
@@ -44,6 +46,8 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
   private final ArrayDeque<Object> waiting = new ArrayDeque<>();
   private boolean busy;
   private boolean closing;
+  // The client is not reading its replies: nothing more is read or started until it does.
+  private boolean awaitingWritable;
   // Body bytes reserved with the connections for the request being worked on.
   private long reserved;
 
@@ -67,7 +71,7 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
       return;
     }
     SlowRequestGuard.requestComplete(ctx);
-    if (busy) {
+    if (busy || awaitingWritable) {
       waiting.add(msg);
       ctx.channel().config().setAutoRead(false);
     } else {
@@ -109,7 +113,8 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
           request.release();
         }
       }
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | Error e) {
+      // Even out of memory, the request gets its answer and gives back what it reserved.
       close = true;
       reply = completed(ErrorReplies.of(e, Ids.uuid()));
     }
@@ -143,7 +148,7 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
                           reply.complete(r);
                         }
                       });
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | Error e) {
               reply.completeExceptionally(e);
             }
           });
@@ -176,6 +181,24 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
       releaseWaiting();
       return;
     }
+    if (!ctx.channel().isWritable()) {
+      awaitingWritable = true;
+      ctx.channel().config().setAutoRead(false);
+      return;
+    }
+    startNextOrRead(ctx);
+  }
+
+  @Override
+  public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+    if (awaitingWritable && ctx.channel().isWritable()) {
+      awaitingWritable = false;
+      startNextOrRead(ctx);
+    }
+    ctx.fireChannelWritabilityChanged();
+  }
+
+  private void startNextOrRead(ChannelHandlerContext ctx) {
     Object next = waiting.poll();
     if (next != null) {
       start(ctx, next);

@@ -12,7 +12,9 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -74,13 +76,15 @@ public final class Committer implements AutoCloseable {
     this.dialect = dialect;
     this.maxBatch = maxBatch;
     this.maxQueueWaitNanos = maxQueueWait.toNanos();
-    // One delivery thread per writer; its queue holds at most the committed batches not yet
-    // delivered, which the bounded job queue bounds.
+    // One delivery thread per writer. Its queue holds committed batches not yet delivered;
+    // delivering one (completing futures whose replies are built elsewhere) is quick next to a
+    // commit, so it stays short.
+    AtomicInteger deliverers = new AtomicInteger();
     this.delivery =
         Executors.newFixedThreadPool(
             threads,
             r -> {
-              Thread t = new Thread(r, name + "-deliver");
+              Thread t = new Thread(r, name + "-deliver-" + deliverers.getAndIncrement());
               t.setDaemon(true);
               return t;
             });
@@ -165,12 +169,6 @@ public final class Committer implements AutoCloseable {
       try {
         applyAll(connection, batch);
         connection.commit();
-        batches.incrementAndGet();
-        jobs.addAndGet(batch.size());
-        onCommit.accept(batch.size());
-        List<WriteJob<?>> committed = List.copyOf(batch);
-        delivery.execute(() -> committed.forEach(WriteJob::deliver));
-        return connection;
       } catch (SQLException e) {
         failure = e;
         batch.forEach(WriteJob::reset);
@@ -178,12 +176,16 @@ public final class Committer implements AutoCloseable {
         if (!dialect.isRetryable(e) && !Dialect.isConnectionLost(e)) {
           break;
         }
+        continue;
       } catch (RuntimeException e) {
         failure = e;
         batch.forEach(WriteJob::reset);
         connection = rollbackOrReopen(connection, null);
         break;
       }
+      // Committed: from here on nothing may send these jobs back through a retry or an abort.
+      afterCommit(batch);
+      return connection;
     }
     if (batch.size() > 1) {
       for (WriteJob<?> job : batch) {
@@ -194,6 +196,24 @@ public final class Committer implements AutoCloseable {
     LOG.error("a write failed and was not committed", failure);
     batch.get(0).abort(failure instanceof SQLException e ? new StoreException(e) : failure);
     return connection;
+  }
+
+  /** Counts the batch and hands its outcomes to the delivery thread (inline if it has stopped). */
+  private void afterCommit(List<WriteJob<?>> batch) {
+    batch.forEach(WriteJob::markCommitted);
+    batches.incrementAndGet();
+    jobs.addAndGet(batch.size());
+    try {
+      onCommit.accept(batch.size());
+    } catch (RuntimeException e) {
+      LOG.warn("commit listener failed", e);
+    }
+    List<WriteJob<?>> committed = List.copyOf(batch);
+    try {
+      delivery.execute(() -> committed.forEach(WriteJob::deliver));
+    } catch (RejectedExecutionException e) {
+      committed.forEach(WriteJob::deliver);
+    }
   }
 
   @SuppressWarnings({"unchecked", "rawtypes"})

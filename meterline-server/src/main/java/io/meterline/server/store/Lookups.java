@@ -18,8 +18,9 @@ import java.util.concurrent.Executor;
  * <p>A hit completes at once on the calling (network) thread; a miss reads the database on the
  * blocking executor. Entries expire a second after they were loaded, so a change made by another
  * server sharing the database shows within a second; this server's own admin changes invalidate at
- * once. Admissions never end (SPEC §1.1), so they are cached without expiry; the database stays the
- * judge of new ones.
+ * once. Admissions never end (SPEC §1.1), so they are cached until idle for ten minutes (tasks come
+ * and go; one that meters hourly is asked of the database again, where its admission is found); the
+ * database stays the judge of new ones.
  */
 public final class Lookups {
   private static final Duration FRESHNESS = Duration.ofSeconds(1);

@@ -16,6 +16,8 @@ public abstract class WriteJob<R> {
   private boolean decided;
   // When the committer queued it (System.nanoTime), to tell how long the oldest job has waited.
   volatile long queuedAt;
+  // Set once its transaction has committed: an abort can no longer apply to it.
+  private volatile boolean committed;
 
   /** The handler that applies jobs of this kind. */
   protected abstract BatchHandler<?> handler();
@@ -71,7 +73,14 @@ public abstract class WriteJob<R> {
     }
   }
 
+  final void markCommitted() {
+    committed = true;
+  }
+
+  /** Fails the job, unless its transaction committed (its outcome is then on its way). */
   final void abort(Throwable cause) {
-    future.completeExceptionally(cause);
+    if (!committed) {
+      future.completeExceptionally(cause);
+    }
   }
 }

@@ -4,8 +4,10 @@ import static io.meterline.server.conformance.Harness.REGION;
 import static io.meterline.server.conformance.ServiceErrors.expectError;
 import static io.meterline.server.conformance.ServiceErrors.expectErrorCode;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.meterline.server.store.Committer;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -17,10 +19,12 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -410,6 +414,92 @@ class BatchMeterUsageConformanceTest {
             .containsEntry(3 - winner, calls / 2);
       }
     } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
+  void batchMeterUsage_callsSharingOneTransaction_areDecidedAsIfOneAfterAnother() throws Exception {
+    Saas saas = saas();
+    Customer alice = subscribed(saas);
+    Customer bob = subscribed(saas);
+    Customer carol = unsubscribed();
+    Instant now = h.halfPastNextHour();
+    Committer committer = h.server.server().database().committer();
+    CountDownLatch holding = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    // Hold the writer in a transaction of its own while the calls queue up behind it, so that
+    // they are all applied together in the next one.
+    CompletableFuture<Object> blocker =
+        h.server
+            .server()
+            .database()
+            .write(
+                c -> {
+                  holding.countDown();
+                  try {
+                    release.await(30, TimeUnit.SECONDS);
+                  } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                  }
+                  return null;
+                });
+    assertThat(holding.await(10, TimeUnit.SECONDS)).isTrue();
+    long batchesBefore = committer.batchesCommitted();
+    ExecutorService pool = Executors.newFixedThreadPool(3);
+    try {
+      // Alice's Users record three times (by identifier, twice in one call; by account id in
+      // another), Bob's by account id, Carol (no subscription) by identifier, and one key (Alice,
+      // Hosts) sent with two different quantities by two calls.
+      Future<BatchMeterUsageResponse> byIdentifier =
+          pool.submit(
+              () ->
+                  batch(
+                      saas,
+                      byIdentifier(alice, "Users", 5, now),
+                      byIdentifier(alice, "Users", 5, now),
+                      byIdentifier(carol, "Users", 1, now),
+                      byIdentifier(alice, "Hosts", 1, now)));
+      Future<BatchMeterUsageResponse> byAccount =
+          pool.submit(
+              () ->
+                  batch(
+                      saas,
+                      byAccount(alice.accountId(), "Users", 5, now),
+                      byAccount(bob.accountId(), "Users", 3, now),
+                      byAccount(alice.accountId(), "Hosts", 2, now)));
+      await().atMost(Duration.ofSeconds(10)).until(() -> committer.queueDepth() >= 2);
+      release.countDown();
+      blocker.get(10, TimeUnit.SECONDS);
+
+      List<UsageRecordResult> first = byIdentifier.get(10, TimeUnit.SECONDS).results();
+      List<UsageRecordResult> second = byAccount.get(10, TimeUnit.SECONDS).results();
+      assertThat(committer.batchesCommitted() - batchesBefore)
+          .as("both calls in the transaction after the blocker's")
+          .isEqualTo(2);
+      assertThat(first)
+          .extracting(UsageRecordResult::status)
+          .startsWith(
+              UsageRecordResultStatus.SUCCESS,
+              UsageRecordResultStatus.SUCCESS,
+              UsageRecordResultStatus.CUSTOMER_NOT_SUBSCRIBED);
+      assertThat(second)
+          .extracting(UsageRecordResult::status)
+          .startsWith(UsageRecordResultStatus.SUCCESS, UsageRecordResultStatus.SUCCESS);
+      String aliceUsers = first.get(0).meteringRecordId();
+      assertThat(first.get(1).meteringRecordId()).isEqualTo(aliceUsers);
+      assertThat(second.get(0).meteringRecordId())
+          .as("the same customer named by account id is the same key")
+          .isEqualTo(aliceUsers);
+      assertThat(first.get(2).meteringRecordId()).isNull();
+      // Alice's Hosts: whichever call came first wins, the other is a DuplicateRecord.
+      assertThat(List.of(first.get(3).status(), second.get(2).status()))
+          .containsExactlyInAnyOrder(
+              UsageRecordResultStatus.SUCCESS, UsageRecordResultStatus.DUPLICATE_RECORD);
+      JsonNode records = h.usage(saas.productCode());
+      assertThat(records).as("Alice Users, Alice Hosts, Bob Users").hasSize(3);
+    } finally {
+      release.countDown();
       pool.shutdownNow();
     }
   }

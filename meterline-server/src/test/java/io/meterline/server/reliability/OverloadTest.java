@@ -359,6 +359,12 @@ class OverloadTest {
           .as("commit queue depth")
           .isLessThanOrEqualTo(QUEUE_CAPACITY);
       softly.assertThat(monitor.maxHeap).as("heap used, bytes").isLessThanOrEqualTo(HEAP_LIMIT);
+      // Live data after GC well below the cap: the budget of bodies in flight is what holds it
+      // there (a server without it reached 228 MiB live, then ran out of memory).
+      softly
+          .assertThat(monitor.maxLive)
+          .as("live heap after GC, bytes")
+          .isLessThanOrEqualTo(HEAP_LIMIT * 15 / 16);
       softly.assertThat(monitor.diedAt).as("when the server process died").isNull();
       softly
           .assertThat(serverTrouble)
@@ -408,10 +414,12 @@ class OverloadTest {
   }
 
   /**
-   * {@code -Xmx256m}, plus any options in {@code -Dmeterline.overload.jvmOptions} (e.g. GC logs).
+   * {@code -Xmx256m}, and an exit on the first OutOfMemoryError anywhere (so that running out of
+   * memory on any thread shows as a dead server, not as a heap that merely stayed under its cap),
+   * plus any options in {@code -Dmeterline.overload.jvmOptions} (e.g. GC logs).
    */
   private static List<String> jvmOptions() {
-    List<String> options = new ArrayList<>(List.of("-Xmx256m"));
+    List<String> options = new ArrayList<>(List.of("-Xmx256m", "-XX:+ExitOnOutOfMemoryError"));
     String extra = System.getProperty("meterline.overload.jvmOptions", "").trim();
     if (!extra.isEmpty()) {
       options.addAll(Arrays.asList(extra.split("\\s+")));

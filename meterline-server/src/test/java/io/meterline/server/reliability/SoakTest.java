@@ -76,8 +76,8 @@ import software.amazon.awssdk.services.marketplacemetering.model.UsageRecordResu
  *       the injected rate {@code p};
  *   <li>the used heap after a full GC at the end exceeds the one after the warm-up by at most 48 MB
  *       (client and server share the JVM; the client keeps only bounded samples). The server's
- *       caches of task admissions (kept for good, up to a million) and SigV4 signing keys (an hour)
- *       grow by about 400 bytes per task launched: some 9 MB in a ten-minute run on two cores;
+ *       caches of task admissions (until idle for ten minutes) and SigV4 signing keys (an hour)
+ *       hold a few hundred bytes per recent task;
  *   <li>the ledger holds exactly the acknowledged records: per product, as many rows with the same
  *       total quantity as the clients were acknowledged; and the RegisterUsage tasks, stopped after
  *       20 calls each, left one TaskTime row of the one-minute minimum each.

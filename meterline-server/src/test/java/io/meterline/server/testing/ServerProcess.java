@@ -23,6 +23,7 @@ import java.util.function.Consumer;
  */
 public final class ServerProcess implements AutoCloseable {
   private static final String READY = "ready ";
+  private static final String MAX_QUEUE_WAIT = "meterline.test.maxQueueWait";
 
   private final Process process;
   private final URI endpoint;
@@ -54,7 +55,10 @@ public final class ServerProcess implements AutoCloseable {
 
   private static ServerProcess start(Path dir, String jdbcUrl, Path masterKeyFile)
       throws Exception {
-    return start(dir, jdbcUrl, masterKeyFile, List.of(), line -> {});
+    // As TestServer: a stalled fsync on a busy test machine must not turn requests away. The
+    // variant with JVM options (the overload test) keeps the server's default.
+    return start(
+        dir, jdbcUrl, masterKeyFile, List.of("-D" + MAX_QUEUE_WAIT + "=PT30S"), line -> {});
   }
 
   private static ServerProcess start(
@@ -152,6 +156,10 @@ public final class ServerProcess implements AutoCloseable {
             .masterKeyFile(Path.of(args[2]));
     if (!args[1].equals("-")) {
       config.store(StoreKind.POSTGRES).jdbcUrl(args[1]);
+    }
+    String maxQueueWait = System.getProperty(MAX_QUEUE_WAIT);
+    if (maxQueueWait != null) {
+      config.maxQueueWait(java.time.Duration.parse(maxQueueWait));
     }
     MeterlineServer server = Meterline.start(config.build());
     Runtime.getRuntime().addShutdownHook(new Thread(server::close));

@@ -8,6 +8,7 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.function.UnaryOperator;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentials;
@@ -48,7 +49,14 @@ public final class TestServer implements AutoCloseable {
       Path dir = Files.createTempDirectory("meterline-test");
       ServerConfig config =
           adjust
-              .apply(ServerConfig.builder(dir).port(0).adminToken(ADMIN_TOKEN).testClock(true))
+              .apply(
+                  ServerConfig.builder(dir)
+                      .port(0)
+                      .adminToken(ADMIN_TOKEN)
+                      .testClock(true)
+                      // A stalled fsync on a busy test machine must not turn requests away:
+                      // shedding is tested where it is meant to happen.
+                      .maxQueueWait(Duration.ofSeconds(30)))
               .build();
       return new TestServer(Meterline.start(config, realClock), dir);
     } catch (Exception e) {
