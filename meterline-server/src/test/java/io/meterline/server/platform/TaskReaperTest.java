@@ -203,7 +203,8 @@ class TaskReaperTest {
 
     assertThat(f.taskNow(a.task()).get("stoppedAt").asText())
         .isEqualTo(stopped.get("stoppedAt").asText());
-    assertThat(rows).hasSize(1);
+    // One row, or two when the ten minutes straddle an hour of the (real-time-started) clock.
+    assertThat(rows).as("the owner's stop metered the task").isNotEmpty();
     assertThat(f.taskTime(a.productCode())).isEqualTo(rows);
   }
 
