@@ -4,11 +4,9 @@ import io.meterline.bench.MeterUsageRequests.TaskCredentials;
 import io.meterline.server.Meterline;
 import io.meterline.server.MeterlineServer;
 import io.meterline.server.config.ServerConfig;
-import io.meterline.server.store.Database;
+import io.meterline.server.ledger.UsageSource;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -102,33 +100,15 @@ final class BatchMeterUsageScenario {
               RAMP,
               options.duration());
 
-      long rows = batchRecords(server.database());
-      long answered = warm.okTotal() + measured.okTotal();
-      List<String> problems = new ArrayList<>();
-      if (warm.errors() > 0) {
-        problems.add(
-            String.format(
-                "%s: the warm-up had %d errors (by status %s): %s",
-                name, warm.errors(), warm.errorsByStatus(), warm.errorSamples()));
-      }
-      if (rows != answered) {
-        problems.add(
-            String.format(
-                Locale.ROOT,
-                "%s: LEDGER MISMATCH: %,d records for %,d records in 200 answers "
-                    + "(some were not processed, or not committed)",
-                name,
-                rows,
-                answered));
-      }
-      String ledger =
-          String.format(
-              Locale.ROOT,
-              "ledger check: %,d records for %,d records in BatchMeterUsage 200s%s",
-              rows,
-              answered,
-              rows == answered ? " (all distinct, all committed)" : " (MISMATCH)");
-      return new MeterUsageScenario.Outcome(measured, List.of(ledger), problems);
+      LedgerCheck ledger =
+          LedgerCheck.of(
+              name,
+              server.database(),
+              UsageSource.BATCH_METER_USAGE,
+              "records in BatchMeterUsage 200s",
+              warm,
+              measured);
+      return new MeterUsageScenario.Outcome(measured, List.of(ledger.note()), ledger.problems());
     }
   }
 
@@ -256,18 +236,5 @@ final class BatchMeterUsageScenario {
         r.errorSamples(),
         r.connectionErrors(),
         r.exhausted());
-  }
-
-  private static long batchRecords(Database db) {
-    return db.read(
-        c -> {
-          try (Statement s = c.createStatement();
-              ResultSet rs =
-                  s.executeQuery(
-                      "SELECT count(*) FROM usage_records WHERE source = 'BATCH_METER_USAGE'")) {
-            rs.next();
-            return rs.getLong(1);
-          }
-        });
   }
 }

@@ -5,6 +5,7 @@ import io.meterline.server.Meterline;
 import io.meterline.server.MeterlineServer;
 import io.meterline.server.config.ServerConfig;
 import io.meterline.server.config.StoreKind;
+import io.meterline.server.ledger.UsageSource;
 import io.meterline.server.store.Database;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -13,7 +14,6 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Consumer;
@@ -107,10 +107,16 @@ final class MeterUsageScenario {
               (int) Math.min(options.maxRequests(), wanted),
               RAMP,
               options.duration());
+      LedgerCheck ledger =
+          LedgerCheck.of(
+              name,
+              server.database(),
+              UsageSource.METER_USAGE,
+              "MeterUsage 200s",
+              warm,
+              measured.result());
       return new Outcome(
-          measured.result(),
-          List.of(measured.writePath(), ledgerLine(server.database(), warm, measured.result())),
-          problems(name, server.database(), warm, measured.result()));
+          measured.result(), List.of(measured.writePath(), ledger.note()), ledger.problems());
     }
   }
 
@@ -205,54 +211,6 @@ final class MeterUsageScenario {
                 + admitted.errorSamples());
       }
     }
-  }
-
-  private static long meteredRecords(Database db) {
-    return db.read(
-        c -> {
-          try (Statement s = c.createStatement();
-              ResultSet rs =
-                  s.executeQuery(
-                      "SELECT count(*) FROM usage_records WHERE source = 'METER_USAGE'")) {
-            rs.next();
-            return rs.getLong(1);
-          }
-        });
-  }
-
-  private static String ledgerLine(Database db, RunResult warm, RunResult measured) {
-    long rows = meteredRecords(db);
-    long answered = warm.okTotal() + measured.okTotal();
-    return String.format(
-        Locale.ROOT,
-        "ledger check: %,d records for %,d MeterUsage 200s%s",
-        rows,
-        answered,
-        rows == answered ? " (all distinct, all committed)" : " (MISMATCH)");
-  }
-
-  private static List<String> problems(
-      String name, Database db, RunResult warm, RunResult measured) {
-    List<String> problems = new ArrayList<>();
-    if (warm.errors() > 0) {
-      problems.add(
-          String.format(
-              "%s: the warm-up had %d errors (by status %s): %s",
-              name, warm.errors(), warm.errorsByStatus(), warm.errorSamples()));
-    }
-    long rows = meteredRecords(db);
-    long answered = warm.okTotal() + measured.okTotal();
-    if (rows != answered) {
-      problems.add(
-          String.format(
-              Locale.ROOT,
-              "%s: LEDGER MISMATCH: %,d records for %,d "
-                  + "MeterUsage 200s: some 200s were dedup hits or were not committed",
-              name,
-              rows,
-              answered));
-    }
-    return problems;
   }
 
   /** PostgreSQL's WAL counters ({@code pg_stat_wal}, PostgreSQL 14+). */

@@ -103,7 +103,7 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
             close = !HttpUtil.isKeepAlive(request);
             reply = completed(atCapacity());
           } else {
-            reserved = request.content().readableBytes();
+            reserved = request.content().readableBytes(); // what reserveBody just took
             close = !HttpUtil.isKeepAlive(request);
             HttpRequestView view = HttpRequestView.of(request);
             reply =

@@ -12,15 +12,12 @@ import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.crypto.RSASSAVerifier;
 import com.nimbusds.jwt.SignedJWT;
 import io.meterline.server.testing.TestServer;
+import io.meterline.wire.jwt.Pem;
 import java.io.IOException;
-import java.security.GeneralSecurityException;
-import java.security.KeyFactory;
 import java.security.interfaces.RSAPublicKey;
-import java.security.spec.X509EncodedKeySpec;
 import java.text.ParseException;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -119,17 +116,7 @@ class RegisterUsageConformanceTest {
   }
 
   private static RSAPublicKey rsaPublicKey(String pem) {
-    String base64 =
-        pem.replace("-----BEGIN PUBLIC KEY-----", "")
-            .replace("-----END PUBLIC KEY-----", "")
-            .replaceAll("\\s", "");
-    try {
-      return (RSAPublicKey)
-          KeyFactory.getInstance("RSA")
-              .generatePublic(new X509EncodedKeySpec(Base64.getDecoder().decode(base64)));
-    } catch (GeneralSecurityException e) {
-      throw new AssertionError("not an RSA public key in PEM: " + pem, e);
-    }
+    return (RSAPublicKey) Pem.decodeRsaPublicKey(pem);
   }
 
   private static List<String> fieldNames(JsonNode node) {

@@ -8,12 +8,10 @@ import com.nimbusds.jose.crypto.RSASSAVerifier;
 import com.nimbusds.jwt.SignedJWT;
 import io.meterline.server.testing.AdminClient;
 import io.meterline.server.testing.TestServer;
+import io.meterline.wire.jwt.Pem;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
-import java.security.GeneralSecurityException;
-import java.security.KeyFactory;
 import java.security.interfaces.RSAPublicKey;
-import java.security.spec.X509EncodedKeySpec;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -23,7 +21,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HexFormat;
@@ -761,16 +758,6 @@ class SoakTest {
   }
 
   private static RSAPublicKey rsaPublicKey(String pem) {
-    String base64 =
-        pem.replace("-----BEGIN PUBLIC KEY-----", "")
-            .replace("-----END PUBLIC KEY-----", "")
-            .replaceAll("\\s", "");
-    try {
-      return (RSAPublicKey)
-          KeyFactory.getInstance("RSA")
-              .generatePublic(new X509EncodedKeySpec(Base64.getDecoder().decode(base64)));
-    } catch (GeneralSecurityException e) {
-      throw new AssertionError("not an RSA public key in PEM: " + pem, e);
-    }
+    return (RSAPublicKey) Pem.decodeRsaPublicKey(pem);
   }
 }
