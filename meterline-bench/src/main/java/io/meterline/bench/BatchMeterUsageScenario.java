@@ -235,6 +235,7 @@ final class BatchMeterUsageScenario {
         r.errorsByStatus(),
         r.errorSamples(),
         r.connectionErrors(),
-        r.exhausted());
+        r.exhausted(),
+        r.busyCores());
   }
 }

@@ -194,7 +194,8 @@ public final class BenchMain {
                       String.format(
                           "PostgreSQL %s (embedded), synchronous_commit=%s, "
                               + "fsync=%s; JDBC baseline: 1 connection, %d rows per transaction, "
-                              + "reWriteBatchedInserts=false (as the server)",
+                              + "a plain batch of single-row inserts (reWriteBatchedInserts=false); the "
+                              + "server writes ledger rows and tokens with multi-row inserts",
                           baseline.setting("server_version"),
                           baseline.setting("synchronous_commit"),
                           baseline.setting("fsync"),
@@ -277,6 +278,9 @@ public final class BenchMain {
             + " connections, closed loop)");
     System.out.println();
     System.out.print(Report.table(results));
+    System.out.println(
+        "CPU µs/unit: CPU time of the whole machine (load generator, server, database, kernel) per"
+            + " request, row or record over the measured period; in brackets the cores busy.");
     System.out.println();
     System.out.println("Ratios against baselines measured in this run (SPEC §6):");
     System.out.print(Report.targets(targets));

@@ -79,6 +79,7 @@ final class JdbcBatchBaseline {
     Histogram latency = new Histogram(HIGHEST_MICROS, 3);
     long rows = 0;
     long total = 0;
+    double busyCores = Double.NaN;
     long start = System.nanoTime();
     long measureStart = start + warmup.toNanos();
     long measureEnd = measureStart + measure.toNanos();
@@ -90,7 +91,11 @@ final class JdbcBatchBaseline {
       }
       try (PreparedStatement ps = c.prepareStatement(INSERT)) {
         long now = System.nanoTime();
+        MachineCpu.Ticks cpuFrom = null;
         while (now < measureEnd) {
+          if (cpuFrom == null && now >= measureStart) {
+            cpuFrom = MachineCpu.read();
+          }
           long began = now;
           for (int i = 0; i < batchSize; i++) {
             bind(ps, hour);
@@ -105,6 +110,7 @@ final class JdbcBatchBaseline {
             latency.recordValue(Math.min(HIGHEST_MICROS, (now - began) / 1000));
           }
         }
+        busyCores = MachineCpu.busyCores(cpuFrom, MachineCpu.read());
       }
     }
     return new RunResult(
@@ -118,7 +124,8 @@ final class JdbcBatchBaseline {
         Map.of(),
         List.of(),
         0,
-        false);
+        false,
+        busyCores);
   }
 
   private void bind(PreparedStatement ps, Instant hour) throws SQLException {

@@ -77,8 +77,14 @@ final class LoadGenerator implements AutoCloseable {
         Conn conn = ch.pipeline().get(Conn.class);
         ch.eventLoop().execute(() -> conn.sendNext(ch.pipeline().context(conn)));
       }
-      long deadline = warmup.plus(measure).plusSeconds(60).toMillis();
-      if (!run.done.await(deadline, TimeUnit.MILLISECONDS)) {
+      // The machine's CPU over the measured period (a run that ends early is reported without).
+      if (!awaitUntil(run.done, run.measureStart)) {
+        MachineCpu.Ticks cpuFrom = MachineCpu.read();
+        if (!awaitUntil(run.done, run.measureEnd)) {
+          run.busyCores = MachineCpu.busyCores(cpuFrom, MachineCpu.read());
+        }
+      }
+      if (!run.done.await(Duration.ofSeconds(60).toMillis(), TimeUnit.MILLISECONDS)) {
         run.samples.add(
             "the run did not finish in time: "
                 + run.done.getCount()
@@ -90,6 +96,14 @@ final class LoadGenerator implements AutoCloseable {
       }
     }
     return run.result(name);
+  }
+
+  /**
+   * Waits for the latch until {@code System.nanoTime()} reaches the deadline; whether it opened.
+   */
+  private static boolean awaitUntil(CountDownLatch latch, long deadlineNanos)
+      throws InterruptedException {
+    return latch.await(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
   }
 
   private List<Channel> connect(InetSocketAddress target, Run run, int connections)
@@ -139,6 +153,7 @@ final class LoadGenerator implements AutoCloseable {
     volatile long measureStart;
     volatile long measureEnd;
     volatile boolean exhausted;
+    volatile double busyCores = Double.NaN;
 
     Run(RequestSet requests, boolean cycle, int connections) {
       this.requests = requests;
@@ -201,7 +216,8 @@ final class LoadGenerator implements AutoCloseable {
           errors,
           List.copyOf(samples),
           lost,
-          ranOut && end < measureEnd);
+          ranOut && end < measureEnd,
+          ranOut ? Double.NaN : busyCores);
     }
   }
 

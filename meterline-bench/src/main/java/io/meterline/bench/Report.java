@@ -45,26 +45,28 @@ final class Report {
     String header =
         String.format(
             Locale.ROOT,
-            "%-34s %16s %9s %9s %9s %8s  %s",
+            "%-34s %16s %9s %9s %9s %8s %12s  %s",
             "scenario",
             "rate",
             "p50 ms",
             "p99 ms",
             "p99.9 ms",
             "errors",
+            "CPU µs/unit",
             "latency of");
     out.append(header).append('\n').append("-".repeat(header.length() + 8)).append('\n');
     for (RunResult r : results) {
       out.append(
           String.format(
               Locale.ROOT,
-              "%-34s %16s %9s %9s %9s %8s  %s%n",
+              "%-34s %16s %9s %9s %9s %8s %12s  %s%n",
               r.name(),
               String.format(Locale.ROOT, "%,.0f %s/s", r.rate(), r.unit()),
               ms(r.millis(50)),
               ms(r.millis(99)),
               ms(r.millis(99.9)),
               r.errors() == 0 ? "0" : r.errors() + " !!",
+              cpu(r),
               r.latencyNote()
                   + (r.exhausted()
                       ? String.format(
@@ -152,6 +154,14 @@ final class Report {
       }
     }
     return lines;
+  }
+
+  /** Machine CPU per unit, with the cores busy: "43.1 (1.86)". */
+  private static String cpu(RunResult r) {
+    double micros = r.cpuMicrosPerUnit();
+    return Double.isNaN(micros)
+        ? "-"
+        : String.format(Locale.ROOT, "%.1f (%.2f)", micros, r.busyCores());
   }
 
   private static String ms(double millis) {

@@ -18,6 +18,8 @@ import org.HdrHistogram.Histogram;
  * @param errorSamples a few bodies of non-200 answers and connection failures
  * @param connectionErrors connections lost or refused
  * @param exhausted whether the pre-signed requests ran out before the period ended
+ * @param busyCores cores of the machine busy on average over the measured period, all processes
+ *     counted; NaN when not measured
  */
 record RunResult(
     String name,
@@ -30,7 +32,13 @@ record RunResult(
     Map<Integer, Long> errorsByStatus,
     List<String> errorSamples,
     long connectionErrors,
-    boolean exhausted) {
+    boolean exhausted,
+    double busyCores) {
+
+  /** Machine CPU time per unit in µs (all processes), NaN when not measured. */
+  double cpuMicrosPerUnit() {
+    return rate() > 0 ? busyCores * 1e6 / rate() : Double.NaN;
+  }
 
   /** Units per second over the measured period. */
   double rate() {

@@ -19,6 +19,8 @@ final class ServerProbe implements AutoCloseable {
   private final Thread sampler;
   private final long jobsBefore;
   private final long batchesBefore;
+  private final long applyBefore;
+  private final long commitBefore;
   private final long storageBefore;
   private volatile boolean running = true;
   private long samples;
@@ -30,6 +32,8 @@ final class ServerProbe implements AutoCloseable {
     this.committer = committer;
     this.jobsBefore = committer.jobsCommitted();
     this.batchesBefore = committer.batchesCommitted();
+    this.applyBefore = committer.applyNanos();
+    this.commitBefore = committer.commitNanos();
     this.storageBefore = storageWriteBytes();
     this.sampler = new Thread(this::sample, "bench-probe");
     sampler.setDaemon(true);
@@ -67,16 +71,21 @@ final class ServerProbe implements AutoCloseable {
     long jobs = committer.jobsCommitted() - jobsBefore;
     long batches = committer.batchesCommitted() - batchesBefore;
     long storage = storageWriteBytes() - storageBefore;
+    double applyMillis = (committer.applyNanos() - applyBefore) / 1e6;
+    double commitMillis = (committer.commitNanos() - commitBefore) / 1e6;
     synchronized (this) {
       summary =
           String.format(
               Locale.ROOT,
               "write path during the measured run (with its ramp): "
-                  + "%,d jobs in %,d transactions (%.1f per commit); commit queue depth mean %.1f, "
+                  + "%,d jobs in %,d transactions (%.1f per commit; per transaction %.2f ms of "
+                  + "statements, %.2f ms of commit); commit queue depth mean %.1f, "
                   + "max %d (sampled every %d ms)%s",
               jobs,
               batches,
               batches == 0 ? 0.0 : (double) jobs / batches,
+              batches == 0 ? 0.0 : applyMillis / batches,
+              batches == 0 ? 0.0 : commitMillis / batches,
               samples == 0 ? 0.0 : (double) depthSum / samples,
               depthMax,
               SAMPLE_MILLIS,

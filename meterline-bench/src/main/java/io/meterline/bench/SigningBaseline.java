@@ -76,7 +76,8 @@ final class SigningBaseline {
         Map.of(),
         List.of(),
         0,
-        false);
+        false,
+        Double.NaN);
   }
 
   private static String claims(long iat) {

@@ -40,6 +40,8 @@ import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -77,8 +79,16 @@ public final class Meterline {
     ExecutorService signing =
         pool("meterline-sign", Runtime.getRuntime().availableProcessors(), 10_000);
     ExecutorService admin = pool("meterline-admin", 4, 1_000);
+    ScheduledExecutorService timer =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "meterline-task-stops");
+              t.setDaemon(true);
+              return t;
+            });
     try {
       Lookups lookups = new Lookups(db, tables, blocking);
+      lookups.watchTaskStops(timer);
       FaultInjector faults = new FaultInjector();
       MeteringService metering =
           new MeteringService(
@@ -139,11 +149,12 @@ public final class Meterline {
               clock,
               config.host(),
               adminToken,
-              List.of(blocking, signing, admin),
+              List.of(timer, blocking, signing, admin),
               new TaskReaper(db, tables, lookups, realClock, clock, config.limits().taskSweep()));
       endpoint.set(server.endpoint());
       return server;
     } catch (Exception | Error e) {
+      timer.shutdownNow();
       blocking.shutdownNow();
       signing.shutdownNow();
       admin.shutdownNow();

@@ -26,12 +26,15 @@ public final class ClientTokensTable {
    */
   public boolean[] reserve(Connection c, List<Reservation> reservations, Instant at)
       throws SQLException {
-    return Jdbc.batch(
+    return Jdbc.insertIgnoringTaken(
         c,
-        "INSERT INTO client_tokens (scope, token, fingerprint, record_id, "
-            + "created_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+        "client_tokens (scope, token, fingerprint, record_id, created_at)",
+        5,
         reservations,
-        r -> new Object[] {r.key().scope(), r.key().token(), r.fingerprint(), r.recordId(), at});
+        r -> new Object[] {r.key().scope(), r.key().token(), r.fingerprint(), r.recordId(), at},
+        "scope, token",
+        rs -> new Key(rs.getString(1), rs.getString(2)),
+        Reservation::key);
   }
 
   /** The stored tokens among these keys. */

@@ -60,6 +60,8 @@ public final class Committer implements AutoCloseable {
   private final List<Thread> writers = new ArrayList<>();
   private final AtomicLong batches = new AtomicLong();
   private final AtomicLong jobs = new AtomicLong();
+  private final AtomicLong applyNanos = new AtomicLong();
+  private final AtomicLong commitNanos = new AtomicLong();
   private volatile boolean running = true;
   private volatile java.util.function.IntConsumer onCommit = n -> {};
 
@@ -133,6 +135,19 @@ public final class Committer implements AutoCloseable {
     return jobs.get();
   }
 
+  /** Time spent so far running committed transactions' statements, in nanoseconds. */
+  public long applyNanos() {
+    return applyNanos.get();
+  }
+
+  /**
+   * Time spent so far in committed transactions' commits (on SQLite, writing and fsyncing the log),
+   * in nanoseconds.
+   */
+  public long commitNanos() {
+    return commitNanos.get();
+  }
+
   private void runWriter() {
     Connection connection = null;
     List<WriteJob<?>> batch = new ArrayList<>(maxBatch);
@@ -167,8 +182,12 @@ public final class Committer implements AutoCloseable {
     Exception failure = null;
     for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
       try {
+        long began = System.nanoTime();
         applyAll(connection, batch);
+        long applied = System.nanoTime();
         connection.commit();
+        applyNanos.addAndGet(applied - began);
+        commitNanos.addAndGet(System.nanoTime() - applied);
       } catch (SQLException e) {
         failure = e;
         batch.forEach(WriteJob::reset);

@@ -22,7 +22,8 @@ final class Migrations {
   static final List<Migration> ALL =
       List.of(
           new Migration(1, "initial schema", "db/migration/V001__initial.sql"),
-          new Migration(2, "task platform", "db/migration/V002__task_platform.sql"));
+          new Migration(2, "task platform", "db/migration/V002__task_platform.sql"),
+          new Migration(3, "task stop counter", "db/migration/V003__task_stops.sql"));
 
   private Migrations() {}
 

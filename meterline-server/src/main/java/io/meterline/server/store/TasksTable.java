@@ -35,14 +35,28 @@ public final class TasksTable {
         c, "SELECT " + COLUMNS + " FROM tasks WHERE task_id = ?", TasksTable::map, taskId);
   }
 
-  /** Marks a running task stopped; {@code false} when it was not running. */
+  /**
+   * Marks a running task stopped and raises the stop counter ({@link #stopCount}); {@code false}
+   * when it was not running.
+   */
   public boolean stop(Connection c, String taskId, Instant at) throws SQLException {
-    return Jdbc.update(
-            c,
-            "UPDATE tasks SET stopped_at = ? WHERE task_id = ? " + "AND stopped_at IS NULL",
-            at,
-            taskId)
-        == 1;
+    boolean stopped =
+        Jdbc.update(
+                c,
+                "UPDATE tasks SET stopped_at = ? WHERE task_id = ? AND stopped_at IS NULL",
+                at,
+                taskId)
+            == 1;
+    if (stopped) {
+      Jdbc.update(c, "UPDATE task_stops SET count = count + 1 WHERE id = 1");
+    }
+    return stopped;
+  }
+
+  /** How many task stops have committed, ever: when it moves, some task has stopped. */
+  public long stopCount(Connection c) throws SQLException {
+    Long count = Jdbc.queryOne(c, "SELECT count FROM task_stops WHERE id = 1", rs -> rs.getLong(1));
+    return count == null ? 0 : count;
   }
 
   /** Notes that newer credentials of a task expire later; earlier expiries never win. */

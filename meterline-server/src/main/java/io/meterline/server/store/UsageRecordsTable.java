@@ -32,11 +32,10 @@ public final class UsageRecordsTable {
     List<LedgerEntry> sorted = new ArrayList<>(entries);
     sorted.sort(Comparator.comparing(LedgerEntry::key));
     boolean[] inserted =
-        Jdbc.batch(
+        Jdbc.insertIgnoringTaken(
             c,
-            "INSERT INTO usage_records ("
-                + COLUMNS
-                + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+            "usage_records (" + COLUMNS + ")",
+            13,
             sorted,
             e ->
                 new Object[] {
@@ -53,7 +52,10 @@ public final class UsageRecordsTable {
                   e.taskId(),
                   e.usageTime(),
                   e.recordedAt()
-                });
+                },
+            "record_id",
+            rs -> rs.getString(1),
+            LedgerEntry::recordId);
     Map<DedupKey, Stored> found = new HashMap<>();
     List<DedupKey> taken = new ArrayList<>();
     for (int i = 0; i < sorted.size(); i++) {

@@ -18,10 +18,12 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.retry.RetryMode;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
@@ -58,12 +60,18 @@ class TwoServersOnePostgresTest {
 
   /** Product, subscription and task made on server A; the clients alternate A and B. */
   private static List<MarketplaceMeteringClient> fixture(String[] code) {
+    return fixture(code, new String[1]);
+  }
+
+  /** The same, telling the task's id. */
+  private static List<MarketplaceMeteringClient> fixture(String[] code, String[] taskId) {
     AdminClient admin = a.admin();
     code[0] = admin.customProduct("111122223333", "Hosts").get("productCode").asText();
     String buyer = String.format("%012d", System.nanoTime() % 1_000_000_000_000L);
     admin.buyer(buyer);
     admin.subscribe(code[0], buyer);
     JsonNode task = admin.task(buyer, "us-east-1", "ECS");
+    taskId[0] = task.get("taskId").asText();
     List<MarketplaceMeteringClient> clients = new ArrayList<>();
     for (ServerProcess s : List.of(a, b)) {
       clients.add(
@@ -187,5 +195,42 @@ class TwoServersOnePostgresTest {
     assertThat(records.get(0).get("meteringRecordId").asText()).isEqualTo(ids.iterator().next());
     long winners = outcomes.stream().filter(o -> o instanceof String).count();
     assertThat(winners).isEqualTo(CALLS / 4);
+  }
+
+  @Test
+  void aTaskStoppedOnOneServer_isRefusedByTheOtherWithinAboutASecond() throws Exception {
+    String[] code = new String[1];
+    String[] taskId = new String[1];
+    MarketplaceMeteringClient onB = fixture(code, taskId).get(1);
+    Instant now = Instant.now();
+    Runnable dryRun =
+        () ->
+            onB.meterUsage(
+                r ->
+                    r.productCode(code[0])
+                        .usageDimension("Hosts")
+                        .usageQuantity(1)
+                        .timestamp(now)
+                        .dryRun(true));
+    // B reads the running task, and still has it cached after the old one-second freshness.
+    dryRun.run();
+    Thread.sleep(1500);
+    dryRun.run();
+
+    a.admin().stopTask(taskId[0]);
+    long stopped = System.nanoTime();
+    AwsServiceException refused = null;
+    while (refused == null && System.nanoTime() - stopped < TimeUnit.SECONDS.toNanos(10)) {
+      try {
+        dryRun.run();
+        Thread.sleep(50);
+      } catch (AwsServiceException e) {
+        refused = e;
+      }
+    }
+    long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - stopped);
+    assertThat(refused).as("B refused the stopped task's credentials").isNotNull();
+    assertThat(refused.awsErrorDetails().errorCode()).isEqualTo("UnrecognizedClientException");
+    assertThat(millis).as("ms until B refused").isLessThan(2500);
   }
 }

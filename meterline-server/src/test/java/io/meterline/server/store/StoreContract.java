@@ -354,6 +354,43 @@ abstract class StoreContract {
   }
 
   @Test
+  void usage_insertOrFind_overSeveralStatements_answersEachEntryInTheOrderGiven() {
+    // More entries than one multi-row insert takes, every third one's key already taken.
+    int n = 2 * Jdbc.INSERT_CHUNK + 37;
+    List<LedgerEntry> before = new ArrayList<>();
+    List<LedgerEntry> entries = new ArrayList<>();
+    for (int i = n - 1; i >= 0; i--) {
+      DedupKey key = new DedupKey("task/t" + i, "prodcode1", "Hosts", T0);
+      if (i % 3 == 0) {
+        before.add(entry("old" + i, key, 1));
+      }
+      entries.add(entry("new" + i, key, i % 3 == 0 ? 1 : 2));
+    }
+    write(c -> tables.usage().insertOrFind(c, before));
+    List<UsageRecordsTable.Stored> stored = write(c -> tables.usage().insertOrFind(c, entries));
+    assertThat(stored).hasSize(n);
+    for (int k = 0; k < n; k++) {
+      int i = n - 1 - k;
+      assertThat(stored.get(k))
+          .isEqualTo(
+              i % 3 == 0
+                  ? new UsageRecordsTable.Stored("old" + i, "q1")
+                  : new UsageRecordsTable.Stored("new" + i, "q2"));
+    }
+    List<ClientTokensTable.Reservation> reservations = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      reservations.add(
+          new ClientTokensTable.Reservation(
+              new ClientTokensTable.Key("task/t", "tok" + i), "fp", "r" + i));
+    }
+    write(c -> tables.clientTokens().reserve(c, reservations.subList(0, 50), T0));
+    boolean[] reserved = write(c -> tables.clientTokens().reserve(c, reservations, T0));
+    for (int i = 0; i < n; i++) {
+      assertThat(reserved[i]).as("token %d", i).isEqualTo(i >= 50);
+    }
+  }
+
+  @Test
   void clientTokens_reserveOnce_thenReleaseOrRepoint() {
     ClientTokensTable.Key k = new ClientTokensTable.Key("task/abc", "tok");
     boolean[] first =
