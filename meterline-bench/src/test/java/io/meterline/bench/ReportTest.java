@@ -24,7 +24,8 @@ class ReportTest {
         errors,
         errors.isEmpty() ? List.of() : List.of("HTTP 500: boom"),
         0,
-        false);
+        false,
+        1.5);
   }
 
   @Test
@@ -52,6 +53,8 @@ class ReportTest {
     RunResult failing = run("failing", 100, 5_000, Map.of(500, 3L));
 
     assertThat(Report.table(List.of(failing))).contains("10 req/s").contains("3 !!");
+    // 1.5 cores busy for 10 requests a second: 150 ms of machine CPU per request.
+    assertThat(Report.table(List.of(failing))).contains("150000.0 (1.50)");
     assertThat(Report.problems(List.of(failing))).first().asString().contains("3 errors");
     assertThat(Report.problems(List.of(run("fine", 100, 5_000, Map.of())))).isEmpty();
   }
