@@ -80,12 +80,7 @@ public final class Meterline {
         pool("meterline-sign", Runtime.getRuntime().availableProcessors(), 10_000);
     ExecutorService admin = pool("meterline-admin", 4, 1_000);
     ScheduledExecutorService timer =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread t = new Thread(r, "meterline-task-stops");
-              t.setDaemon(true);
-              return t;
-            });
+        Executors.newSingleThreadScheduledExecutor(daemons("meterline-task-stops"));
     try {
       Lookups lookups = new Lookups(db, tables, blocking);
       lookups.watchTaskStops(timer);
@@ -184,21 +179,24 @@ public final class Meterline {
     return registry;
   }
 
-  private static ExecutorService pool(String name, int threads, int queueCapacity) {
+  /** Daemon threads named {@code name-0}, {@code name-1}, … */
+  private static ThreadFactory daemons(String name) {
     AtomicInteger n = new AtomicInteger();
-    ThreadFactory factory =
-        r -> {
-          Thread t = new Thread(r, name + "-" + n.getAndIncrement());
-          t.setDaemon(true);
-          return t;
-        };
+    return r -> {
+      Thread t = new Thread(r, name + "-" + n.getAndIncrement());
+      t.setDaemon(true);
+      return t;
+    };
+  }
+
+  private static ExecutorService pool(String name, int threads, int queueCapacity) {
     return new ThreadPoolExecutor(
         threads,
         threads,
         0,
         TimeUnit.MILLISECONDS,
         new ArrayBlockingQueue<>(queueCapacity),
-        factory,
+        daemons(name),
         new ThreadPoolExecutor.AbortPolicy());
   }
 }

@@ -133,9 +133,9 @@ public final class Jdbc {
           parameters);
     }
     Set<K> inserted = new HashSet<>();
+    String row = placeholders(width);
     for (int from = 0; from < items.size(); from += INSERT_CHUNK) {
       List<T> chunk = items.subList(from, Math.min(items.size(), from + INSERT_CHUNK));
-      String row = placeholders(width);
       String sql =
           "INSERT INTO "
               + into
