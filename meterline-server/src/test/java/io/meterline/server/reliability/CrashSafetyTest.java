@@ -160,8 +160,6 @@ class CrashSafetyTest {
       Map<String, JsonNode> tasks,
       Map<String, Ack> acks,
       AtomicBoolean stop) {
-    // Two minutes back, so that every timestamp sent (up to 45 s into its hour) is in the past.
-    Instant thisHour = Instant.now().minus(2, ChronoUnit.MINUTES).truncatedTo(ChronoUnit.HOURS);
     while (!stop.get()) {
       JsonNode task;
       try {
@@ -169,6 +167,9 @@ class CrashSafetyTest {
       } catch (RuntimeException e) {
         return; // the server is gone
       }
+      // The hour the task started in, the earliest it may meter; its timestamps (30 s into an
+      // hour) are at most 30 s ahead, well inside the five minutes allowed.
+      Instant thisHour = Instant.now().truncatedTo(ChronoUnit.HOURS);
       String taskId = task.get("taskId").asText();
       tasks.put(taskId, task);
       try (MarketplaceMeteringClient client = client(endpoint, task)) {
