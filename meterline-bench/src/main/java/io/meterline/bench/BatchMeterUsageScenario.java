@@ -236,6 +236,6 @@ final class BatchMeterUsageScenario {
         r.errorSamples(),
         r.connectionErrors(),
         r.exhausted(),
-        r.busyCores());
+        r.cpu());
   }
 }

@@ -281,6 +281,7 @@ public final class BenchMain {
     System.out.println(
         "CPU µs/unit: CPU time of the whole machine (load generator, server, database, kernel) per"
             + " request, row or record over the measured period; in brackets the cores busy.");
+    Report.cpuByThread(results).forEach(System.out::println);
     System.out.println();
     System.out.println("Ratios against baselines measured in this run (SPEC §6):");
     System.out.print(Report.targets(targets));

@@ -79,7 +79,7 @@ final class JdbcBatchBaseline {
     Histogram latency = new Histogram(HIGHEST_MICROS, 3);
     long rows = 0;
     long total = 0;
-    double busyCores = Double.NaN;
+    CpuUse cpu = CpuUse.UNMEASURED;
     long start = System.nanoTime();
     long measureStart = start + warmup.toNanos();
     long measureEnd = measureStart + measure.toNanos();
@@ -91,10 +91,10 @@ final class JdbcBatchBaseline {
       }
       try (PreparedStatement ps = c.prepareStatement(INSERT)) {
         long now = System.nanoTime();
-        MachineCpu.Ticks cpuFrom = null;
+        MachineCpu.Reading cpuFrom = null;
         while (now < measureEnd) {
           if (cpuFrom == null && now >= measureStart) {
-            cpuFrom = MachineCpu.read();
+            cpuFrom = MachineCpu.reading();
           }
           long began = now;
           for (int i = 0; i < batchSize; i++) {
@@ -110,7 +110,7 @@ final class JdbcBatchBaseline {
             latency.recordValue(Math.min(HIGHEST_MICROS, (now - began) / 1000));
           }
         }
-        busyCores = MachineCpu.busyCores(cpuFrom, MachineCpu.read());
+        cpu = MachineCpu.between(cpuFrom, MachineCpu.reading());
       }
     }
     return new RunResult(
@@ -125,7 +125,7 @@ final class JdbcBatchBaseline {
         List.of(),
         0,
         false,
-        busyCores);
+        cpu);
   }
 
   private void bind(PreparedStatement ps, Instant hour) throws SQLException {

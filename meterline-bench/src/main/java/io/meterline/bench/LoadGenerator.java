@@ -79,9 +79,9 @@ final class LoadGenerator implements AutoCloseable {
       }
       // The machine's CPU over the measured period (a run that ends early is reported without).
       if (!awaitUntil(run.done, run.measureStart)) {
-        MachineCpu.Ticks cpuFrom = MachineCpu.read();
+        MachineCpu.Reading cpuFrom = MachineCpu.reading();
         if (!awaitUntil(run.done, run.measureEnd)) {
-          run.busyCores = MachineCpu.busyCores(cpuFrom, MachineCpu.read());
+          run.cpu = MachineCpu.between(cpuFrom, MachineCpu.reading());
         }
       }
       if (!run.done.await(Duration.ofSeconds(60).toMillis(), TimeUnit.MILLISECONDS)) {
@@ -153,7 +153,7 @@ final class LoadGenerator implements AutoCloseable {
     volatile long measureStart;
     volatile long measureEnd;
     volatile boolean exhausted;
-    volatile double busyCores = Double.NaN;
+    volatile CpuUse cpu = CpuUse.UNMEASURED;
 
     Run(RequestSet requests, boolean cycle, int connections) {
       this.requests = requests;
@@ -217,7 +217,7 @@ final class LoadGenerator implements AutoCloseable {
           List.copyOf(samples),
           lost,
           ranOut && end < measureEnd,
-          ranOut ? Double.NaN : busyCores);
+          ranOut ? CpuUse.UNMEASURED : cpu);
     }
   }
 

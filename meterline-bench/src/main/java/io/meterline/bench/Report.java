@@ -3,6 +3,7 @@ package io.meterline.bench;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /** Formats the results: one row per scenario, then the ratios SPEC §6 sets targets for. */
 final class Report {
@@ -152,6 +153,56 @@ final class Report {
                 r.name(),
                 r.seconds()));
       }
+    }
+    return lines;
+  }
+
+  /**
+   * For each run with thread figures, where its machine CPU per unit went: this JVM's thread
+   * groups, largest first (those under 0.5 µs lumped together), then what the JVM's threads do not
+   * account for (the kernel's work outside system calls, GC and JIT threads, other processes such
+   * as PostgreSQL).
+   */
+  static List<String> cpuByThread(List<RunResult> results) {
+    List<String> lines = new ArrayList<>();
+    for (RunResult r : results) {
+      double rate = r.rate();
+      if (r.cpu().threadCores().isEmpty() || !(rate > 0)) {
+        continue;
+      }
+      StringBuilder line =
+          new StringBuilder(
+              String.format(Locale.ROOT, "%s, CPU µs per %s by thread: ", r.name(), r.unit()));
+      double inThreads = 0;
+      double small = 0;
+      int smallGroups = 0;
+      List<Map.Entry<String, Double>> groups = new ArrayList<>(r.cpu().threadCores().entrySet());
+      groups.sort(Map.Entry.<String, Double>comparingByValue().reversed());
+      for (Map.Entry<String, Double> g : groups) {
+        double micros = g.getValue() * 1e6 / rate;
+        inThreads += micros;
+        if (micros >= 0.5) {
+          line.append(String.format(Locale.ROOT, "%s %.1f, ", g.getKey(), micros));
+        } else {
+          small += micros;
+          smallGroups++;
+        }
+      }
+      if (smallGroups > 0) {
+        line.append(String.format(Locale.ROOT, "%d others %.1f, ", smallGroups, small));
+      }
+      double machine = r.cpuMicrosPerUnit();
+      if (Double.isNaN(machine)) {
+        line.setLength(line.length() - 2);
+      } else {
+        line.append(
+            String.format(
+                Locale.ROOT,
+                "outside these threads %.1f (of %.1f for the machine)",
+                Math.max(0, machine - inThreads),
+                machine));
+      }
+      lines.add(line.toString());
     }
     return lines;
   }

@@ -18,8 +18,7 @@ import org.HdrHistogram.Histogram;
  * @param errorSamples a few bodies of non-200 answers and connection failures
  * @param connectionErrors connections lost or refused
  * @param exhausted whether the pre-signed requests ran out before the period ended
- * @param busyCores cores of the machine busy on average over the measured period, all processes
- *     counted; NaN when not measured
+ * @param cpu how busy the machine and this JVM's threads were over the measured period
  */
 record RunResult(
     String name,
@@ -33,11 +32,16 @@ record RunResult(
     List<String> errorSamples,
     long connectionErrors,
     boolean exhausted,
-    double busyCores) {
+    CpuUse cpu) {
+
+  /** Cores of the machine busy on average over the measured period; NaN when not measured. */
+  double busyCores() {
+    return cpu.busyCores();
+  }
 
   /** Machine CPU time per unit in µs (all processes), NaN when not measured. */
   double cpuMicrosPerUnit() {
-    return rate() > 0 ? busyCores * 1e6 / rate() : Double.NaN;
+    return rate() > 0 ? busyCores() * 1e6 / rate() : Double.NaN;
   }
 
   /** Units per second over the measured period. */

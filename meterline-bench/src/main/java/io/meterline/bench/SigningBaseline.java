@@ -77,7 +77,7 @@ final class SigningBaseline {
         List.of(),
         0,
         false,
-        Double.NaN);
+        CpuUse.UNMEASURED);
   }
 
   private static String claims(long iat) {

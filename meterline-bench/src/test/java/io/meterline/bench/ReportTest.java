@@ -25,7 +25,8 @@ class ReportTest {
         errors.isEmpty() ? List.of() : List.of("HTTP 500: boom"),
         0,
         false,
-        1.5);
+        new CpuUse(
+            1.5, Map.of("meterline-http", 0.6, "meterline-writer", 0.5, "bench-client", 0.2)));
   }
 
   @Test
@@ -56,6 +57,12 @@ class ReportTest {
     // 1.5 cores busy for 10 requests a second: 150 ms of machine CPU per request.
     assertThat(Report.table(List.of(failing))).contains("150000.0 (1.50)");
     assertThat(Report.problems(List.of(failing))).first().asString().contains("3 errors");
+    // 0.6 + 0.5 + 0.2 of the 1.5 cores in named threads at 10 req/s; 0.2 cores outside them.
+    assertThat(Report.cpuByThread(List.of(failing)))
+        .containsExactly(
+            "failing, CPU µs per req by thread: meterline-http 60000.0, meterline-writer 50000.0, "
+                + "bench-client 20000.0, outside these threads 20000.0 (of 150000.0 for the "
+                + "machine)");
     assertThat(Report.problems(List.of(run("fine", 100, 5_000, Map.of())))).isEmpty();
   }
 
