@@ -5,6 +5,9 @@ import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.List;
 import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
@@ -22,7 +25,10 @@ import software.amazon.awssdk.services.marketplacemetering.model.MeterUsageRespo
  * (add until killed); {@code close-after <n>} (add n units, print {@code closing}, close, print
  * {@code closed <status>}, exit); {@code close-after <n> die-on-answer} (the same, but the process
  * halts the moment the service's answer to a MeterUsage arrives, before the meter can note it: the
- * worst moment for a kill); {@code hold} (open the meter, print {@code ready}, wait).
+ * worst moment for a kill); {@code hold} (open the meter, print {@code ready}, wait). The option
+ * {@code clock=<instant>} stands the meter's clock still at that instant (ISO-8601), so that all
+ * its usage falls in that instant's hour whenever the run happens; without it the meter runs on the
+ * system clock, as in production.
  */
 public final class CrashingProduct {
   /** The exit status of a halt on the answer, as a kill -9 would give. */
@@ -41,6 +47,11 @@ public final class CrashingProduct {
         Meter.builder().productCode(productCode).dimensions(dimension).spoolDirectory(spool);
     if (options.contains("die-on-answer")) {
       builder.client(haltingOnMeterUsageAnswer());
+    }
+    for (String option : options) {
+      if (option.startsWith("clock=")) {
+        builder.clock(Clock.fixed(Instant.parse(option.substring(6)), ZoneOffset.UTC));
+      }
     }
     Meter meter = builder.build();
     out.println("ready");

@@ -32,7 +32,8 @@ import org.junit.jupiter.api.io.TempDir;
  * product ({@link CrashingProduct}, its own JVM, configured only by its task's environment) is
  * killed at random points while adding, restarted on the same spool in the same task, as a
  * container restarts in its pod, and finally closed; the ledger then holds every acknowledged unit
- * exactly once. The server runs on real time, as the product's clock does.
+ * exactly once. The server runs on real time, as the product's clock does, except where a test
+ * stands the product's clock still at its task's start to keep its usage in one hour.
  *
  * <p>{@code -Dmeterline.spool.kills=N} sets the number of kills (default 3, for a bounded build).
  */
@@ -180,6 +181,15 @@ class MeterCrashTest {
     return env;
   }
 
+  /** When the task of this environment started, as the server recorded it. */
+  private static String startedAt(Map<String, String> taskEnvironment) {
+    return server
+        .admin()
+        .get("/tasks/" + taskEnvironment.get("METERLINE_TASK_ID"))
+        .get("startedAt")
+        .asText();
+  }
+
   /** Every unit the spool holds, read by opening it here while no product runs. */
   private long unitsInTheSpool() throws IOException {
     try (Spool spool =
@@ -258,7 +268,12 @@ class MeterCrashTest {
       killedAfterTheServiceStoredARecordButBeforeTheSpoolNotedIt_restartSendsItAgainWithoutDoubling()
           throws Exception {
     Map<String, String> env = launchTask();
-    Product dying = new Product(env, "close-after", "7", "die-on-answer");
+    // Both runs on a clock standing at the task's start: on the system clock an hour could turn
+    // between the first run's adds and the second run's close (the last seconds of an hour), and
+    // the second run would then also send that next hour's record (a zero), or the first run's
+    // seven units would be split over two hours and it would halt after sending the first part.
+    String clock = "clock=" + startedAt(env);
+    Product dying = new Product(env, "close-after", "7", "die-on-answer", clock);
     assertThat(dying.process.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)).isTrue();
     assertThat(dying.process.exitValue()).as("stderr: %s", dying.stderr()).isEqualTo(137);
     assertThat(dying.killAndCountAcknowledged()).isEqualTo(7);
@@ -266,7 +281,7 @@ class MeterCrashTest {
         .as("the service has the record")
         .isEqualTo(7);
 
-    Product restarted = new Product(env, "close-after", "0");
+    Product restarted = new Product(env, "close-after", "0", clock);
     assertThat(restarted.process.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)).isTrue();
     assertThat(restarted.process.exitValue()).as("stderr: %s", restarted.stderr()).isZero();
     String closed = "";

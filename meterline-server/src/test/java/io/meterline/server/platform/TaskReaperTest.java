@@ -53,16 +53,31 @@ class TaskReaperTest {
     f.close();
   }
 
-  /** A subscribed buyer's Fargate task admitted for an HOURLY product by RegisterUsage. */
-  private record Admitted(String productCode, JsonNode task) {}
+  /**
+   * A subscribed buyer's Fargate task admitted for an HOURLY product by RegisterUsage, started at
+   * half past an hour.
+   */
+  private record Admitted(String productCode, JsonNode task, Instant hour) {}
 
   private static Admitted admitted() {
     PlatformFixtures.Subscribed s = f.subscribed("HOURLY");
-    // On a whole second, so the task time shows the sweep and not TaskTime's rounding.
-    f.admin.setClock(f.now().truncatedTo(ChronoUnit.SECONDS).plusSeconds(1).toString());
+    // Half past an hour: on a whole second, so the task time shows the sweep and not TaskTime's
+    // rounding, and with the half hour ahead for the minutes a test lets the task run, so its
+    // task time is one row of that hour.
+    Instant start = f.halfPastNextHour();
     JsonNode task = f.task(s.buyer(), "FARGATE");
     registerUsage(f.taskClient(task), s.productCode());
-    return new Admitted(s.productCode(), task);
+    return new Admitted(s.productCode(), task, start.truncatedTo(ChronoUnit.HOURS));
+  }
+
+  /** The one task time row the task of {@code a} left, in its hour; fails if there is another. */
+  private static JsonNode onlyTaskTimeRow(Admitted a) {
+    List<JsonNode> rows = f.taskTime(a.productCode());
+    assertThat(rows).as("task time rows of %s", a.task().get("taskId").asText()).hasSize(1);
+    JsonNode row = rows.get(0);
+    assertThat(row.get("taskId").asText()).isEqualTo(a.task().get("taskId").asText());
+    assertThat(Instant.parse(row.get("hour").asText())).isEqualTo(a.hour());
+    return row;
   }
 
   private static Instant credentialsExpireAt(JsonNode task) {
@@ -97,12 +112,8 @@ class TaskReaperTest {
     assertThat(Instant.parse(task.get("stoppedAt").asText()))
         .as("stopped at the sweep's service time")
         .isEqualTo(stopAt);
-    long seconds =
-        f.taskTime(a.productCode()).stream().mapToLong(r -> r.get("quantity").asLong()).sum();
-    assertThat(seconds).isEqualTo(Duration.between(started, stopAt).toSeconds());
-    assertThat(f.taskTime(a.productCode()))
-        .allSatisfy(
-            r -> assertThat(r.get("taskId").asText()).isEqualTo(a.task().get("taskId").asText()));
+    assertThat(onlyTaskTimeRow(a).get("quantity").asLong())
+        .isEqualTo(Duration.between(started, stopAt).toSeconds());
   }
 
   @Test
@@ -203,8 +214,9 @@ class TaskReaperTest {
 
     assertThat(f.taskNow(a.task()).get("stoppedAt").asText())
         .isEqualTo(stopped.get("stoppedAt").asText());
-    // One row, or two when the ten minutes straddle an hour of the (real-time-started) clock.
-    assertThat(rows).as("the owner's stop metered the task").isNotEmpty();
+    assertThat(onlyTaskTimeRow(a).get("quantity").asLong())
+        .as("the owner's stop metered the task's ten minutes")
+        .isEqualTo(600);
     assertThat(f.taskTime(a.productCode())).isEqualTo(rows);
   }
 
