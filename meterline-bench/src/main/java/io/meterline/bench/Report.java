@@ -172,7 +172,8 @@ final class Report {
       }
       StringBuilder line =
           new StringBuilder(
-              String.format(Locale.ROOT, "%s, CPU µs per %s by thread: ", r.name(), r.unit()));
+              String.format(
+                  Locale.ROOT, "%s, CPU µs per %s by thread: ", r.name(), singular(r.unit())));
       double inThreads = 0;
       double small = 0;
       int smallGroups = 0;
@@ -189,7 +190,13 @@ final class Report {
         }
       }
       if (smallGroups > 0) {
-        line.append(String.format(Locale.ROOT, "%d others %.1f, ", smallGroups, small));
+        line.append(
+            String.format(
+                Locale.ROOT,
+                "%d %s %.1f, ",
+                smallGroups,
+                smallGroups == 1 ? "other" : "others",
+                small));
       }
       double machine = r.cpuMicrosPerUnit();
       if (Double.isNaN(machine)) {
@@ -205,6 +212,11 @@ final class Report {
       lines.add(line.toString());
     }
     return lines;
+  }
+
+  // "rows" → "row", "records" → "record"; "req" and "sig" are singular already.
+  private static String singular(String unit) {
+    return unit.endsWith("s") ? unit.substring(0, unit.length() - 1) : unit;
   }
 
   /** Machine CPU per unit, with the cores busy: "43.1 (1.86)". */

@@ -67,6 +67,45 @@ class ReportTest {
   }
 
   @Test
+  void cpuByThread_namesTheUnitInTheSingular_andLeavesOutRunsWithoutThreadFigures() {
+    RunResult r = run("batch", 1_000, 5_000, Map.of());
+    RunResult inRecords =
+        new RunResult(
+            "batch",
+            "records",
+            r.count(),
+            r.seconds(),
+            r.latencyMicros(),
+            "request of 25 records",
+            r.okTotal(),
+            Map.of(),
+            List.of(),
+            0,
+            false,
+            new CpuUse(Double.NaN, Map.of("meterline-writer", 0.5, "bench-probe", 0.000_001)));
+    RunResult unmeasured =
+        new RunResult(
+            "sign",
+            "sig",
+            10,
+            10.0,
+            r.latencyMicros(),
+            "signature",
+            10,
+            Map.of(),
+            List.of(),
+            0,
+            false,
+            CpuUse.UNMEASURED);
+
+    // 0.5 cores at 100 records/s: 5 ms per record; the probe's 0.01 µs goes with the others; no
+    // machine figure, so nothing is said of what is outside the threads.
+    assertThat(Report.cpuByThread(List.of(inRecords, unmeasured)))
+        .containsExactly(
+            "batch, CPU µs per record by thread: meterline-writer 5000.0, 1 other 0.0");
+  }
+
+  @Test
   void options_parseDurationsAndRefuseBadValues() {
     BenchOptions o =
         BenchOptions.parse("--duration", "500ms", "--store", "postgres", "--connections", "8");

@@ -45,7 +45,6 @@ import software.amazon.awssdk.services.marketplacemetering.MarketplaceMeteringCl
 class CrashSafetyTest {
   private static final int KILLS = Integer.getInteger("meterline.crash.kills", 20);
   private static final int CLIENTS = 8;
-  private static final int HOURS_BACK = 5;
   private static final String[] DIMENSIONS =
       IntStream.range(0, 24).mapToObj(i -> "D" + i).toArray(String[]::new);
 
@@ -69,6 +68,7 @@ class CrashSafetyTest {
   void sqlite_killedUnderLoad_losesNoAcknowledgedRecordAndKeepsDedup() throws Exception {
     Path dir = Files.createTempDirectory("meterline-crash-sqlite");
     run(
+        "SQLite",
         new Store() {
           @Override
           public ServerProcess start() throws Exception {
@@ -87,6 +87,7 @@ class CrashSafetyTest {
     String url = TestPostgres.newDatabase();
     Path key = Files.createTempDirectory("meterline-crash-pg").resolve("master.key");
     run(
+        "PostgreSQL",
         new Store() {
           @Override
           public ServerProcess start() throws Exception {
@@ -100,7 +101,7 @@ class CrashSafetyTest {
         });
   }
 
-  private void run(Store store) throws Exception {
+  private void run(String storeName, Store store) throws Exception {
     ServerProcess server = store.start();
     AdminClient admin = server.admin();
     String product = admin.customProduct("111122223333", DIMENSIONS).get("productCode").asText();
@@ -144,13 +145,15 @@ class CrashSafetyTest {
     }
     assertThat(perKey.values()).as("records per dedup key").allMatch(n -> n == 1);
     System.out.printf(
-        "crash safety: %d kills, %d acknowledged records all in the ledger of %d rows%n",
-        KILLS, acks.size(), ledger.size());
+        "crash safety on %s: %d kills, %d acknowledged records all in the ledger of %d rows%n",
+        storeName, KILLS, acks.size(), ledger.size());
   }
 
   /**
-   * Meters every (hour, dimension) key of a fresh task once, then of another, until stopped or the
-   * server dies. Distinct keys make every acknowledged id a promise about exactly one row.
+   * Meters every dimension of a fresh task once, then of another, until stopped or the server dies.
+   * Distinct keys make every acknowledged id a promise about exactly one row. A task may meter no
+   * hour before the one it started in, and a timestamp may be at most five minutes ahead, so each
+   * task meters the current hour only.
    */
   private static void meter(
       AdminClient admin,
@@ -167,34 +170,31 @@ class CrashSafetyTest {
       } catch (RuntimeException e) {
         return; // the server is gone
       }
-      // The hour the task started in, the earliest it may meter; its timestamps (30 s into an
-      // hour) are at most 30 s ahead, well inside the five minutes allowed.
-      Instant thisHour = Instant.now().truncatedTo(ChronoUnit.HOURS);
+      // The hour the task started in or a later one (read after the task began); its timestamps
+      // (30 s into the hour) are at most 30 s ahead, well inside the five minutes allowed.
+      Instant hour = Instant.now().truncatedTo(ChronoUnit.HOURS);
       String taskId = task.get("taskId").asText();
       tasks.put(taskId, task);
       try (MarketplaceMeteringClient client = client(endpoint, task)) {
-        for (int back = 0; back < HOURS_BACK && !stop.get(); back++) {
-          Instant hour = thisHour.minus(back, ChronoUnit.HOURS);
-          for (String dimension : DIMENSIONS) {
-            if (stop.get()) {
-              return;
-            }
-            int quantity = ThreadLocalRandom.current().nextInt(1, 1_000_000);
-            try {
-              String id =
-                  client
-                      .meterUsage(
-                          r ->
-                              r.productCode(product)
-                                  .usageDimension(dimension)
-                                  .usageQuantity(quantity)
-                                  .timestamp(hour.plusSeconds(30)))
-                      .meteringRecordId();
-              Ack ack = new Ack(taskId, dimension, hour, quantity, id);
-              acks.put(ack.key(), ack);
-            } catch (RuntimeException e) {
-              // Not acknowledged: the server died mid-call, so nothing is promised about it.
-            }
+        for (String dimension : DIMENSIONS) {
+          if (stop.get()) {
+            return;
+          }
+          int quantity = ThreadLocalRandom.current().nextInt(1, 1_000_000);
+          try {
+            String id =
+                client
+                    .meterUsage(
+                        r ->
+                            r.productCode(product)
+                                .usageDimension(dimension)
+                                .usageQuantity(quantity)
+                                .timestamp(hour.plusSeconds(30)))
+                    .meteringRecordId();
+            Ack ack = new Ack(taskId, dimension, hour, quantity, id);
+            acks.put(ack.key(), ack);
+          } catch (RuntimeException e) {
+            // Not acknowledged: the server died mid-call, so nothing is promised about it.
           }
         }
       }
