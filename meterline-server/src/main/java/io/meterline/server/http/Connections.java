@@ -47,8 +47,12 @@ final class Connections {
     bodyBytes.addAndGet(-bytes);
   }
 
-  /** Admits a new connection; {@code false} when the server is at its connection limit. */
-  boolean admit(Channel channel) {
+  /**
+   * Admits a new connection; {@code false} when the server is at its connection limit. Every
+   * network thread admits its own new connections: the check and the add are one step, or two
+   * threads could both take the last place.
+   */
+  synchronized boolean admit(Channel channel) {
     if (draining || open.size() >= maxConnections) {
       return false;
     }

@@ -4,6 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.channel.DefaultChannelId;
 import io.netty.channel.embedded.EmbeddedChannel;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 class ConnectionsTest {
@@ -24,6 +28,44 @@ class ConnectionsTest {
 
     a.close().syncUninterruptibly();
     assertThat(connections.admit(channel())).isTrue();
+  }
+
+  @Test
+  void admit_fromManyThreadsAtOnce_admitsExactlyTheLimit() throws Exception {
+    for (int round = 0; round < 20; round++) {
+      Connections connections = new Connections(50, 1_000);
+      int threads = 8;
+      CountDownLatch start = new CountDownLatch(1);
+      AtomicInteger admitted = new AtomicInteger();
+      List<Thread> workers = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        Thread w =
+            new Thread(
+                () -> {
+                  List<EmbeddedChannel> mine = new ArrayList<>();
+                  for (int i = 0; i < 20; i++) {
+                    mine.add(channel());
+                  }
+                  try {
+                    start.await();
+                  } catch (InterruptedException e) {
+                    return;
+                  }
+                  for (EmbeddedChannel c : mine) {
+                    if (connections.admit(c)) {
+                      admitted.incrementAndGet();
+                    }
+                  }
+                });
+        w.start();
+        workers.add(w);
+      }
+      start.countDown();
+      for (Thread w : workers) {
+        w.join();
+      }
+      assertThat(admitted.get()).as("round %d", round).isEqualTo(50);
+    }
   }
 
   @Test
