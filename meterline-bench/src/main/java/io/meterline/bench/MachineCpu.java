@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * How busy the whole machine's cores were over a window, from Linux's {@code /proc/stat}: every
@@ -23,32 +24,37 @@ final class MachineCpu {
   record Ticks(long busy, long total) {}
 
   /**
-   * A reading of the machine's ticks and of this JVM's thread CPU time (ns) by group, taken at
-   * {@code atNanos} ({@link System#nanoTime}).
+   * A reading of the machine's ticks and of the CPU time (ns) of each live thread of this JVM,
+   * taken at {@code atNanos} ({@link System#nanoTime}).
    */
-  record Reading(Ticks ticks, Map<String, Long> threadNanos, long atNanos) {}
+  record Reading(Ticks ticks, Map<Long, ThreadTime> threads, long atNanos) {}
+
+  /** A thread's name and CPU time so far. */
+  record ThreadTime(String name, long nanos) {}
 
   private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+  private static final Pattern TRAILING_NUMBERS = Pattern.compile("[-#_ ]?\\d++(?:[-#_ ]\\d++)*+$");
 
   private MachineCpu() {}
 
   /** Reads both now. */
   static Reading reading() {
-    Map<String, Long> nanos = new HashMap<>();
+    Map<Long, ThreadTime> threads = new HashMap<>();
     if (THREADS.isThreadCpuTimeSupported()) {
       for (ThreadInfo info : THREADS.getThreadInfo(THREADS.getAllThreadIds())) {
         long cpu = info == null ? -1 : THREADS.getThreadCpuTime(info.getThreadId());
-        if (cpu > 0) {
-          nanos.merge(group(info.getThreadName()), cpu, Long::sum);
+        if (cpu >= 0) {
+          threads.put(info.getThreadId(), new ThreadTime(info.getThreadName(), cpu));
         }
       }
     }
-    return new Reading(read(), nanos, System.nanoTime());
+    return new Reading(read(), threads, System.nanoTime());
   }
 
   /**
-   * The CPU use between two readings. A thread that ended in between is left out; one that began
-   * counts from its start.
+   * The CPU use between two readings, by thread group. A thread counts from the first reading (or
+   * its start) to the second; one that ended in between is left out, as the second reading no
+   * longer has it.
    */
   static CpuUse between(Reading from, Reading to) {
     if (from == null || to == null) {
@@ -58,12 +64,13 @@ final class MachineCpu {
     Map<String, Double> cores = new HashMap<>();
     double wallNanos = to.atNanos() - from.atNanos();
     if (wallNanos > 0) {
-      to.threadNanos()
+      to.threads()
           .forEach(
-              (group, nanos) -> {
-                long used = nanos - from.threadNanos().getOrDefault(group, 0L);
+              (id, now) -> {
+                ThreadTime before = from.threads().get(id);
+                long used = now.nanos() - (before == null ? 0 : before.nanos());
                 if (used > 0) {
-                  cores.put(group, used / wallNanos);
+                  cores.merge(group(now.name()), used / wallNanos, Double::sum);
                 }
               });
     }
@@ -75,7 +82,7 @@ final class MachineCpu {
    * meterline-http}).
    */
   static String group(String threadName) {
-    String g = threadName.replaceAll("([-#_ ]?\\d+)+$", "");
+    String g = TRAILING_NUMBERS.matcher(threadName).replaceFirst("");
     return g.isEmpty() ? threadName : g;
   }
 

@@ -159,9 +159,9 @@ final class Report {
 
   /**
    * For each run with thread figures, where its machine CPU per unit went: this JVM's thread
-   * groups, largest first (those under 0.5 µs lumped together), then what the JVM's threads do not
-   * account for (the kernel's work outside system calls, GC and JIT threads, other processes such
-   * as PostgreSQL).
+   * groups, largest first (those under 0.5 µs lumped together), then what the JVM's live threads do
+   * not account for (the kernel's work outside system calls, GC and JIT threads, threads that ended
+   * during the period, stolen time, other processes such as PostgreSQL).
    */
   static List<String> cpuByThread(List<RunResult> results) {
     List<String> lines = new ArrayList<>();

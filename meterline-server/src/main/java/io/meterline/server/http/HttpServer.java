@@ -81,13 +81,14 @@ public final class HttpServer implements AutoCloseable {
     IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
     Class<? extends ServerChannel> channelType =
         epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
-    // Named threads: thread dumps, profiles and the benchmark's CPU split tell them apart.
+    // Named threads, so that thread dumps, profiles and the benchmark's CPU split tell them apart;
+    // otherwise as Netty's own (not daemons, highest priority).
     EventLoopGroup boss =
-        new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("meterline-accept"), io);
+        new MultiThreadIoEventLoopGroup(1, networkThreads("meterline-accept"), io);
     EventLoopGroup workers =
         new MultiThreadIoEventLoopGroup(
             threads > 0 ? threads : Runtime.getRuntime().availableProcessors(),
-            new DefaultThreadFactory("meterline-http"),
+            networkThreads("meterline-http"),
             io);
     DateHeader date = new DateHeader(realClock);
     Connections connections =
@@ -131,6 +132,10 @@ public final class HttpServer implements AutoCloseable {
       largeBodies.shutdownNow();
       throw e;
     }
+  }
+
+  private static DefaultThreadFactory networkThreads(String name) {
+    return new DefaultThreadFactory(name, false, Thread.MAX_PRIORITY);
   }
 
   /** One thread per core, a bounded queue: beyond it a large request is answered "busy". */

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 class ConnectionsTest {
@@ -35,35 +36,40 @@ class ConnectionsTest {
     for (int round = 0; round < 20; round++) {
       Connections connections = new Connections(50, 1_000);
       int threads = 8;
+      CountDownLatch ready = new CountDownLatch(threads);
       CountDownLatch start = new CountDownLatch(1);
       AtomicInteger admitted = new AtomicInteger();
+      AtomicReference<Throwable> failure = new AtomicReference<>();
       List<Thread> workers = new ArrayList<>();
       for (int t = 0; t < threads; t++) {
         Thread w =
             new Thread(
                 () -> {
-                  List<EmbeddedChannel> mine = new ArrayList<>();
-                  for (int i = 0; i < 20; i++) {
-                    mine.add(channel());
-                  }
                   try {
-                    start.await();
-                  } catch (InterruptedException e) {
-                    return;
-                  }
-                  for (EmbeddedChannel c : mine) {
-                    if (connections.admit(c)) {
-                      admitted.incrementAndGet();
+                    List<EmbeddedChannel> mine = new ArrayList<>();
+                    for (int i = 0; i < 20; i++) {
+                      mine.add(channel());
                     }
+                    ready.countDown();
+                    start.await();
+                    for (EmbeddedChannel c : mine) {
+                      if (connections.admit(c)) {
+                        admitted.incrementAndGet();
+                      }
+                    }
+                  } catch (Throwable e) {
+                    failure.set(e);
                   }
                 });
         w.start();
         workers.add(w);
       }
+      ready.await();
       start.countDown();
       for (Thread w : workers) {
         w.join();
       }
+      assertThat(failure.get()).isNull();
       assertThat(admitted.get()).as("round %d", round).isEqualTo(50);
     }
   }
