@@ -166,8 +166,7 @@ final class Report {
   static List<String> cpuByThread(List<RunResult> results) {
     List<String> lines = new ArrayList<>();
     for (RunResult r : results) {
-      double rate = r.rate();
-      if (r.cpu().threadCores().isEmpty() || !(rate > 0)) {
+      if (r.cpu().threadCores().isEmpty() || !(r.rate() > 0)) {
         continue;
       }
       StringBuilder line =
@@ -180,7 +179,7 @@ final class Report {
       List<Map.Entry<String, Double>> groups = new ArrayList<>(r.cpu().threadCores().entrySet());
       groups.sort(Map.Entry.<String, Double>comparingByValue().reversed());
       for (Map.Entry<String, Double> g : groups) {
-        double micros = g.getValue() * 1e6 / rate;
+        double micros = r.microsPerUnit(g.getValue());
         inThreads += micros;
         if (micros >= 0.5) {
           line.append(String.format(Locale.ROOT, "%s %.1f, ", g.getKey(), micros));

@@ -41,7 +41,12 @@ record RunResult(
 
   /** Machine CPU time per unit in µs (all processes), NaN when not measured. */
   double cpuMicrosPerUnit() {
-    return rate() > 0 ? busyCores() * 1e6 / rate() : Double.NaN;
+    return microsPerUnit(busyCores());
+  }
+
+  /** CPU per unit in µs for this many cores busy over the measured period; NaN when no rate. */
+  double microsPerUnit(double cores) {
+    return rate() > 0 ? cores * 1e6 / rate() : Double.NaN;
   }
 
   /** Units per second over the measured period. */

@@ -22,28 +22,26 @@ class MachineCpuTest {
 
   @Test
   void between_countsEachThreadOverTheWindow_andLeavesOutOneThatEnded() {
-    MachineCpu.Ticks ticks = new MachineCpu.Ticks(0, 0);
     MachineCpu.Reading from =
-        new MachineCpu.Reading(
-            ticks,
-            Map.of(
-                1L, new MachineCpu.ThreadTime("pool-1", 100 * MS),
-                2L, new MachineCpu.ThreadTime("pool-2", 10 * MS)),
-            0);
+        reading(0, Map.of(1L, thread("pool-1", 100), 2L, thread("pool-2", 10)));
     // Over 100 ms: thread 1 ended, thread 2 used 50 ms, thread 3 began and used 20 ms.
     MachineCpu.Reading to =
-        new MachineCpu.Reading(
-            ticks,
-            Map.of(
-                2L, new MachineCpu.ThreadTime("pool-2", 60 * MS),
-                3L, new MachineCpu.ThreadTime("other-1", 20 * MS)),
-            100 * MS);
+        reading(100, Map.of(2L, thread("pool-2", 60), 3L, thread("other-1", 20)));
 
     CpuUse use = MachineCpu.between(from, to);
 
     assertThat(use.threadCores()).containsOnlyKeys("pool", "other");
     assertThat(use.threadCores().get("pool")).isCloseTo(0.5, within(1e-9));
     assertThat(use.threadCores().get("other")).isCloseTo(0.2, within(1e-9));
+  }
+
+  private static MachineCpu.Reading reading(
+      long atMillis, Map<Long, MachineCpu.ThreadTime> threads) {
+    return new MachineCpu.Reading(new MachineCpu.Ticks(0, 0), threads, atMillis * MS);
+  }
+
+  private static MachineCpu.ThreadTime thread(String name, long cpuMillis) {
+    return new MachineCpu.ThreadTime(name, cpuMillis * MS);
   }
 
   @Test
