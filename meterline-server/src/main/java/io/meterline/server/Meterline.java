@@ -133,10 +133,13 @@ public final class Meterline {
               config.host(),
               config.port(),
               config.ioThreads(),
-              config.maxBodyBytes(),
-              config.requestDeadline(),
+              config.httpLimits(),
               dispatcher,
               realClock);
+      Gauge.builder("meterline.http.body.bytes.held", http, HttpServer::bodyBytesHeld)
+          .description("request-body bytes held now (arriving, waiting or being worked on)")
+          .baseUnit("bytes")
+          .register(registry);
       MeterlineServer server =
           new MeterlineServer(
               http,

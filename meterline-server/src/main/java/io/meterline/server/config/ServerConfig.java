@@ -25,6 +25,10 @@ import java.util.Set;
  * @param limits time windows and lifetimes
  * @param commit the group-commit settings of the write path
  * @param maxBodyBytes the largest request body accepted (BatchMeterUsage's limit is 1 MB)
+ * @param bodyBudgetBytes the most request-body bytes held at once; 0 means an eighth of the heap
+ *     (see {@link HttpLimits})
+ * @param maxConnections the most connections open at once; 0 means as many as a quarter of the heap
+ *     holds (see {@link HttpLimits})
  * @param accessLog whether to log one JSON line per request to the logger meterline.access
  * @param requestDeadline how long a request may take to arrive once its first byte has (a slow
  *     client is cut off)
@@ -44,6 +48,8 @@ public record ServerConfig(
     Limits limits,
     CommitSettings commit,
     int maxBodyBytes,
+    long bodyBudgetBytes,
+    int maxConnections,
     boolean accessLog,
     java.time.Duration requestDeadline) {
 
@@ -72,13 +78,13 @@ public record ServerConfig(
     }
     Objects.requireNonNull(limits, "limits");
     Objects.requireNonNull(commit, "commit");
-    if (requestDeadline == null || requestDeadline.isNegative() || requestDeadline.isZero()) {
-      throw new IllegalArgumentException(
-          "requestDeadline must be positive, was " + requestDeadline);
-    }
-    if (maxBodyBytes < 1024) {
-      throw new IllegalArgumentException("maxBodyBytes must be >= 1024, was " + maxBodyBytes);
-    }
+    // Checks the HTTP limits.
+    new HttpLimits(maxBodyBytes, bodyBudgetBytes, maxConnections, requestDeadline);
+  }
+
+  /** What the HTTP server lets its clients hold. */
+  public HttpLimits httpLimits() {
+    return new HttpLimits(maxBodyBytes, bodyBudgetBytes, maxConnections, requestDeadline);
   }
 
   /** The master key file in effect. */
@@ -120,6 +126,8 @@ public record ServerConfig(
     private CommitSettings commit;
     private java.time.Duration maxQueueWait;
     private int maxBodyBytes = DEFAULT_MAX_BODY_BYTES;
+    private long bodyBudgetBytes;
+    private int maxConnections;
     private boolean accessLog;
     private java.time.Duration requestDeadline = java.time.Duration.ofSeconds(30);
 
@@ -201,6 +209,18 @@ public record ServerConfig(
       return this;
     }
 
+    /** The most request-body bytes held at once; 0 (the default) means an eighth of the heap. */
+    public Builder bodyBudgetBytes(long bodyBudgetBytes) {
+      this.bodyBudgetBytes = bodyBudgetBytes;
+      return this;
+    }
+
+    /** The most connections open at once; 0 (the default) means as many as the heap allows. */
+    public Builder maxConnections(int maxConnections) {
+      this.maxConnections = maxConnections;
+      return this;
+    }
+
     public Builder accessLog(boolean accessLog) {
       this.accessLog = accessLog;
       return this;
@@ -236,6 +256,8 @@ public record ServerConfig(
           limits,
           effectiveCommit,
           maxBodyBytes,
+          bodyBudgetBytes,
+          maxConnections,
           accessLog,
           requestDeadline);
     }

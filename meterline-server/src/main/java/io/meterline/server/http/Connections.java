@@ -9,8 +9,9 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The server's open connections and requests in flight: what bounds the number of clients, bounds
- * the request bodies being worked on at once (a parsed BatchMeterUsage of 1 MB takes a few MB of
- * heap until it is answered), and lets the server drain before it stops.
+ * the request bodies held at once (arriving, waiting their turn or being worked on: a parsed
+ * BatchMeterUsage of 1 MB takes a few MB of heap until it is answered), and lets the server drain
+ * before it stops.
  */
 final class Connections {
   private final ChannelGroup open = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
@@ -44,7 +45,22 @@ final class Connections {
 
   /** Gives back what {@link #reserveBody} took, once the request is answered. */
   void releaseBody(long bytes) {
-    bodyBytes.addAndGet(-bytes);
+    if (bytes != 0) {
+      bodyBytes.addAndGet(-bytes);
+    }
+  }
+
+  int maxConnections() {
+    return maxConnections;
+  }
+
+  long maxBodyBytes() {
+    return maxBodyBytes;
+  }
+
+  /** Request-body bytes reserved now. */
+  long bodyBytesHeld() {
+    return bodyBytes.get();
   }
 
   /**

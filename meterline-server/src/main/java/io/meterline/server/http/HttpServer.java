@@ -1,5 +1,6 @@
 package io.meterline.server.http;
 
+import io.meterline.server.config.HttpLimits;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
@@ -25,21 +26,21 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The HTTP/1.1 server: Netty, with the native epoll transport where it loads, else NIO.
  *
- * <p>Per connection: the codec (request line ≤ 4 KiB, headers ≤ 16 KiB), the body limit, an idle
- * timeout, and the {@link RequestHandler}.
+ * <p>Per connection: the codec (request line ≤ 4 KiB, headers ≤ 16 KiB), the body budget, the body
+ * limit, an idle timeout, and the {@link RequestHandler}.
  */
 public final class HttpServer implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(HttpServer.class);
   private static final int MAX_INITIAL_LINE = 4096;
   private static final int MAX_HEADER_SIZE = 16 * 1024;
   private static final int IDLE_SECONDS = 60;
-  private static final int MAX_CONNECTIONS = 10_000;
   private static final long DRAIN_MILLIS = 10_000;
-  // Request bodies in flight may take up to an eighth of the heap (parsed, a few times that).
-  private static final long BODY_SHARE_OF_HEAP = 8;
   // Large bodies (a full BatchMeterUsage) are hashed and parsed off the network threads.
   private static final int LARGE_BODY_BYTES = 64 * 1024;
   private static final int LARGE_BODY_QUEUE = 256;
@@ -69,13 +70,7 @@ public final class HttpServer implements AutoCloseable {
    * @param threads network threads; 0 means one per core
    */
   public static HttpServer start(
-      String host,
-      int port,
-      int threads,
-      int maxBodyBytes,
-      java.time.Duration requestDeadline,
-      Handler handler,
-      Clock realClock)
+      String host, int port, int threads, HttpLimits limits, Handler handler, Clock realClock)
       throws InterruptedException {
     boolean epoll = Epoll.isAvailable();
     IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
@@ -91,8 +86,11 @@ public final class HttpServer implements AutoCloseable {
             networkThreads("meterline-http"),
             io);
     DateHeader date = new DateHeader(realClock);
+    long heap = Runtime.getRuntime().maxMemory();
     Connections connections =
-        new Connections(MAX_CONNECTIONS, Runtime.getRuntime().maxMemory() / BODY_SHARE_OF_HEAP);
+        new Connections(limits.effectiveMaxConnections(heap), limits.effectiveBodyBudget(heap));
+    int maxBodyBytes = limits.maxBodyBytes();
+    long requestDeadlineMillis = limits.requestDeadline().toMillis();
     ExecutorService largeBodies = largeBodyPool();
     try {
       ServerBootstrap bootstrap =
@@ -110,21 +108,32 @@ public final class HttpServer implements AutoCloseable {
                         ch.close();
                         return;
                       }
+                      BodyBudget budget = new BodyBudget(connections, maxBodyBytes);
                       ch.pipeline()
                           .addLast(new IdleStateHandler(0, 0, IDLE_SECONDS, TimeUnit.SECONDS))
-                          .addLast(new SlowRequestGuard(requestDeadline.toMillis()))
+                          .addLast(new SlowRequestGuard(requestDeadlineMillis))
                           .addLast(
                               new HttpServerCodec(
                                   new HttpDecoderConfig()
                                       .setMaxInitialLineLength(MAX_INITIAL_LINE)
                                       .setMaxHeaderSize(MAX_HEADER_SIZE)))
+                          .addLast(budget)
                           .addLast(new BodyLimit(maxBodyBytes))
                           .addLast(
                               new RequestHandler(
-                                  handler, date, connections, largeBodies, LARGE_BODY_BYTES));
+                                  handler,
+                                  date,
+                                  connections,
+                                  budget,
+                                  largeBodies,
+                                  LARGE_BODY_BYTES));
                     }
                   });
       Channel channel = bootstrap.bind(new InetSocketAddress(host, port)).sync().channel();
+      LOG.info(
+          "taking at most {} connections and {} bytes of request bodies at once",
+          connections.maxConnections(),
+          connections.maxBodyBytes());
       return new HttpServer(boss, workers, channel, connections, largeBodies);
     } catch (InterruptedException | RuntimeException e) {
       boss.shutdownGracefully(0, 0, TimeUnit.SECONDS);
@@ -153,6 +162,11 @@ public final class HttpServer implements AutoCloseable {
           t.setDaemon(true);
           return t;
         });
+  }
+
+  /** Request-body bytes the server holds now (arriving, waiting or being worked on). */
+  public long bodyBytesHeld() {
+    return connections.bodyBytesHeld();
   }
 
   /** The port the server listens on. */

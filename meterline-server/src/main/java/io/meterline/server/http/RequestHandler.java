@@ -34,6 +34,9 @@ import org.slf4j.LoggerFactory;
  * server buffer without limit; nor can one that does not read its replies: while the connection's
  * outbound buffer is above its high-water mark, no further request is started or read. Once a reply
  * closes the connection, nothing more is read.
+ *
+ * <p>A request's body holds its place in the server's body budget (taken by the {@link BodyBudget}
+ * when its headers arrived) until the request is answered, or dropped when the connection closes.
  */
 final class RequestHandler extends ChannelInboundHandlerAdapter {
   private static final Logger LOG = LoggerFactory.getLogger(RequestHandler.class);
@@ -41,9 +44,10 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
   private final Handler handler;
   private final DateHeader date;
   private final Connections connections;
+  private final BodyBudget budget;
   private final Executor largeBodies;
   private final int largeBodyBytes;
-  private final ArrayDeque<Object> waiting = new ArrayDeque<>();
+  private final ArrayDeque<Received> waiting = new ArrayDeque<>();
   private boolean busy;
   private boolean closing;
   // The client is not reading its replies: nothing more is read or started until it does.
@@ -51,42 +55,67 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
   // Body bytes reserved with the connections for the request being worked on.
   private long reserved;
 
+  /** A request (or what stands in for it) and the body bytes it holds in the budget. */
+  private record Received(Object message, long reservedBytes) {}
+
   RequestHandler(
       Handler handler,
       DateHeader date,
       Connections connections,
+      BodyBudget budget,
       Executor largeBodies,
       int largeBodyBytes) {
     this.handler = handler;
     this.date = date;
     this.connections = connections;
+    this.budget = budget;
     this.largeBodies = largeBodies;
     this.largeBodyBytes = largeBodyBytes;
   }
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
-    if (closing || !(msg instanceof FullHttpRequest || msg instanceof Oversized)) {
+    long held = 0;
+    if (msg instanceof FullHttpRequest request) {
+      // The budget reserved its declared length (a chunked one, the limit): keep what it uses.
+      held = budget.claim();
+      long unused = held - request.content().readableBytes();
+      if (unused > 0) {
+        connections.releaseBody(unused);
+        held -= unused;
+      }
+    }
+    if (closing
+        || !(msg instanceof FullHttpRequest
+            || msg instanceof Oversized
+            || msg instanceof OverBudget)) {
+      connections.releaseBody(held);
       ReferenceCountUtil.release(msg);
       return;
     }
     SlowRequestGuard.requestComplete(ctx);
+    Received received = new Received(msg, held);
     if (busy || awaitingWritable) {
-      waiting.add(msg);
+      waiting.add(received);
       ctx.channel().config().setAutoRead(false);
     } else {
-      start(ctx, msg);
+      start(ctx, received);
     }
   }
 
-  private void start(ChannelHandlerContext ctx, Object msg) {
+  private void start(ChannelHandlerContext ctx, Received received) {
     busy = true;
     connections.requestStarted();
+    reserved = received.reservedBytes();
+    Object msg = received.message();
     boolean close = true;
     CompletableFuture<HttpReply> reply;
     try {
       if (msg instanceof Oversized o) {
         reply = completed(oversized(o.limitBytes()));
+      } else if (msg instanceof OverBudget o) {
+        close = !o.keepAlive();
+        reply = completed(atCapacity());
       } else {
         FullHttpRequest request = (FullHttpRequest) msg;
         try {
@@ -99,11 +128,7 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
                         ErrorCode.SERVICE_UNAVAILABLE,
                         "The server is shutting down; retry",
                         Ids.uuid()));
-          } else if (!connections.reserveBody(request.content().readableBytes())) {
-            close = !HttpUtil.isKeepAlive(request);
-            reply = completed(atCapacity());
           } else {
-            reserved = request.content().readableBytes(); // what reserveBody just took
             close = !HttpUtil.isKeepAlive(request);
             HttpRequestView view = HttpRequestView.of(request);
             reply =
@@ -199,7 +224,7 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
   }
 
   private void startNextOrRead(ChannelHandlerContext ctx) {
-    Object next = waiting.poll();
+    Received next = waiting.poll();
     if (next != null) {
       start(ctx, next);
     } else if (!ctx.channel().config().isAutoRead()) {
@@ -268,9 +293,10 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
   }
 
   private void releaseWaiting() {
-    Object r;
+    Received r;
     while ((r = waiting.poll()) != null) {
-      ReferenceCountUtil.release(r);
+      ReferenceCountUtil.release(r.message());
+      connections.releaseBody(r.reservedBytes());
     }
   }
 }

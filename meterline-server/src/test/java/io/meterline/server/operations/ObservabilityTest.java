@@ -106,6 +106,7 @@ class ObservabilityTest {
         .contains("meterline_errors_total{error=\"InvalidSignatureException\"")
         .contains("meterline_commit_batch_size_count")
         .contains("meterline_commit_queue_depth")
+        .contains("meterline_http_body_bytes_held_bytes")
         .contains("jvm_memory_used_bytes");
   }
 
