@@ -2,43 +2,57 @@ package io.meterline.server.http;
 
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.handler.codec.http.HttpExpectationFailedEvent;
+import io.netty.handler.codec.DecoderResult;
+import io.netty.handler.codec.DecoderResultProvider;
+import io.netty.handler.codec.http.DefaultLastHttpContent;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 
 /**
- * Takes a request's body from the server-wide body budget ({@link Connections#reserveBody}) as soon
- * as its headers arrive, before a byte of the body is buffered, so that bodies still arriving count
- * as well as bodies being worked on. Sits in front of the {@link BodyLimit}, which buffers them.
+ * Takes request bodies from the server-wide body budget ({@link Connections#reserveBody}) as their
+ * bytes arrive, before they are buffered, so that bodies still arriving count as well as bodies
+ * waiting or being worked on. Sits in front of the {@link BodyLimit}, which buffers them.
  *
  * <ul>
- *   <li>A request declaring a Content-Length takes that many bytes; a chunked one takes the body
- *       limit (the {@link RequestHandler} gives back what it did not use when the body is whole);
- *       one declaring more than the limit takes nothing: the body limit refuses it unread.
- *   <li>A request that does not fit is not buffered: its body is read and dropped, and in its place
- *       an {@link OverBudget} goes on, answered "busy" in its turn. The connection stays open
- *       (unless the client asked to send the body only after a go-ahead: it is answered at once and
- *       the connection closes after the answer).
+ *   <li>Each piece of a body takes its size as it passes. A client holds only what it has sent, so
+ *       stalling a large declared body costs it as much as it costs the server, and the request
+ *       deadline cuts it off. A body the body limit refuses unread (its declared length is over the
+ *       limit) takes nothing.
+ *   <li>A piece that does not fit ends the request there: the body limit is handed a last piece
+ *       that failed with {@link Exceeded}, which the {@link RequestHandler} answers "busy" in its
+ *       turn. The rest of the body is read and dropped, under the request deadline like any
+ *       request's bytes, and the connection goes on with the next request (unless the rest turns
+ *       out malformed: the connection is closed, as the codec would read nothing more).
  *   <li>When the whole request reaches the {@link RequestHandler}, it {@linkplain #claim claims}
- *       the reservation and gives it back once the request is answered. A reservation nobody
- *       claimed when the request's last content has passed (the body limit answered or dropped the
- *       request itself) or when an expectation is refused (417: the body is not read) is given back
- *       then; one still held when the connection closes, at close.
+ *       what the body holds and gives it back once the request is answered. What nobody claimed
+ *       when the request's last piece has passed (the body limit answered or dropped the request
+ *       itself) is given back then; what is still held when the connection closes, at close.
  * </ul>
  *
  * <p>Used on the connection's network thread only.
  */
 final class BodyBudget extends ChannelInboundHandlerAdapter {
+  /** Why a request's body was cut short: the body budget was full. */
+  static final class Exceeded extends RuntimeException {
+    private static final Exceeded INSTANCE = new Exceeded();
+
+    private Exceeded() {
+      super("the body budget is full", null, false, false);
+    }
+  }
+
   private final Connections connections;
   private final int maxBodyBytes;
-  // Bytes reserved for the request being received, until the request handler claims them.
+  // Bytes held for the request being received, until the request handler claims them.
   private long pending;
-  // The request being received did not fit: its body is dropped.
-  private boolean refusing;
-  // What goes on in its place once its body has passed; null when it already has.
-  private OverBudget owed;
+  // The request being received declares a body over the limit: the body limit drops it unread.
+  private boolean unbuffered;
+  // The request being received was cut short: the rest of its body is dropped here.
+  private boolean dropping;
 
   BodyBudget(Connections connections, int maxBodyBytes) {
     this.connections = connections;
@@ -49,23 +63,29 @@ final class BodyBudget extends ChannelInboundHandlerAdapter {
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
     if (msg instanceof HttpRequest request) {
       begin(request);
-      if (refusing && HttpUtil.is100ContinueExpected(request)) {
-        // The client waits for a go-ahead before sending the body: it gets its answer now, and the
-        // connection closes after it, as the body may follow anyway.
-        owed = null;
-        ctx.fireChannelRead(new OverBudget(false));
-      }
     }
     boolean last = msg instanceof LastHttpContent;
-    if (refusing) {
+    if (dropping) {
+      boolean malformed = msg instanceof DecoderResultProvider p && p.decoderResult().isFailure();
       ReferenceCountUtil.release(msg);
-      if (last) {
-        refusing = false;
-        if (owed != null) {
-          ctx.fireChannelRead(owed);
-          owed = null;
-        }
+      dropping = !last;
+      if (malformed) {
+        // The codec reads nothing more from this connection: its requests would go unanswered.
+        ctx.close();
       }
+      return;
+    }
+    if (msg instanceof HttpContent content
+        && !(msg instanceof FullHttpRequest) // the codec sends none that is whole and valid
+        && !unbuffered
+        && !take(content.content().readableBytes())) {
+      content.release();
+      // The body limit finishes the request as failed: its handler answers "busy".
+      DefaultLastHttpContent cut = new DefaultLastHttpContent();
+      cut.setDecoderResult(DecoderResult.failure(Exceeded.INSTANCE));
+      dropping = !last;
+      ctx.fireChannelRead(cut);
+      givePendingBack();
       return;
     }
     ctx.fireChannelRead(msg);
@@ -75,8 +95,8 @@ final class BodyBudget extends ChannelInboundHandlerAdapter {
   }
 
   /**
-   * The bytes reserved for the request whose last content is passing: from now on the caller gives
-   * them back.
+   * The bytes held for the request whose last piece is passing: from now on the caller gives them
+   * back.
    */
   long claim() {
     long claimed = pending;
@@ -86,34 +106,27 @@ final class BodyBudget extends ChannelInboundHandlerAdapter {
 
   private void begin(HttpRequest request) {
     givePendingBack();
-    refusing = false;
-    owed = null;
-    if (request.decoderResult().isFailure()) {
-      return; // answered 400 and closed
-    }
-    long wanted = wanted(request);
-    if (wanted == 0) {
-      return;
-    }
-    if (connections.reserveBody(wanted)) {
-      pending = wanted;
-    } else {
-      refusing = true;
-      owed = new OverBudget(HttpUtil.isKeepAlive(request));
+    dropping = false;
+    unbuffered = declaredOverLimit(request);
+  }
+
+  private boolean declaredOverLimit(HttpRequest request) {
+    try {
+      return HttpUtil.getContentLength(request, 0L) > maxBodyBytes;
+    } catch (NumberFormatException e) {
+      return false; // the codec fails such a request
     }
   }
 
-  private long wanted(HttpRequest request) {
-    if (HttpUtil.isTransferEncodingChunked(request)) {
-      return maxBodyBytes;
+  private boolean take(int bytes) {
+    if (bytes == 0) {
+      return true;
     }
-    long declared;
-    try {
-      declared = HttpUtil.getContentLength(request, 0L);
-    } catch (NumberFormatException e) {
-      return 0; // the codec fails such a request
+    if (!connections.reserveBody(bytes)) {
+      return false;
     }
-    return declared > maxBodyBytes ? 0 : Math.max(0, declared);
+    pending += bytes;
+    return true;
   }
 
   private void givePendingBack() {
@@ -122,19 +135,9 @@ final class BodyBudget extends ChannelInboundHandlerAdapter {
   }
 
   @Override
-  public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-    if (evt instanceof HttpExpectationFailedEvent) {
-      // The body limit refused an expectation (417) and the codec dropped the body unread.
-      givePendingBack();
-    }
-    ctx.fireUserEventTriggered(evt);
-  }
-
-  @Override
   public void channelInactive(ChannelHandlerContext ctx) {
     givePendingBack();
-    refusing = false;
-    owed = null;
+    dropping = false;
     ctx.fireChannelInactive();
   }
 }

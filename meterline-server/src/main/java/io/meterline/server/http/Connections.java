@@ -18,23 +18,23 @@ final class Connections {
   private final AtomicInteger inFlight = new AtomicInteger();
   private final AtomicLong bodyBytes = new AtomicLong();
   private final int maxConnections;
-  private final long maxBodyBytes;
+  private final long bodyBudgetBytes;
   private volatile boolean draining;
 
   /**
-   * @param maxBodyBytes the most request-body bytes in flight at once; a request beyond it is
-   *     answered "busy" at once (a single request is always let through when nothing else is)
+   * @param bodyBudgetBytes the most request-body bytes held at once; a request whose body would
+   *     pass it is answered "busy" (a body is always let in when nothing else is held)
    */
-  Connections(int maxConnections, long maxBodyBytes) {
+  Connections(int maxConnections, long bodyBudgetBytes) {
     this.maxConnections = maxConnections;
-    this.maxBodyBytes = maxBodyBytes;
+    this.bodyBudgetBytes = bodyBudgetBytes;
   }
 
-  /** Reserves room for a request body; {@code false} when the bodies in flight fill the budget. */
+  /** Reserves room for request-body bytes; {@code false} when the bodies held fill the budget. */
   boolean reserveBody(long bytes) {
     while (true) {
       long now = bodyBytes.get();
-      if (now > 0 && now + bytes > maxBodyBytes) {
+      if (now > 0 && now + bytes > bodyBudgetBytes) {
         return false;
       }
       if (bodyBytes.compareAndSet(now, now + bytes)) {
@@ -43,7 +43,7 @@ final class Connections {
     }
   }
 
-  /** Gives back what {@link #reserveBody} took, once the request is answered. */
+  /** Gives back what {@link #reserveBody} took, once the bytes are no longer held. */
   void releaseBody(long bytes) {
     if (bytes != 0) {
       bodyBytes.addAndGet(-bytes);
@@ -54,8 +54,8 @@ final class Connections {
     return maxConnections;
   }
 
-  long maxBodyBytes() {
-    return maxBodyBytes;
+  long bodyBudgetBytes() {
+    return bodyBudgetBytes;
   }
 
   /** Request-body bytes reserved now. */

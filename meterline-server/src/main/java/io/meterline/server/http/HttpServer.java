@@ -133,7 +133,7 @@ public final class HttpServer implements AutoCloseable {
       LOG.info(
           "taking at most {} connections and {} bytes of request bodies at once",
           connections.maxConnections(),
-          connections.maxBodyBytes());
+          connections.bodyBudgetBytes());
       return new HttpServer(boss, workers, channel, connections, largeBodies);
     } catch (InterruptedException | RuntimeException e) {
       boss.shutdownGracefully(0, 0, TimeUnit.SECONDS);

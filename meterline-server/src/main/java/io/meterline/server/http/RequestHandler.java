@@ -36,7 +36,7 @@ import org.slf4j.LoggerFactory;
  * closes the connection, nothing more is read.
  *
  * <p>A request's body holds its place in the server's body budget (taken by the {@link BodyBudget}
- * when its headers arrived) until the request is answered, or dropped when the connection closes.
+ * as it arrived) until the request is answered, or dropped when the connection closes.
  */
 final class RequestHandler extends ChannelInboundHandlerAdapter {
   private static final Logger LOG = LoggerFactory.getLogger(RequestHandler.class);
@@ -75,20 +75,9 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
-    long held = 0;
-    if (msg instanceof FullHttpRequest request) {
-      // The budget reserved its declared length (a chunked one, the limit): keep what it uses.
-      held = budget.claim();
-      long unused = held - request.content().readableBytes();
-      if (unused > 0) {
-        connections.releaseBody(unused);
-        held -= unused;
-      }
-    }
-    if (closing
-        || !(msg instanceof FullHttpRequest
-            || msg instanceof Oversized
-            || msg instanceof OverBudget)) {
+    // What its body holds in the budget is this handler's to give back from now on.
+    long held = msg instanceof FullHttpRequest ? budget.claim() : 0;
+    if (closing || !(msg instanceof FullHttpRequest || msg instanceof Oversized)) {
       connections.releaseBody(held);
       ReferenceCountUtil.release(msg);
       return;
@@ -113,13 +102,14 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
     try {
       if (msg instanceof Oversized o) {
         reply = completed(oversized(o.limitBytes()));
-      } else if (msg instanceof OverBudget o) {
-        close = !o.keepAlive();
-        reply = completed(atCapacity());
       } else {
         FullHttpRequest request = (FullHttpRequest) msg;
         try {
-          if (request.decoderResult().isFailure()) {
+          if (request.decoderResult().cause() instanceof BodyBudget.Exceeded) {
+            // Cut short: the rest of its body is dropped as it arrives.
+            close = !HttpUtil.isKeepAlive(request);
+            reply = completed(atCapacity());
+          } else if (request.decoderResult().isFailure()) {
             reply = completed(malformed(request.decoderResult().cause()));
           } else if (connections.isDraining()) {
             reply =

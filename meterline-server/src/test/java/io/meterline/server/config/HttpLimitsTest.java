@@ -10,7 +10,7 @@ class HttpLimitsTest {
   private static final long MIB = 1024 * 1024;
 
   private static HttpLimits limits(long bodyBudgetBytes, int maxConnections) {
-    return new HttpLimits(1024 * 1024, bodyBudgetBytes, maxConnections, Duration.ofSeconds(30));
+    return new HttpLimits(4_096, bodyBudgetBytes, maxConnections, Duration.ofSeconds(30));
   }
 
   @Test
@@ -38,6 +38,8 @@ class HttpLimitsTest {
   void badValues_areRefused_naming_theField() {
     assertThatThrownBy(() -> limits(-1, 0)).hasMessageContaining("bodyBudgetBytes");
     assertThatThrownBy(() -> limits(0, -1)).hasMessageContaining("maxConnections");
+    assertThatThrownBy(() -> limits(4_095, 0))
+        .hasMessageContaining("bodyBudgetBytes must be 0 or at least maxBodyBytes (4096)");
     assertThatThrownBy(() -> new HttpLimits(1023, 0, 0, Duration.ofSeconds(1)))
         .hasMessageContaining("maxBodyBytes");
     assertThatThrownBy(() -> new HttpLimits(1024, 0, 0, Duration.ZERO))

@@ -16,10 +16,11 @@ import net.jqwik.api.constraints.IntRange;
 
 /**
  * The body budget's bookkeeping under any sequence of client behaviour: whole, stalled, chunked,
- * oversized, pipelined and malformed requests, expectations, replies in any order and connections
- * closing at any point. It never holds more than the budget (or one request's body, when nothing
- * else is held), and once every request is answered and every connection closed it holds nothing: a
- * drift would leak budget until the server refused everything.
+ * oversized, pipelined and malformed requests (a bad chunk mid-body among them), expectations,
+ * replies (oldest first, as the handler completes them) and connections closing at any point. It
+ * never holds more than the budget (or one piece of a body, when nothing else is held), and once
+ * every request is answered and every connection closed it holds nothing: a drift would leak budget
+ * until the server refused everything.
  */
 class BodyBudgetProperties {
   private static final int MAX_BODY = 8_192;
@@ -37,6 +38,7 @@ class BodyBudgetProperties {
     UNSUPPORTED_EXPECTATION,
     CONNECTION_CLOSE,
     GARBAGE,
+    BAD_CHUNK,
     ANSWER,
     CLOSE
   }
@@ -74,6 +76,7 @@ class BodyBudgetProperties {
       case UNSUPPORTED_EXPECTATION -> c.send(headers(n, "Expect: x\r\n") + "a".repeat(n));
       case CONNECTION_CLOSE -> c.send(headers(n, "Connection: close\r\n") + "a".repeat(n));
       case GARBAGE -> c.send("POST / HTTP/1.1\r\nContent-Length: " + n + "x\r\n\r\n");
+      case BAD_CHUNK -> c.send(chunked(n) + "zz\r\n");
       case ANSWER -> {
         if (clients.inFlight() > 0) {
           clients.answerOldest();
