@@ -82,8 +82,9 @@ import software.amazon.awssdk.services.marketplacemetering.MarketplaceMeteringCl
  *
  * <ul>
  *   <li>every answer is a 200, a ThrottlingException (400) or a 503 — never a 500 — and no
- *       connection fails or is cut (the connection limit, 10,000, is far above this count, so none
- *       may be refused); BatchMeterUsage may also turn records away as UnprocessedRecords;
+ *       connection fails or is cut (the connection limit, 2,730 at this heap, is well above this
+ *       count, so none may be refused); BatchMeterUsage may also turn records away as
+ *       UnprocessedRecords;
  *   <li>the server answers rather than queueing without limit: the p99 of the time it holds a
  *       request before answering it is at most 6 s, turned away or not; every request is answered
  *       within 10 s of the end of the load. (The load generator shares the machine's cores with the
