@@ -5,6 +5,7 @@ import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -22,6 +23,7 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -108,7 +110,6 @@ public final class HttpServer implements AutoCloseable {
                         ch.close();
                         return;
                       }
-                      BodyBudget budget = new BodyBudget(connections, maxBodyBytes);
                       ch.pipeline()
                           .addLast(new IdleStateHandler(0, 0, IDLE_SECONDS, TimeUnit.SECONDS))
                           .addLast(new SlowRequestGuard(requestDeadlineMillis))
@@ -116,17 +117,15 @@ public final class HttpServer implements AutoCloseable {
                               new HttpServerCodec(
                                   new HttpDecoderConfig()
                                       .setMaxInitialLineLength(MAX_INITIAL_LINE)
-                                      .setMaxHeaderSize(MAX_HEADER_SIZE)))
-                          .addLast(budget)
-                          .addLast(new BodyLimit(maxBodyBytes))
-                          .addLast(
-                              new RequestHandler(
-                                  handler,
-                                  date,
-                                  connections,
-                                  budget,
-                                  largeBodies,
-                                  LARGE_BODY_BYTES));
+                                      .setMaxHeaderSize(MAX_HEADER_SIZE)));
+                      addRequestHandlers(
+                          ch.pipeline(),
+                          connections,
+                          maxBodyBytes,
+                          handler,
+                          date,
+                          largeBodies,
+                          LARGE_BODY_BYTES);
                     }
                   });
       Channel channel = bootstrap.bind(new InetSocketAddress(host, port)).sync().channel();
@@ -141,6 +140,27 @@ public final class HttpServer implements AutoCloseable {
       largeBodies.shutdownNow();
       throw e;
     }
+  }
+
+  /**
+   * Adds what follows the codec: the body budget, the body limit and the request handler, wired to
+   * one another.
+   */
+  static void addRequestHandlers(
+      ChannelPipeline pipeline,
+      Connections connections,
+      int maxBodyBytes,
+      Handler handler,
+      DateHeader date,
+      Executor largeBodies,
+      int largeBodyBytes) {
+    BodyBudget budget = new BodyBudget(connections, maxBodyBytes);
+    RequestHandler requests =
+        new RequestHandler(handler, date, connections, budget, largeBodies, largeBodyBytes);
+    pipeline
+        .addLast(budget)
+        .addLast(new BodyLimit(maxBodyBytes, requests::nothingAhead))
+        .addLast(requests);
   }
 
   private static DefaultThreadFactory networkThreads(String name) {

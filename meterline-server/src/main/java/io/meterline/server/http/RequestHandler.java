@@ -73,6 +73,11 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
     this.largeBodyBytes = largeBodyBytes;
   }
 
+  /** Whether every request this connection has sent so far has been answered. */
+  boolean nothingAhead() {
+    return !busy && waiting.isEmpty();
+  }
+
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
     // What its body holds in the budget is this handler's to give back from now on.

@@ -15,9 +15,9 @@ import java.util.regex.Pattern;
 
 /**
  * Client connections to the server's own per-connection handlers (codec, body budget, body limit,
- * request handler), each an {@link EmbeddedChannel}, sharing one {@link Connections}. The handler
- * behind them records each request's body size and leaves its reply to the test, so requests stay
- * in flight as long as the test likes.
+ * request handler, wired as the server wires them), each an {@link EmbeddedChannel}, sharing one
+ * {@link Connections}. The handler behind them records each request's body size and leaves its
+ * reply to the test, so requests stay in flight as long as the test likes.
  */
 final class EmbeddedClients {
   private static final Pattern STATUS = Pattern.compile("HTTP/1\\.1 (\\d{3})");
@@ -35,24 +35,20 @@ final class EmbeddedClients {
 
   Client connect() {
     EmbeddedChannel ch = new EmbeddedChannel(DefaultChannelId.newInstance());
-    BodyBudget budget = new BodyBudget(connections, maxBodyBytes);
-    ch.pipeline()
-        .addLast(new HttpServerCodec())
-        .addLast(budget)
-        .addLast(new BodyLimit(maxBodyBytes))
-        .addLast(
-            new RequestHandler(
-                request -> {
-                  bodiesHandled.add(request.body().length);
-                  CompletableFuture<HttpReply> reply = new CompletableFuture<>();
-                  inFlight.add(reply);
-                  return reply;
-                },
-                new DateHeader(Clock.systemUTC()),
-                connections,
-                budget,
-                Runnable::run,
-                Integer.MAX_VALUE));
+    ch.pipeline().addLast(new HttpServerCodec());
+    HttpServer.addRequestHandlers(
+        ch.pipeline(),
+        connections,
+        maxBodyBytes,
+        request -> {
+          bodiesHandled.add(request.body().length);
+          CompletableFuture<HttpReply> reply = new CompletableFuture<>();
+          inFlight.add(reply);
+          return reply;
+        },
+        new DateHeader(Clock.systemUTC()),
+        Runnable::run,
+        Integer.MAX_VALUE);
     Client client = new Client(ch);
     everyClient.add(client);
     return client;
