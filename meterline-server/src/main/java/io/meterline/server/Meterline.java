@@ -133,7 +133,7 @@ public final class Meterline {
               config.host(),
               config.port(),
               config.ioThreads(),
-              config.httpLimits(),
+              config.http(),
               dispatcher,
               realClock);
       Gauge.builder("meterline.http.body.bytes.held", http, HttpServer::bodyBytesHeld)

@@ -24,14 +24,8 @@ import java.util.Set;
  * @param ioThreads the number of network threads; 0 means one per core
  * @param limits time windows and lifetimes
  * @param commit the group-commit settings of the write path
- * @param maxBodyBytes the largest request body accepted (BatchMeterUsage's limit is 1 MB)
- * @param bodyBudgetBytes the most request-body bytes held at once; 0 means an eighth of the heap
- *     (see {@link HttpLimits})
- * @param maxConnections the most connections open at once; 0 means as many as a quarter of the heap
- *     holds (see {@link HttpLimits})
  * @param accessLog whether to log one JSON line per request to the logger meterline.access
- * @param requestDeadline how long a request may take to arrive once its first byte has (a slow
- *     client is cut off)
+ * @param http the body limit and budget, the connection limit and the request deadline
  */
 public record ServerConfig(
     String host,
@@ -47,11 +41,8 @@ public record ServerConfig(
     int ioThreads,
     Limits limits,
     CommitSettings commit,
-    int maxBodyBytes,
-    long bodyBudgetBytes,
-    int maxConnections,
     boolean accessLog,
-    java.time.Duration requestDeadline) {
+    HttpLimits http) {
 
   /** The port {@code serve} listens on unless told otherwise. */
   public static final int DEFAULT_PORT = 6387;
@@ -78,13 +69,7 @@ public record ServerConfig(
     }
     Objects.requireNonNull(limits, "limits");
     Objects.requireNonNull(commit, "commit");
-    // Checks the HTTP limits.
-    new HttpLimits(maxBodyBytes, bodyBudgetBytes, maxConnections, requestDeadline);
-  }
-
-  /** What the HTTP server lets its clients hold. */
-  public HttpLimits httpLimits() {
-    return new HttpLimits(maxBodyBytes, bodyBudgetBytes, maxConnections, requestDeadline);
+    Objects.requireNonNull(http, "http");
   }
 
   /** The master key file in effect. */
@@ -255,11 +240,8 @@ public record ServerConfig(
           ioThreads,
           limits,
           effectiveCommit,
-          maxBodyBytes,
-          bodyBudgetBytes,
-          maxConnections,
           accessLog,
-          requestDeadline);
+          new HttpLimits(maxBodyBytes, bodyBudgetBytes, maxConnections, requestDeadline));
     }
   }
 }

@@ -23,7 +23,7 @@ final class Connections {
 
   /**
    * @param bodyBudgetBytes the most request-body bytes held at once; a request whose body would
-   *     pass it is answered "busy" (a body is always let in when nothing else is held)
+   *     pass it is answered "busy" (a piece of a body is always let in when nothing else is held)
    */
   Connections(int maxConnections, long bodyBudgetBytes) {
     this.maxConnections = maxConnections;

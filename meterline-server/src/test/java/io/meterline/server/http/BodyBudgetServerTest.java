@@ -49,12 +49,6 @@ class BodyBudgetServerTest {
     server.close();
   }
 
-  private static Socket connect() throws Exception {
-    Socket socket = new Socket(server.endpoint().getHost(), server.endpoint().getPort());
-    socket.setSoTimeout(5_000);
-    return socket;
-  }
-
   private static void send(Socket socket, String text) throws Exception {
     OutputStream out = socket.getOutputStream();
     out.write(text.getBytes(StandardCharsets.US_ASCII));
@@ -113,8 +107,8 @@ class BodyBudgetServerTest {
     JsonNode task = server.admin().task(buyer, "us-east-1", "FARGATE");
     Instant now = server.server().serviceClock().instant();
 
-    try (Socket stalled = connect();
-        Socket other = connect();
+    try (Socket stalled = server.socket();
+        Socket other = server.socket();
         MarketplaceMeteringClient client = server.taskClient(task)) {
       send(
           stalled,

@@ -30,12 +30,6 @@ class ConnectionLimitTest {
     server.close();
   }
 
-  private static Socket connect() throws Exception {
-    Socket socket = new Socket(server.endpoint().getHost(), server.endpoint().getPort());
-    socket.setSoTimeout(5_000);
-    return socket;
-  }
-
   /** Whether a health request on this connection is answered (else the server closed it). */
   private static boolean served(Socket socket) throws Exception {
     try {
@@ -56,10 +50,10 @@ class ConnectionLimitTest {
     List<Socket> open = new ArrayList<>();
     try {
       for (int i = 0; i < 3; i++) {
-        open.add(connect());
+        open.add(server.socket());
         assertThat(served(open.get(i))).as("connection %d", i + 1).isTrue();
       }
-      try (Socket fourth = connect()) {
+      try (Socket fourth = server.socket()) {
         assertThat(served(fourth)).as("the fourth connection").isFalse();
       }
 
@@ -67,7 +61,7 @@ class ConnectionLimitTest {
       long deadline = System.nanoTime() + 5_000_000_000L;
       boolean admitted = false;
       while (!admitted && System.nanoTime() < deadline) {
-        try (Socket next = connect()) {
+        try (Socket next = server.socket()) {
           admitted = served(next);
         }
         if (!admitted) {

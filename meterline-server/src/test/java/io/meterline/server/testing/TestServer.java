@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.meterline.server.Meterline;
 import io.meterline.server.MeterlineServer;
 import io.meterline.server.config.ServerConfig;
+import java.io.IOException;
+import java.net.Socket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -66,6 +68,13 @@ public final class TestServer implements AutoCloseable {
 
   public URI endpoint() {
     return server.endpoint();
+  }
+
+  /** A plain socket to the server, for raw HTTP; reads time out after 5 s. */
+  public Socket socket() throws IOException {
+    Socket socket = new Socket(endpoint().getHost(), endpoint().getPort());
+    socket.setSoTimeout(5_000);
+    return socket;
   }
 
   public AdminClient admin() {
