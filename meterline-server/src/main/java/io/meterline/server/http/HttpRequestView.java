@@ -14,7 +14,11 @@ public record HttpRequestView(
     String method, String rawPath, String rawQuery, HttpHeaders headers, byte[] body)
     implements SignableRequest {
 
-  /** Copies what is needed out of a Netty request (which the caller then releases). */
+  /**
+   * Copies what is needed out of a Netty request (which the caller then releases). The headers are
+   * taken as they are: releasing a request frees its body buffer only, and the decoder builds new
+   * headers for every request.
+   */
   public static HttpRequestView of(FullHttpRequest request) {
     String uri = request.uri();
     int query = uri.indexOf('?');
@@ -23,7 +27,7 @@ public record HttpRequestView(
         request.method().name(),
         path.isEmpty() ? "/" : path,
         query < 0 ? "" : uri.substring(query + 1),
-        request.headers().copy(),
+        request.headers(),
         ByteBufUtil.getBytes(request.content()));
   }
 

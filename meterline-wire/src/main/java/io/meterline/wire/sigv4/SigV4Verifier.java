@@ -2,8 +2,10 @@ package io.meterline.wire.sigv4;
 
 import io.meterline.wire.ErrorCode;
 import io.meterline.wire.ServiceException;
+import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
@@ -115,15 +117,41 @@ public final class SigV4Verifier {
     }
   }
 
-  private static Instant parseAmzDate(String amzDate) {
-    try {
-      return AMZ_DATE.parse(amzDate, Instant::from);
-    } catch (DateTimeParseException e) {
-      throw incomplete(
-          "X-Amz-Date must have the form YYYYMMDD'T'HHMMSS'Z', was '"
-              + (amzDate.length() > 40 ? amzDate.substring(0, 40) : amzDate)
-              + "'");
+  // By hand rather than with AMZ_DATE.parse, which took a few per cent of a network thread's time.
+  // Strict: a date that does not exist (February 30th, hour 24) is refused, not adjusted.
+  static Instant parseAmzDate(String amzDate) {
+    if (amzDate.length() == 16 && amzDate.charAt(8) == 'T' && amzDate.charAt(15) == 'Z') {
+      int year = digits(amzDate, 0, 4);
+      int month = digits(amzDate, 4, 6);
+      int day = digits(amzDate, 6, 8);
+      int hour = digits(amzDate, 9, 11);
+      int minute = digits(amzDate, 11, 13);
+      int second = digits(amzDate, 13, 15);
+      if ((year | month | day | hour | minute | second) >= 0) {
+        try {
+          return LocalDateTime.of(year, month, day, hour, minute, second).toInstant(ZoneOffset.UTC);
+        } catch (DateTimeException e) {
+          // not a date: refused below
+        }
+      }
     }
+    throw incomplete(
+        "X-Amz-Date must have the form YYYYMMDD'T'HHMMSS'Z', was '"
+            + (amzDate.length() > 40 ? amzDate.substring(0, 40) : amzDate)
+            + "'");
+  }
+
+  /** The decimal number in s[from, to), or -1 if a character there is not an ASCII digit. */
+  private static int digits(String s, int from, int to) {
+    int value = 0;
+    for (int i = from; i < to; i++) {
+      char c = s.charAt(i);
+      if (c < '0' || c > '9') {
+        return -1;
+      }
+      value = value * 10 + (c - '0');
+    }
+    return value;
   }
 
   private void checkSkew(Instant requestTime, Instant now) {

@@ -11,8 +11,13 @@ import io.meterline.wire.testing.Captures;
 import io.meterline.wire.testing.Mutations;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.time.format.ResolverStyle;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
@@ -22,6 +27,7 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.IntRange;
+import net.jqwik.api.constraints.LongRange;
 import net.jqwik.api.statistics.Statistics;
 
 /**
@@ -35,6 +41,9 @@ class SigV4VerifierProperties {
           ErrorCode.MISSING_AUTHENTICATION_TOKEN,
           ErrorCode.INVALID_SIGNATURE);
   private static final Duration SKEW = Duration.ofMinutes(15);
+  private static final DateTimeFormatter STRICT_AMZ_DATE =
+      DateTimeFormatter.ofPattern("uuuuMMdd'T'HHmmss'Z'", Locale.ROOT)
+          .withResolverStyle(ResolverStyle.STRICT);
   private static final SigV4Verifier VERIFIER =
       new SigV4Verifier("aws-marketplace", region -> true, SKEW);
 
@@ -117,6 +126,56 @@ class SigV4VerifierProperties {
       assertThat(e)
           .hasMessageStartingWith(
               offsetSeconds > 0 ? "Signature expired" : "Signature not yet current");
+    }
+  }
+
+  @Property
+  void parseAmzDate_anySecondOfYearsOneToNineThousand_readsBackWhatWasWritten(
+      @ForAll @LongRange(min = -62_135_596_800L, max = 221_845_392_000L) long epochSecond) {
+    Instant time = Instant.ofEpochSecond(epochSecond);
+
+    assertThat(SigV4Verifier.parseAmzDate(SigV4Verifier.AMZ_DATE.format(time))).isEqualTo(time);
+  }
+
+  @Property
+  void parseAmzDate_textThatIsNotADate_isIncompleteSignature(@ForAll("notAmzDates") String text) {
+    ServiceException e =
+        serviceError(ErrorCode.INCOMPLETE_SIGNATURE, () -> SigV4Verifier.parseAmzDate(text));
+
+    assertThat(e).hasMessageStartingWith("X-Amz-Date must have the form YYYYMMDD'T'HHMMSS'Z'");
+  }
+
+  @Provide
+  Arbitrary<String> notAmzDates() {
+    Arbitrary<String> mutated =
+        Mutations.of(Arbitraries.of("20261127T153918Z")).filter(s -> !isRealAmzDate(s));
+    return Arbitraries.oneOf(
+        mutated,
+        Arbitraries.strings().ofMaxLength(40).filter(s -> !isRealAmzDate(s)),
+        Arbitraries.of(
+            "",
+            "20260230T120000Z",
+            "20270229T120000Z",
+            "20261127T240000Z",
+            "20261127T156000Z",
+            "20261127T153960Z",
+            "20261300T000000Z",
+            "20261127t153918Z",
+            "20261127T153918z",
+            "2026112T153918Z",
+            "20261127T1539180Z",
+            "+2026112T153918Z",
+            "2026-1127T153918Z",
+            "２0261127T153918Z"));
+  }
+
+  /** What a strict reader of the X-Amz-Date form accepts. */
+  private static boolean isRealAmzDate(String s) {
+    try {
+      STRICT_AMZ_DATE.parse(s, LocalDateTime::from);
+      return true;
+    } catch (DateTimeParseException e) {
+      return false;
     }
   }
 
