@@ -23,7 +23,8 @@ final class Migrations {
       List.of(
           new Migration(1, "initial schema", "db/migration/V001__initial.sql"),
           new Migration(2, "task platform", "db/migration/V002__task_platform.sql"),
-          new Migration(3, "task stop counter", "db/migration/V003__task_stops.sql"));
+          new Migration(3, "task stop counter", "db/migration/V003__task_stops.sql"),
+          new Migration(4, "ledger index by hour", "db/migration/V004__ledger_hour_index.sql"));
 
   private Migrations() {}
 

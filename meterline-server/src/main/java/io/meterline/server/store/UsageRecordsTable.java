@@ -112,8 +112,13 @@ public final class UsageRecordsTable {
 
   /** Ledger entries matching the query, by hour, then product, account and dimension. */
   public List<LedgerEntry> query(Connection c, UsageQuery q) throws SQLException {
-    StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM usage_records WHERE 1=1");
     List<Object> args = new ArrayList<>();
+    return Jdbc.query(c, querySql(q, args), UsageRecordsTable::map, args.toArray());
+  }
+
+  /** The SQL of {@link #query}; its arguments are added to {@code args}. */
+  static String querySql(UsageQuery q, List<Object> args) {
+    StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM usage_records WHERE 1=1");
     if (q.productCode() != null) {
       sql.append(" AND product_code = ?");
       args.add(q.productCode());
@@ -132,7 +137,7 @@ public final class UsageRecordsTable {
     }
     sql.append(" ORDER BY hour, product_code, aws_account_id, dimension, scope LIMIT ?");
     args.add(q.limit());
-    return Jdbc.query(c, sql.toString(), UsageRecordsTable::map, args.toArray());
+    return sql.toString();
   }
 
   private static LedgerEntry map(ResultSet rs) throws SQLException {
