@@ -29,7 +29,7 @@ public final class ClientTokensTable {
     return Jdbc.insertIgnoringTaken(
         c,
         "client_tokens (scope, token, fingerprint, record_id, created_at)",
-        5,
+        List.of("text", "text", "text", "text", "int8"),
         reservations,
         r -> new Object[] {r.key().scope(), r.key().token(), r.fingerprint(), r.recordId(), at},
         "scope, token",

@@ -101,14 +101,15 @@ public final class Jdbc {
    * Inserts the items, skipping those a unique key of which is taken, and tells which were
    * inserted. Rows are inserted in the order given.
    *
-   * <p>On PostgreSQL: multi-row {@code INSERT … ON CONFLICT DO NOTHING RETURNING} statements of up
-   * to {@link #INSERT_CHUNK} rows, which the server parses and runs once per chunk instead of once
-   * per row (in the benchmark, 11 % less machine CPU per MeterUsage than a batch). On SQLite, where
-   * a batch is one native call anyway, a batch of single-row inserts: the multi-row form there cost
-   * more statement time and wrote more per row (docs/performance.md).
+   * <p>On PostgreSQL: {@code INSERT … SELECT FROM unnest(…) ON CONFLICT DO NOTHING RETURNING}, one
+   * array parameter per column and up to {@link #INSERT_CHUNK} rows per statement. The statement's
+   * text does not depend on the number of rows, so the driver prepares it once per connection and
+   * the server neither parses nor plans it again (docs/performance.md). On SQLite, where a batch is
+   * one native call anyway, a batch of single-row inserts: a multi-row form there cost more
+   * statement time and wrote more per row.
    *
    * @param into the table and its columns, {@code "t (a, b, c)"}
-   * @param width the number of columns
+   * @param types the PostgreSQL type of each column, {@code "text"} or {@code "int8"}
    * @param returning the columns that identify an inserted row, {@code "a, b"}
    * @param returned reads the identity of a row the statement returned
    * @param identity the identity of an item, equal to what {@code returned} reads for its row
@@ -118,13 +119,14 @@ public final class Jdbc {
   public static <T, K> boolean[] insertIgnoringTaken(
       Connection c,
       String into,
-      int width,
+      List<String> types,
       List<T> items,
       Parameters<T> parameters,
       String returning,
       RowMapper<K> returned,
       Function<T, K> identity)
       throws SQLException {
+    int width = types.size();
     if (c.isWrapperFor(org.sqlite.SQLiteConnection.class)) {
       return batch(
           c,
@@ -132,26 +134,24 @@ public final class Jdbc {
           items,
           parameters);
     }
+    String sql = unnestInsert(into, types) + " ON CONFLICT DO NOTHING RETURNING " + returning;
     Set<K> inserted = new HashSet<>();
-    String row = placeholders(width);
     for (int from = 0; from < items.size(); from += INSERT_CHUNK) {
       List<T> chunk = items.subList(from, Math.min(items.size(), from + INSERT_CHUNK));
-      String sql =
-          "INSERT INTO "
-              + into
-              + " VALUES "
-              + String.join(", ", Collections.nCopies(chunk.size(), row))
-              + " ON CONFLICT DO NOTHING RETURNING "
-              + returning;
+      Object[][] columns = new Object[width][chunk.size()];
+      for (int row = 0; row < chunk.size(); row++) {
+        Object[] values = parameters.of(chunk.get(row));
+        if (values.length != width) {
+          throw new IllegalArgumentException(
+              "a row of " + values.length + " values for " + width + " columns");
+        }
+        for (int col = 0; col < width; col++) {
+          columns[col][row] = arrayElement(values[col], types.get(col));
+        }
+      }
       try (PreparedStatement ps = c.prepareStatement(sql)) {
-        int index = 1;
-        for (T item : chunk) {
-          Object[] values = parameters.of(item);
-          if (values.length != width) {
-            throw new IllegalArgumentException(
-                "a row of " + values.length + " values for " + width + " columns");
-          }
-          index = bind(ps, index, values);
+        for (int col = 0; col < width; col++) {
+          ps.setArray(col + 1, c.createArrayOf(types.get(col), columns[col]));
         }
         try (ResultSet rs = ps.executeQuery()) {
           while (rs.next()) {
@@ -165,6 +165,51 @@ public final class Jdbc {
       result[i] = inserted.contains(identity.apply(items.get(i)));
     }
     return result;
+  }
+
+  /**
+   * {@code INSERT INTO t (a, b) SELECT c1, c2 FROM unnest(?::text[], ?::int8[]) WITH ORDINALITY AS
+   * u(c1, c2, n) ORDER BY n}: the arrays' elements as rows, in array order.
+   */
+  static String unnestInsert(String into, List<String> types) {
+    StringBuilder select = new StringBuilder();
+    StringBuilder arrays = new StringBuilder();
+    StringBuilder names = new StringBuilder();
+    for (int col = 0; col < types.size(); col++) {
+      String sep = col == 0 ? "" : ", ";
+      select.append(sep).append('c').append(col);
+      arrays.append(sep).append("?::").append(types.get(col)).append("[]");
+      names.append(sep).append('c').append(col);
+    }
+    return "INSERT INTO "
+        + into
+        + " SELECT "
+        + select
+        + " FROM unnest("
+        + arrays
+        + ") WITH ORDINALITY AS u("
+        + names
+        + ", n) ORDER BY n";
+  }
+
+  /**
+   * A value as an element of a PostgreSQL array of the given type, as {@link #bind} would bind it.
+   */
+  private static Object arrayElement(Object value, String type) {
+    if (value == null) {
+      return null;
+    }
+    if (!"int8".equals(type)) {
+      return value.toString();
+    }
+    if (value instanceof Instant instant) {
+      return instant.toEpochMilli();
+    } else if (value instanceof Boolean b) {
+      return b ? 1L : 0L;
+    } else if (value instanceof Number n) {
+      return n.longValue();
+    }
+    throw new IllegalArgumentException("not an int8 value: " + value.getClass().getName());
   }
 
   /** Binds values from the given index on; {@link Instant}s become epoch milliseconds. */

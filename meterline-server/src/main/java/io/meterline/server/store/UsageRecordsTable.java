@@ -19,6 +19,10 @@ public final class UsageRecordsTable {
       "record_id, scope, product_code, dimension, hour, "
           + "aws_account_id, quantity, fingerprint, allocations, source, task_id, usage_time, "
           + "recorded_at";
+  private static final List<String> COLUMN_TYPES =
+      List.of(
+          "text", "text", "text", "text", "int8", "text", "int8", "text", "text", "text", "text",
+          "int8", "int8");
 
   /** A stored record's id and content fingerprint. */
   public record Stored(String recordId, String fingerprint) {}
@@ -35,7 +39,7 @@ public final class UsageRecordsTable {
         Jdbc.insertIgnoringTaken(
             c,
             "usage_records (" + COLUMNS + ")",
-            13,
+            COLUMN_TYPES,
             sorted,
             e ->
                 new Object[] {
