@@ -195,7 +195,7 @@ public final class BenchMain {
                           "PostgreSQL %s (embedded), synchronous_commit=%s, "
                               + "fsync=%s; JDBC baseline: 1 connection, %d rows per transaction, "
                               + "a plain batch of single-row inserts (reWriteBatchedInserts=false); the "
-                              + "server writes ledger rows and tokens with multi-row inserts",
+                              + "server writes ledger rows and tokens with INSERT ... SELECT FROM unnest(arrays), several rows per statement",
                           baseline.setting("server_version"),
                           baseline.setting("synchronous_commit"),
                           baseline.setting("fsync"),

@@ -18,7 +18,7 @@ public final class Jdbc {
   /** The most rows named in one {@code IN (...)} list. */
   static final int IN_LIST_CHUNK = 200;
 
-  /** The most rows in one multi-row {@code INSERT}. */
+  /** The most rows in one {@code INSERT} statement on PostgreSQL. */
   static final int INSERT_CHUNK = 200;
 
   private Jdbc() {}

@@ -355,7 +355,8 @@ abstract class StoreContract {
 
   @Test
   void usage_insertOrFind_overSeveralStatements_answersEachEntryInTheOrderGiven() {
-    // More entries than one multi-row insert takes, every third one's key already taken.
+    // More entries than one insert statement takes on PostgreSQL, every third one's key already
+    // taken.
     int n = 2 * Jdbc.INSERT_CHUNK + 37;
     List<LedgerEntry> before = new ArrayList<>();
     List<LedgerEntry> entries = new ArrayList<>();
