@@ -392,6 +392,64 @@ abstract class StoreContract {
   }
 
   @Test
+  void insertedText_withQuotesBackslashesBracesCommasAndTheWordNull_isStoredAsGiven() {
+    // PostgreSQL receives these rows as array parameters: every character an array literal
+    // treats specially must come back as sent, and "NULL" as a string, not as SQL NULL.
+    List<String> awkward =
+        List.of("NULL", "null", "a\"b", "a\\b", "{a,b}", "a, b", " lead", "trail ", "\\\"", "é€");
+    List<LedgerEntry> entries = new ArrayList<>();
+    List<ClientTokensTable.Reservation> reservations = new ArrayList<>();
+    for (int i = 0; i < awkward.size(); i++) {
+      String text = awkward.get(i);
+      DedupKey key = new DedupKey("task/" + text, "prodcode1", "Hosts", T0);
+      entries.add(
+          new LedgerEntry(
+              "rec" + i,
+              key,
+              "444455556666",
+              i,
+              text,
+              "[{\"tags\":[{\"key\":\"k\",\"value\":\"" + text.replace("\"", "'") + "\"}]}]",
+              UsageSource.METER_USAGE,
+              text,
+              key.hour().plusSeconds(5),
+              T0));
+      reservations.add(
+          new ClientTokensTable.Reservation(
+              new ClientTokensTable.Key("task/" + text, text),
+              text,
+              i % 2 == 0 ? null : "rec" + i));
+    }
+    List<UsageRecordsTable.Stored> stored = write(c -> tables.usage().insertOrFind(c, entries));
+    boolean[] reserved = write(c -> tables.clientTokens().reserve(c, reservations, T0));
+
+    for (int i = 0; i < awkward.size(); i++) {
+      assertThat(stored.get(i)).isEqualTo(new UsageRecordsTable.Stored("rec" + i, awkward.get(i)));
+      assertThat(reserved[i]).as("token %s", awkward.get(i)).isTrue();
+    }
+    Map<DedupKey, UsageRecordsTable.Stored> found =
+        db.read(c -> tables.usage().find(c, entries.stream().map(LedgerEntry::key).toList()));
+    Map<ClientTokensTable.Key, ClientTokensTable.Stored> tokens =
+        db.read(
+            c ->
+                tables
+                    .clientTokens()
+                    .find(
+                        c, reservations.stream().map(ClientTokensTable.Reservation::key).toList()));
+    for (int i = 0; i < awkward.size(); i++) {
+      String text = awkward.get(i);
+      assertThat(found.get(entries.get(i).key()))
+          .isEqualTo(new UsageRecordsTable.Stored("rec" + i, text));
+      assertThat(tokens.get(reservations.get(i).key()))
+          .isEqualTo(new ClientTokensTable.Stored(text, i % 2 == 0 ? null : "rec" + i));
+    }
+    List<LedgerEntry> all =
+        db.read(
+            c -> tables.usage().query(c, new UsageQuery(null, "444455556666", null, null, 100)));
+    assertThat(all).containsExactlyInAnyOrderElementsOf(entries);
+  }
+
+  @Test
   void clientTokens_reserveOnce_thenReleaseOrRepoint() {
     ClientTokensTable.Key k = new ClientTokensTable.Key("task/abc", "tok");
     boolean[] first =
