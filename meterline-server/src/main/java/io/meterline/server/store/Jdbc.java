@@ -168,23 +168,21 @@ public final class Jdbc {
   }
 
   /**
-   * {@code INSERT INTO t (a, b) SELECT c1, c2 FROM unnest(?::text[], ?::int8[]) WITH ORDINALITY AS
-   * u(c1, c2, n) ORDER BY n}: the arrays' elements as rows, in array order.
+   * {@code INSERT INTO t (a, b) SELECT c0, c1 FROM unnest(?::text[], ?::int8[]) WITH ORDINALITY AS
+   * u(c0, c1, n) ORDER BY n}: the arrays' elements as rows, in array order.
    */
   static String unnestInsert(String into, List<String> types) {
-    StringBuilder select = new StringBuilder();
-    StringBuilder arrays = new StringBuilder();
     StringBuilder names = new StringBuilder();
+    StringBuilder arrays = new StringBuilder();
     for (int col = 0; col < types.size(); col++) {
       String sep = col == 0 ? "" : ", ";
-      select.append(sep).append('c').append(col);
-      arrays.append(sep).append("?::").append(types.get(col)).append("[]");
       names.append(sep).append('c').append(col);
+      arrays.append(sep).append("?::").append(types.get(col)).append("[]");
     }
     return "INSERT INTO "
         + into
         + " SELECT "
-        + select
+        + names
         + " FROM unnest("
         + arrays
         + ") WITH ORDINALITY AS u("
