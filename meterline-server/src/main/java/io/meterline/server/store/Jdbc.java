@@ -138,7 +138,13 @@ public final class Jdbc {
     Set<K> inserted = new HashSet<>();
     for (int from = 0; from < items.size(); from += INSERT_CHUNK) {
       List<T> chunk = items.subList(from, Math.min(items.size(), from + INSERT_CHUNK));
-      Object[][] columns = new Object[width][chunk.size()];
+      // Typed arrays (String[], Long[]): the driver sends them in binary, which the server reads
+      // without parsing an array literal.
+      Object[][] columns = new Object[width][];
+      for (int col = 0; col < width; col++) {
+        columns[col] =
+            "int8".equals(types.get(col)) ? new Long[chunk.size()] : new String[chunk.size()];
+      }
       for (int row = 0; row < chunk.size(); row++) {
         Object[] values = parameters.of(chunk.get(row));
         if (values.length != width) {
