@@ -11,8 +11,8 @@ import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -50,6 +50,8 @@ public final class Committer implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(Committer.class);
   private static final int MAX_ATTEMPTS = 5;
+  // Committed batches waiting for the delivery thread.
+  private static final int DELIVERY_QUEUE_BATCHES = 1024;
 
   private final BlockingQueue<WriteJob<?>> queue;
   private final ConnectionSource connections;
@@ -80,11 +82,16 @@ public final class Committer implements AutoCloseable {
     this.maxQueueWaitNanos = maxQueueWait.toNanos();
     // One delivery thread per writer. Its queue holds committed batches not yet delivered;
     // delivering one (completing futures whose replies are built elsewhere) is quick next to a
-    // commit, so it stays short.
+    // commit, so it stays short. It is bounded all the same: when it is full the writer delivers
+    // the batch itself (see afterCommit), which slows the commits down instead of queueing.
     AtomicInteger deliverers = new AtomicInteger();
     this.delivery =
-        Executors.newFixedThreadPool(
+        new ThreadPoolExecutor(
             threads,
+            threads,
+            0,
+            TimeUnit.MILLISECONDS,
+            new ArrayBlockingQueue<>(DELIVERY_QUEUE_BATCHES),
             r -> {
               Thread t = new Thread(r, name + "-deliver-" + deliverers.getAndIncrement());
               t.setDaemon(true);
@@ -217,7 +224,10 @@ public final class Committer implements AutoCloseable {
     return connection;
   }
 
-  /** Counts the batch and hands its outcomes to the delivery thread (inline if it has stopped). */
+  /**
+   * Counts the batch and hands its outcomes to the delivery thread (delivered inline if it has
+   * stopped or its queue is full).
+   */
   private void afterCommit(List<WriteJob<?>> batch) {
     batch.forEach(WriteJob::markCommitted);
     batches.incrementAndGet();
