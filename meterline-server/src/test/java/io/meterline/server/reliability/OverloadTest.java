@@ -345,6 +345,10 @@ class OverloadTest {
       softly.assertThat(unanswered).as("requests unanswered 10 s after the load").isZero();
       softly.assertThat(count("200 MeterUsage")).as("MeterUsage successes").isPositive();
       softly
+          .assertThat(turnedAway())
+          .as("answers turning work away (ThrottlingException or 503): the load must overload")
+          .isPositive();
+      softly
           .assertThat(held.percentile(0.99))
           .as(
               "p99 of the time the server held a request before answering it, ms (an overloaded"
@@ -803,6 +807,14 @@ class OverloadTest {
 
   private void tally(String what) {
     answers.computeIfAbsent(what, k -> new LongAdder()).increment();
+  }
+
+  /** ThrottlingExceptions and 503s, of any operation. */
+  private long turnedAway() {
+    return answers.entrySet().stream()
+        .filter(e -> e.getKey().startsWith("503 ") || e.getKey().endsWith(" ThrottlingException"))
+        .mapToLong(e -> e.getValue().sum())
+        .sum();
   }
 
   private long count(String what) {
