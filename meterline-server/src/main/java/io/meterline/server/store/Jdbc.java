@@ -135,6 +135,10 @@ public final class Jdbc {
           parameters);
     }
     String sql = unnestInsert(into, types) + " ON CONFLICT DO NOTHING RETURNING " + returning;
+    boolean[] int8 = new boolean[width];
+    for (int col = 0; col < width; col++) {
+      int8[col] = "int8".equals(types.get(col));
+    }
     Set<K> inserted = new HashSet<>();
     for (int from = 0; from < items.size(); from += INSERT_CHUNK) {
       List<T> chunk = items.subList(from, Math.min(items.size(), from + INSERT_CHUNK));
@@ -142,8 +146,7 @@ public final class Jdbc {
       // without parsing an array literal.
       Object[][] columns = new Object[width][];
       for (int col = 0; col < width; col++) {
-        columns[col] =
-            "int8".equals(types.get(col)) ? new Long[chunk.size()] : new String[chunk.size()];
+        columns[col] = int8[col] ? new Long[chunk.size()] : new String[chunk.size()];
       }
       for (int row = 0; row < chunk.size(); row++) {
         Object[] values = parameters.of(chunk.get(row));
@@ -152,7 +155,7 @@ public final class Jdbc {
               "a row of " + values.length + " values for " + width + " columns");
         }
         for (int col = 0; col < width; col++) {
-          columns[col][row] = arrayElement(values[col], types.get(col));
+          columns[col][row] = arrayElement(values[col], int8[col]);
         }
       }
       try (PreparedStatement ps = c.prepareStatement(sql)) {
@@ -197,41 +200,47 @@ public final class Jdbc {
   }
 
   /**
-   * A value as an element of a PostgreSQL array of the given type, as {@link #bind} would bind it.
+   * A value as an element of a PostgreSQL {@code int8[]} or {@code text[]}, as {@link #bind} binds
+   * it.
    */
-  private static Object arrayElement(Object value, String type) {
-    if (value == null) {
+  private static Object arrayElement(Object value, boolean int8) {
+    Object v = sqlValue(value);
+    if (v == null) {
       return null;
     }
-    if (!"int8".equals(type)) {
-      return value.toString();
+    if (!int8) {
+      return v.toString();
     }
-    if (value instanceof Instant instant) {
-      return instant.toEpochMilli();
-    } else if (value instanceof Boolean b) {
-      return b ? 1L : 0L;
-    } else if (value instanceof Number n) {
+    if (v instanceof Number n) {
       return n.longValue();
     }
     throw new IllegalArgumentException("not an int8 value: " + value.getClass().getName());
+  }
+
+  /** What a value is stored as: {@link Instant}s as epoch milliseconds, booleans as 1 or 0. */
+  private static Object sqlValue(Object value) {
+    if (value instanceof Instant instant) {
+      return instant.toEpochMilli();
+    }
+    if (value instanceof Boolean b) {
+      return b ? 1 : 0;
+    }
+    return value;
   }
 
   /** Binds values from the given index on; {@link Instant}s become epoch milliseconds. */
   public static int bind(PreparedStatement ps, int from, Object... args) throws SQLException {
     int i = from;
     for (Object arg : args) {
-      if (arg == null) {
+      Object v = sqlValue(arg);
+      if (v == null) {
         ps.setNull(i++, Types.NULL);
-      } else if (arg instanceof Instant instant) {
-        ps.setLong(i++, instant.toEpochMilli());
-      } else if (arg instanceof Boolean b) {
-        ps.setInt(i++, b ? 1 : 0);
-      } else if (arg instanceof Long l) {
+      } else if (v instanceof Long l) {
         ps.setLong(i++, l);
-      } else if (arg instanceof Integer n) {
+      } else if (v instanceof Integer n) {
         ps.setInt(i++, n);
       } else {
-        ps.setString(i++, arg.toString());
+        ps.setString(i++, v.toString());
       }
     }
     return i;
