@@ -4,7 +4,7 @@ import io.meterline.bench.MeterUsageRequests.TaskCredentials;
 import io.meterline.server.Meterline;
 import io.meterline.server.MeterlineServer;
 import io.meterline.server.config.ServerConfig;
-import io.meterline.server.ledger.UsageSource;
+import io.meterline.server.domain.UsageSource;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;

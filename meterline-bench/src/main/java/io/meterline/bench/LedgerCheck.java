@@ -1,6 +1,6 @@
 package io.meterline.bench;
 
-import io.meterline.server.ledger.UsageSource;
+import io.meterline.server.domain.UsageSource;
 import io.meterline.server.store.Database;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

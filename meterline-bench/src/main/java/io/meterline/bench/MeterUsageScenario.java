@@ -5,7 +5,7 @@ import io.meterline.server.Meterline;
 import io.meterline.server.MeterlineServer;
 import io.meterline.server.config.ServerConfig;
 import io.meterline.server.config.StoreKind;
-import io.meterline.server.ledger.UsageSource;
+import io.meterline.server.domain.UsageSource;
 import io.meterline.server.store.Database;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;

@@ -1,6 +1,6 @@
 package io.meterline.bench;
 
-import io.meterline.wire.jwt.Ps256;
+import io.meterline.wire.crypto.Jws;
 import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
 import java.time.Duration;
@@ -43,7 +43,7 @@ final class SigningBaseline {
                   if (before >= measureEnd) {
                     break;
                   }
-                  Ps256.sign(key, claims(before / 1_000_000_000L));
+                  Jws.signPs256(key, claims(before / 1_000_000_000L));
                   long after = System.nanoTime();
                   if (before >= measureStart && after <= measureEnd) {
                     h.recordValue(Math.max(1, (after - before) / 1000));

@@ -19,6 +19,11 @@ import software.amazon.awssdk.protocols.jsoncore.JsonNode;
  * of the version asked for, whose claims {@code productCode}, {@code publicKeyVersion} and {@code
  * nonce} equal what was sent and whose {@code iat} is plausible. An answer that fails any of these
  * did not come from Marketplace.
+ *
+ * <p>The library verifies the JWS itself rather than with the server's {@code wire/crypto/Jws}: it
+ * is linked into sellers' products and depends on the AWS SDK alone, so it brings none of
+ * Meterline's server-side modules (and their JSON library) along. Its tests check it against the
+ * server's own signatures and against forged ones.
  */
 final class SignatureCheck {
   private static final PSSParameterSpec PS256 =

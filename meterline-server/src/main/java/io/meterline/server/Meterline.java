@@ -3,17 +3,18 @@ package io.meterline.server;
 import io.meterline.server.admin.AdminApi;
 import io.meterline.server.admin.AdminContext;
 import io.meterline.server.auth.Authenticator;
-import io.meterline.server.auth.Ids;
 import io.meterline.server.auth.MasterKey;
 import io.meterline.server.auth.TemporaryCredentials;
 import io.meterline.server.config.ServerConfig;
 import io.meterline.server.config.ServiceClock;
+import io.meterline.server.domain.Ids;
+import io.meterline.server.exchange.Handler;
 import io.meterline.server.http.DataPlane;
 import io.meterline.server.http.Dispatcher;
-import io.meterline.server.http.Handler;
 import io.meterline.server.http.HttpServer;
 import io.meterline.server.http.Observed;
 import io.meterline.server.http.OperatorEndpoints;
+import io.meterline.server.ledger.Ledger;
 import io.meterline.server.metering.FaultInjector;
 import io.meterline.server.metering.MeteringService;
 import io.meterline.server.metering.Throttler;
@@ -84,10 +85,11 @@ public final class Meterline {
     try {
       Lookups lookups = new Lookups(db, tables, blocking);
       lookups.watchTaskStops(timer);
+      Ledger ledger = new Ledger(db, lookups, clock);
       FaultInjector faults = new FaultInjector();
       MeteringService metering =
           new MeteringService(
-              db,
+              ledger,
               lookups,
               clock,
               config.limits(),
@@ -114,7 +116,15 @@ public final class Meterline {
           new AdminApi(
               adminToken,
               new AdminContext(
-                  db, tables, lookups, clock, config.limits(), config.regions(), launcher, faults),
+                  db,
+                  tables,
+                  lookups,
+                  ledger,
+                  clock,
+                  config.limits(),
+                  config.regions(),
+                  launcher,
+                  faults),
               masterKey,
               admin);
       PrometheusMeterRegistry registry = metrics(db);
@@ -148,7 +158,7 @@ public final class Meterline {
               config.host(),
               adminToken,
               List.of(timer, blocking, signing, admin),
-              new TaskReaper(db, tables, lookups, realClock, clock, config.limits().taskSweep()));
+              new TaskReaper(db, tables, ledger, realClock, clock, config.limits().taskSweep()));
       endpoint.set(server.endpoint());
       return server;
     } catch (Exception | Error e) {

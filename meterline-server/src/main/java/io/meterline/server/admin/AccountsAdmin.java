@@ -1,9 +1,9 @@
 package io.meterline.server.admin;
 
-import io.meterline.server.auth.Ids;
 import io.meterline.server.auth.MasterKey;
 import io.meterline.server.domain.AccessKey;
 import io.meterline.server.domain.Account;
+import io.meterline.server.domain.Ids;
 import io.meterline.server.domain.KeyKind;
 import io.meterline.server.store.StoreException;
 import java.time.Instant;

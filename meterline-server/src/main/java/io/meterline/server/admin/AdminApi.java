@@ -2,11 +2,12 @@ package io.meterline.server.admin;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.meterline.server.auth.Ids;
 import io.meterline.server.auth.MasterKey;
-import io.meterline.server.http.Handler;
-import io.meterline.server.http.HttpReply;
-import io.meterline.server.http.HttpRequestView;
+import io.meterline.server.domain.Ids;
+import io.meterline.server.exchange.Handler;
+import io.meterline.server.exchange.HttpReply;
+import io.meterline.server.exchange.HttpRequestView;
+import io.meterline.server.exchange.Unexpected;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import java.io.IOException;
 import java.io.InputStream;
@@ -21,15 +22,12 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The control plane: JSON over HTTP under {@code /admin/v1}, behind a bearer token (SPEC §3).
  * Requests run on their own executor, since they read and write the database synchronously.
  */
 public final class AdminApi implements Handler {
-  private static final Logger LOG = LoggerFactory.getLogger(AdminApi.class);
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String PREFIX = "/admin/v1";
 
@@ -118,8 +116,7 @@ public final class AdminApi implements Handler {
     String requestId = Ids.uuid();
     try {
       return CompletableFuture.supplyAsync(() -> answer(request, requestId), executor)
-          .exceptionally(
-              e -> error(500, "internal", "the request could not be run: " + e, null, requestId));
+          .exceptionally(e -> internal(request, requestId, e));
     } catch (RejectedExecutionException e) {
       return CompletableFuture.completedFuture(
           error(
@@ -156,19 +153,13 @@ public final class AdminApi implements Handler {
     } catch (AdminContext.AdminBusyException e) {
       return error(503, "unavailable", e.getMessage(), null, requestId);
     } catch (JsonProcessingException | RuntimeException e) {
-      LOG.error(
-          "admin request {} {} failed (correlation id {})",
-          request.method(),
-          request.rawPath(),
-          requestId,
-          e);
-      return error(
-          500,
-          "internal",
-          "an internal error occurred; correlation id " + requestId,
-          null,
-          requestId);
+      return internal(request, requestId, e);
     }
+  }
+
+  private static HttpReply internal(HttpRequestView request, String requestId, Throwable e) {
+    return error(
+        500, "internal", Unexpected.report("admin", request, requestId, e), null, requestId);
   }
 
   private void authorize(HttpRequestView request) {

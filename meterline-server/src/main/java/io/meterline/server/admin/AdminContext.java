@@ -2,6 +2,7 @@ package io.meterline.server.admin;
 
 import io.meterline.server.config.Limits;
 import io.meterline.server.config.ServiceClock;
+import io.meterline.server.ledger.Ledger;
 import io.meterline.server.metering.FaultInjector;
 import io.meterline.server.platform.TaskLauncher;
 import io.meterline.server.store.Database;
@@ -11,6 +12,7 @@ import io.meterline.server.store.StoreBusyException;
 import io.meterline.server.store.StoreException;
 import io.meterline.server.store.Tables;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
 /** What the control plane works with. */
@@ -18,6 +20,7 @@ public record AdminContext(
     Database db,
     Tables tables,
     Lookups lookups,
+    Ledger ledger,
     ServiceClock clock,
     Limits limits,
     Set<String> regions,
@@ -26,8 +29,13 @@ public record AdminContext(
 
   /** Runs write work in a committed transaction and waits for it. */
   <T> T write(SqlWork<T> work) {
+    return await(db.write(work));
+  }
+
+  /** Waits for work on its way through the write queue; a full queue is answered 503. */
+  <T> T await(CompletableFuture<T> work) {
     try {
-      return db.write(work).join();
+      return work.join();
     } catch (CompletionException e) {
       throw rethrow(e.getCause());
     }

@@ -1,13 +1,13 @@
 package io.meterline.server.admin;
 
-import io.meterline.server.auth.Ids;
 import io.meterline.server.domain.Account;
 import io.meterline.server.domain.Dimension;
+import io.meterline.server.domain.Ids;
 import io.meterline.server.domain.Pricing;
 import io.meterline.server.domain.Product;
 import io.meterline.server.domain.ProductKey;
 import io.meterline.server.store.StoreException;
-import io.meterline.wire.jwt.Pem;
+import io.meterline.wire.crypto.Pem;
 import java.math.BigDecimal;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;

@@ -1,7 +1,7 @@
 package io.meterline.server.admin;
 
-import io.meterline.server.auth.Ids;
 import io.meterline.server.domain.ContractLine;
+import io.meterline.server.domain.Ids;
 import io.meterline.server.domain.Product;
 import io.meterline.server.domain.Subscription;
 import io.meterline.server.store.StoreException;

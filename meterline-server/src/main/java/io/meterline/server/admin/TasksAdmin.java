@@ -1,11 +1,10 @@
 package io.meterline.server.admin;
 
 import io.meterline.server.auth.TemporaryCredentials;
-import io.meterline.server.platform.Platform;
-import io.meterline.server.platform.Task;
+import io.meterline.server.domain.Platform;
+import io.meterline.server.domain.Task;
+import io.meterline.server.ledger.TaskStop;
 import io.meterline.server.platform.TaskLauncher;
-import io.meterline.server.platform.TaskLifecycle;
-import java.time.Instant;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
@@ -86,23 +85,15 @@ final class TasksAdmin {
   }
 
   Map<String, Object> stop(String taskId) {
-    Instant now = ctx.clock().instant();
-    Task stopped =
-        ctx.write(
-            c -> {
-              Task t = ctx.tables().tasks().find(c, taskId);
-              if (t == null) {
-                throw AdminException.notFound(null, "no task " + taskId);
-              }
-              Task done = TaskLifecycle.stop(c, ctx.tables(), taskId, now);
-              if (done == null) {
-                throw AdminException.conflict(
-                    null, "task " + taskId + " stopped at " + t.stoppedAt());
-              }
-              return done;
-            });
-    ctx.lookups().invalidateTask(taskId);
-    return Views.task(stopped);
+    TaskStop stop = ctx.await(ctx.ledger().stopTask(taskId, ctx.clock().instant()));
+    if (stop.task() == null) {
+      throw AdminException.notFound(null, "no task " + taskId);
+    }
+    if (!stop.stoppedNow()) {
+      throw AdminException.conflict(
+          null, "task " + taskId + " stopped at " + stop.task().stoppedAt());
+    }
+    return Views.task(stop.task());
   }
 
   private static Map<String, Object> withCredentials(

@@ -1,7 +1,7 @@
 package io.meterline.server.auth;
 
 import io.meterline.server.store.KeySealer;
-import io.meterline.wire.sigv4.Hashing;
+import io.meterline.wire.crypto.Hashing;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;

@@ -2,7 +2,7 @@ package io.meterline.server.auth;
 
 import io.meterline.server.domain.AccessKey;
 import io.meterline.server.domain.KeyKind;
-import io.meterline.server.platform.Task;
+import io.meterline.server.domain.Task;
 
 /** Who signed a request: a long-term key of an account, or a task's temporary credentials. */
 public sealed interface Principal {

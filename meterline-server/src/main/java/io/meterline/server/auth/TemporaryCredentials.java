@@ -1,6 +1,7 @@
 package io.meterline.server.auth;
 
-import io.meterline.server.platform.Task;
+import io.meterline.server.domain.Ids;
+import io.meterline.server.domain.Task;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

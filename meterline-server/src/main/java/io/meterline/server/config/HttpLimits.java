@@ -19,8 +19,8 @@ public record HttpLimits(
 
   /**
    * The heap one connection may take before its request is whole: a request line and headers at
-   * their limits (4 KiB and 16 KiB) take about 20 KiB once read (measured: 9,990 such connections
-   * took 205 MB of heap above an idle server's 37 MB), plus the connection's own state.
+   * their limits (4 KiB and 16 KiB) take about 20 KiB once read, plus the connection's own state
+   * (measured in docs/performance.md).
    */
   public static final int CONNECTION_BYTES = 24 * 1024;
 

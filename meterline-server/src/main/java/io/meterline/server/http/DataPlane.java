@@ -1,7 +1,10 @@
 package io.meterline.server.http;
 
 import io.meterline.server.auth.Authenticator;
-import io.meterline.server.auth.Ids;
+import io.meterline.server.domain.Ids;
+import io.meterline.server.exchange.Handler;
+import io.meterline.server.exchange.HttpReply;
+import io.meterline.server.exchange.HttpRequestView;
 import io.meterline.server.metering.MeteringService;
 import io.meterline.wire.ErrorCode;
 import io.meterline.wire.Operation;
@@ -36,7 +39,7 @@ public final class DataPlane implements Handler {
         (body, failure) ->
             failure == null
                 ? HttpReply.of(200, HttpReply.AMZ_JSON, body, requestId)
-                : ErrorReplies.of(failure, requestId));
+                : ErrorReplies.of(failure, request, requestId));
   }
 
   private static Operation operation(HttpRequestView request) {

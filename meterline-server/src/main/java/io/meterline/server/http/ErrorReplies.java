@@ -1,41 +1,56 @@
 package io.meterline.server.http;
 
+import io.meterline.server.exchange.HttpReply;
+import io.meterline.server.exchange.HttpRequestView;
+import io.meterline.server.exchange.Unexpected;
 import io.meterline.server.store.StoreBusyException;
 import io.meterline.wire.ErrorCode;
 import io.meterline.wire.ServiceException;
 import io.meterline.wire.json.ResponseWriter;
 import java.util.Map;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The one place data-plane failures become wire errors (reference/wire/GOLDEN.md §4.1, §9): body
  * {@code {"__type","message"}}, header {@code x-amzn-ErrorType} equal to it, the code's status.
- * Anything unexpected is a 500 InternalServiceErrorException whose message carries the request id,
- * logged here with its stack trace; the stack never reaches the caller.
+ * Anything unexpected is a 500 InternalServiceErrorException under the rule of {@link Unexpected}.
  */
 public final class ErrorReplies {
-  private static final Logger LOG = LoggerFactory.getLogger(ErrorReplies.class);
+  private static final String SURFACE = "data plane";
 
   private ErrorReplies() {}
 
-  /** The reply for a failure of the request with this id. */
+  /** The reply for a failure of this request, whose id is given. */
+  public static HttpReply of(Throwable failure, HttpRequestView request, String requestId) {
+    Throwable t = Unexpected.unwrap(failure);
+    HttpReply expected = expected(t, requestId);
+    return expected != null
+        ? expected
+        : internal(Unexpected.report(SURFACE, request, requestId, t), requestId);
+  }
+
+  /** The reply for a failure outside any request the server could read. */
   public static HttpReply of(Throwable failure, String requestId) {
-    Throwable t = unwrap(failure);
+    Throwable t = Unexpected.unwrap(failure);
+    HttpReply expected = expected(t, requestId);
+    return expected != null
+        ? expected
+        : internal(Unexpected.report(SURFACE, requestId, t), requestId);
+  }
+
+  /** The reply for a service error or a full queue; {@code null} for anything else. */
+  private static HttpReply expected(Throwable t, String requestId) {
     if (t instanceof ServiceException e) {
       return of(e.code(), e.getMessage(), requestId);
     }
     if (t instanceof StoreBusyException || t instanceof RejectedExecutionException) {
       return of(ErrorCode.THROTTLING, "The service is at capacity; retry with backoff", requestId);
     }
-    LOG.error("internal error answering request {}", requestId, t);
-    return of(
-        ErrorCode.INTERNAL_SERVICE_ERROR,
-        "An internal error occurred. Correlation id: " + requestId,
-        requestId);
+    return null;
+  }
+
+  private static HttpReply internal(String message, String requestId) {
+    return of(ErrorCode.INTERNAL_SERVICE_ERROR, message, requestId);
   }
 
   /** The reply for an error of this kind. */
@@ -57,15 +72,5 @@ public final class ErrorReplies {
   public static HttpReply withStatus(int status, HttpReply reply) {
     return new HttpReply(
         status, reply.contentType(), reply.body(), reply.headers(), reply.requestId());
-  }
-
-  /** The cause inside the wrappers that futures add. */
-  public static Throwable unwrap(Throwable t) {
-    Throwable current = t;
-    while ((current instanceof CompletionException || current instanceof ExecutionException)
-        && current.getCause() != null) {
-      current = current.getCause();
-    }
-    return current;
   }
 }

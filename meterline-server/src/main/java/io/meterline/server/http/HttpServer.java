@@ -1,6 +1,7 @@
 package io.meterline.server.http;
 
 import io.meterline.server.config.HttpLimits;
+import io.meterline.server.exchange.Handler;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;

@@ -1,8 +1,17 @@
 package io.meterline.server.http;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import io.meterline.server.exchange.Handler;
+import io.meterline.server.exchange.HttpReply;
+import io.meterline.server.exchange.HttpRequestView;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -17,6 +26,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class Observed implements Handler {
   private static final Logger ACCESS = LoggerFactory.getLogger("meterline.access");
+  private static final JsonFactory JSON = new JsonFactory();
 
   private final Handler next;
   private final MeterRegistry registry;
@@ -122,34 +132,27 @@ public final class Observed implements Handler {
       String error,
       long nanos,
       HttpReply reply) {
-    StringBuilder line = new StringBuilder(200).append('{');
-    field(line, "requestId", reply == null ? "" : reply.requestId()).append(',');
-    field(line, "method", request.method()).append(',');
-    field(line, "path", request.rawPath()).append(',');
-    field(line, "operation", route).append(',');
-    line.append("\"status\":").append(status).append(',');
-    if (error != null) {
-      field(line, "error", error).append(',');
+    StringWriter line = new StringWriter(200);
+    try (JsonGenerator g = JSON.createGenerator(line)) {
+      g.writeStartObject();
+      g.writeStringField("requestId", reply == null ? "" : reply.requestId());
+      g.writeStringField("method", request.method());
+      g.writeStringField("path", clip(request.rawPath()));
+      g.writeStringField("operation", route);
+      g.writeNumberField("status", status);
+      if (error != null) {
+        g.writeStringField("error", clip(error));
+      }
+      g.writeFieldName("ms");
+      g.writeRawValue(String.format(Locale.ROOT, "%.3f", nanos / 1e6));
+      g.writeEndObject();
+    } catch (IOException e) {
+      throw new UncheckedIOException("writing JSON to memory cannot fail", e);
     }
-    line.append("\"ms\":")
-        .append(String.format(java.util.Locale.ROOT, "%.3f", nanos / 1e6))
-        .append('}');
     ACCESS.info(line.toString());
   }
 
-  private static StringBuilder field(StringBuilder out, String name, String value) {
-    out.append('"').append(name).append("\":\"");
-    String v = value.length() > 200 ? value.substring(0, 200) : value;
-    for (int i = 0; i < v.length(); i++) {
-      char c = v.charAt(i);
-      if (c == '"' || c == '\\') {
-        out.append('\\').append(c);
-      } else if (c < 0x20) {
-        out.append(String.format("\\u%04x", (int) c));
-      } else {
-        out.append(c);
-      }
-    }
-    return out.append('"');
+  private static String clip(String value) {
+    return value.length() > 200 ? value.substring(0, 200) : value;
   }
 }

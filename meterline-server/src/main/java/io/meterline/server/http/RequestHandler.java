@@ -1,6 +1,9 @@
 package io.meterline.server.http;
 
-import io.meterline.server.auth.Ids;
+import io.meterline.server.domain.Ids;
+import io.meterline.server.exchange.Handler;
+import io.meterline.server.exchange.HttpReply;
+import io.meterline.server.exchange.HttpRequestView;
 import io.meterline.wire.ErrorCode;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;

@@ -1,18 +1,23 @@
 package io.meterline.server.metering;
 
 import io.meterline.server.auth.Caller;
-import io.meterline.server.auth.Ids;
 import io.meterline.server.config.Limits;
+import io.meterline.server.domain.Ids;
 import io.meterline.server.domain.Product;
-import io.meterline.server.store.Database;
+import io.meterline.server.ledger.Ledger;
+import io.meterline.server.ledger.MeterOutcome;
+import io.meterline.server.store.StoreBusyException;
 import io.meterline.wire.ErrorCode;
 import io.meterline.wire.ServiceException;
 import io.meterline.wire.model.AllocationRules;
 import io.meterline.wire.model.BatchMeterUsageRequest;
 import io.meterline.wire.model.BatchMeterUsageResult;
 import io.meterline.wire.model.UsageRecord;
+import io.meterline.wire.model.UsageRecordResult;
+import io.meterline.wire.model.UsageRecordStatus;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -21,23 +26,20 @@ import org.slf4j.LoggerFactory;
 
 /**
  * BatchMeterUsage: request-wide rules first (any failure fails the whole call), then the per-record
- * decisions of {@link BatchMeterUsageHandler}. Records the server cannot store in time come back in
- * {@code UnprocessedRecords}, never dropped.
+ * decisions of the {@link Ledger}. Records the server cannot store in time come back in {@code
+ * UnprocessedRecords}, never dropped.
  */
 final class BatchMeterUsageOperation {
   private static final Logger LOG = LoggerFactory.getLogger(BatchMeterUsageOperation.class);
 
   private final Products products;
-  private final Database db;
-  private final BatchMeterUsageHandler handler;
+  private final Ledger ledger;
   private final Clock clock;
   private final Limits limits;
 
-  BatchMeterUsageOperation(
-      Products products, Database db, BatchMeterUsageHandler handler, Clock clock, Limits limits) {
+  BatchMeterUsageOperation(Products products, Ledger ledger, Clock clock, Limits limits) {
     this.products = products;
-    this.db = db;
-    this.handler = handler;
+    this.ledger = ledger;
     this.clock = clock;
     this.limits = limits;
   }
@@ -87,20 +89,41 @@ final class BatchMeterUsageOperation {
     if (request.usageRecords().isEmpty()) {
       return CompletableFuture.completedFuture(new BatchMeterUsageResult(List.of(), List.of()));
     }
-    BatchMeterJob job =
-        new BatchMeterJob(handler, product, request.usageRecords(), byIdentifier, now);
-    if (!db.submit(job)) {
-      return CompletableFuture.completedFuture(unprocessed(request));
-    }
-    return job.future()
+    return ledger
+        .batchMeterUsage(product, request.usageRecords(), byIdentifier, now)
+        .thenApply(outcomes -> answer(request.usageRecords(), outcomes))
         .exceptionally(
             failure -> {
-              LOG.warn(
-                  "BatchMeterUsage records of product {} were not stored; answered as unprocessed",
-                  product.productCode(),
-                  failure instanceof CompletionException ce ? ce.getCause() : failure);
+              Throwable cause = failure instanceof CompletionException ce ? ce.getCause() : failure;
+              if (!(cause instanceof StoreBusyException)) {
+                LOG.warn(
+                    "BatchMeterUsage records of product {} were not stored; answered as "
+                        + "unprocessed",
+                    product.productCode(),
+                    cause);
+              }
               return unprocessed(request);
             });
+  }
+
+  /** Each record's result: recorded, a duplicate of another, or its customer not subscribed. */
+  private static BatchMeterUsageResult answer(
+      List<UsageRecord> records, List<MeterOutcome> outcomes) {
+    List<UsageRecordResult> results = new ArrayList<>(records.size());
+    for (int i = 0; i < records.size(); i++) {
+      UsageRecord r = records.get(i);
+      MeterOutcome outcome = outcomes.get(i);
+      if (outcome instanceof MeterOutcome.Recorded recorded) {
+        results.add(new UsageRecordResult(r, recorded.recordId(), UsageRecordStatus.SUCCESS));
+      } else if (outcome instanceof MeterOutcome.Duplicate) {
+        results.add(new UsageRecordResult(r, null, UsageRecordStatus.DUPLICATE_RECORD));
+      } else if (outcome instanceof MeterOutcome.NotSubscribed) {
+        results.add(new UsageRecordResult(r, null, UsageRecordStatus.CUSTOMER_NOT_SUBSCRIBED));
+      } else {
+        throw new IllegalStateException("a BatchMeterUsage record cannot come to " + outcome);
+      }
+    }
+    return new BatchMeterUsageResult(results, List.of());
   }
 
   private static BatchMeterUsageResult unprocessed(BatchMeterUsageRequest request) {

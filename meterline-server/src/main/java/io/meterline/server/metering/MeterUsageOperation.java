@@ -1,17 +1,14 @@
 package io.meterline.server.metering;
 
 import io.meterline.server.auth.Caller;
-import io.meterline.server.auth.Ids;
 import io.meterline.server.auth.Principal;
 import io.meterline.server.config.Limits;
+import io.meterline.server.domain.Hours;
 import io.meterline.server.domain.Product;
-import io.meterline.server.ledger.DedupKey;
-import io.meterline.server.ledger.LedgerEntry;
-import io.meterline.server.ledger.UsageSource;
-import io.meterline.server.platform.Task;
-import io.meterline.server.store.ClientTokensTable;
-import io.meterline.server.store.Database;
-import io.meterline.server.store.Lookups;
+import io.meterline.server.domain.Task;
+import io.meterline.server.ledger.Ledger;
+import io.meterline.server.ledger.MeterOutcome;
+import io.meterline.server.ledger.MeterUsageWrite;
 import io.meterline.wire.ErrorCode;
 import io.meterline.wire.ServiceException;
 import io.meterline.wire.model.AllocationRules;
@@ -21,29 +18,19 @@ import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * MeterUsage: checks what can be checked from cached state, then hands the request to the write
- * path ({@link MeterUsageHandler}), which decides tokens, entitlement and dedup in the database.
- * Answers with the MeteringRecordId, or {@code null} for a DryRun.
+ * MeterUsage: checks what can be checked from cached state, then hands the request to the {@link
+ * Ledger}, which decides tokens, entitlement and dedup in the database. Answers with the
+ * MeteringRecordId, or {@code null} for a DryRun.
  */
 final class MeterUsageOperation {
   private final Products products;
-  private final Lookups lookups;
-  private final Database db;
-  private final MeterUsageHandler handler;
+  private final Ledger ledger;
   private final Clock clock;
   private final Limits limits;
 
-  MeterUsageOperation(
-      Products products,
-      Lookups lookups,
-      Database db,
-      MeterUsageHandler handler,
-      Clock clock,
-      Limits limits) {
+  MeterUsageOperation(Products products, Ledger ledger, Clock clock, Limits limits) {
     this.products = products;
-    this.lookups = lookups;
-    this.db = db;
-    this.handler = handler;
+    this.ledger = ledger;
     this.clock = clock;
     this.limits = limits;
   }
@@ -56,64 +43,42 @@ final class MeterUsageOperation {
 
   private CompletableFuture<String> submit(
       Caller caller, MeterUsageRequest request, Product product) {
-    Instant now = clock.instant();
     Task task = caller.principal() instanceof Principal.TaskCredentials t ? t.task() : null;
-    String scope = task != null ? "task/" + task.taskId() : "account/" + caller.awsAccountId();
-    ServiceException deferred = precheck(caller, request, product, now);
-    if (deferred != null && request.clientToken() == null) {
-      return CompletableFuture.failedFuture(deferred);
+    ServiceException refusal = precheck(caller, request, product, clock.instant());
+    if (refusal != null && request.clientToken() == null) {
+      return CompletableFuture.failedFuture(refusal);
     }
-    String allocations = Fingerprints.canonicalAllocations(request.usageAllocations());
-    String fingerprint = Fingerprints.record(request.usageQuantity(), allocations);
-    ClientTokensTable.Key tokenKey =
-        request.clientToken() == null
-            ? null
-            : new ClientTokensTable.Key(scope, request.clientToken());
-    String tokenFingerprint =
-        Fingerprints.request(
-            request.productCode(),
-            request.usageDimension(),
-            request.timestamp(),
-            fingerprint,
-            request.dryRun());
-    LedgerEntry entry = null;
-    Entitlement.Request entitlement = null;
-    if (deferred == null) {
-      entry =
-          new LedgerEntry(
-              Ids.recordId(),
-              new DedupKey(
-                  scope,
-                  product.productCode(),
-                  request.usageDimension(),
-                  Hours.startOf(request.timestamp())),
-              task.awsAccountId(),
-              request.usageQuantity(),
-              fingerprint,
-              allocations,
-              UsageSource.METER_USAGE,
-              task.taskId(),
-              request.timestamp(),
-              now);
-      if (!lookups.isAdmitted(task.taskId(), product.productCode())) {
-        entitlement = new Entitlement.Request(task.taskId(), task.awsAccountId(), product);
-      }
+    MeterUsageWrite write =
+        refusal == null
+            ? MeterUsageWrite.accepted(request, task, product)
+            : MeterUsageWrite.refused(request, task, caller.awsAccountId(), refusal);
+    return ledger.meterUsage(write).thenApply(MeterUsageOperation::answer);
+  }
+
+  /** The MeteringRecordId ({@code null} for a DryRun), or the error the outcome calls for. */
+  private static String answer(MeterOutcome outcome) {
+    if (outcome instanceof MeterOutcome.Recorded r) {
+      return r.recordId();
     }
-    MeterJob job =
-        new MeterJob(
-            handler, tokenKey, tokenFingerprint, deferred, entitlement, entry, request.dryRun());
-    if (!db.submit(job)) {
-      return CompletableFuture.failedFuture(Overload.busy());
+    if (outcome instanceof MeterOutcome.Checked) {
+      return null;
     }
-    Entitlement.Request admitted = entitlement;
-    return job.future()
-        .thenApply(
-            recordId -> {
-              if (admitted != null) {
-                lookups.markAdmitted(admitted.taskId(), admitted.product().productCode());
-              }
-              return recordId;
-            });
+    if (outcome instanceof MeterOutcome.Duplicate d) {
+      throw ErrorCode.DUPLICATE_REQUEST.exception(
+          "A different quantity was already metered for dimension '%s' in the hour starting %s",
+          d.key().dimension(), d.key().hour());
+    }
+    if (outcome instanceof MeterOutcome.TokenReused t) {
+      throw ErrorCode.IDEMPOTENCY_CONFLICT.exception(
+          "ClientToken '%s' was already used for a different MeterUsage request", t.clientToken());
+    }
+    if (outcome instanceof MeterOutcome.NotEntitled n) {
+      throw Entitlements.notEntitled(n.awsAccountId(), n.productCode());
+    }
+    if (outcome instanceof MeterOutcome.Refused r) {
+      throw r.error();
+    }
+    throw new IllegalStateException("MeterUsage cannot come to " + outcome);
   }
 
   /** The first error that applies, in the order SPEC §1.1 gives, or {@code null}. */
@@ -137,7 +102,7 @@ final class MeterUsageOperation {
       // Usage is bucketed by hour, so the hour the task started in is the earliest it may meter.
       if (request.timestamp().isBefore(Hours.startOf(task.startedAt()))) {
         return ErrorCode.TIMESTAMP_OUT_OF_BOUNDS.exception(
-            "Timestamp %s is before the hour in " + "which the task or instance started (%s)",
+            "Timestamp %s is before the hour in which the task or instance started (%s)",
             request.timestamp(), task.startedAt());
       }
       return null;

@@ -2,9 +2,8 @@ package io.meterline.server.metering;
 
 import io.meterline.server.auth.Caller;
 import io.meterline.server.config.Limits;
-import io.meterline.server.store.Database;
+import io.meterline.server.ledger.Ledger;
 import io.meterline.server.store.Lookups;
-import io.meterline.server.store.Tables;
 import io.meterline.wire.Operation;
 import io.meterline.wire.ServiceException;
 import io.meterline.wire.json.RequestReader;
@@ -31,38 +30,21 @@ public final class MeteringService {
   private final RegisterUsageOperation registerUsage;
   private final ResolveCustomerOperation resolveCustomer;
 
-  /** Builds the operations over the given store, clock (service time) and limits. */
+  /** Builds the operations over the given ledger, lookups, clock (service time) and limits. */
   public MeteringService(
-      Database db,
+      Ledger ledger,
       Lookups lookups,
       Clock serviceClock,
       Limits limits,
       Throttler throttler,
       FaultInjector faults,
       Executor signing) {
-    Tables tables = lookups.tables();
     Products products = new Products(lookups);
     this.throttler = throttler;
     this.faults = faults;
-    this.meterUsage =
-        new MeterUsageOperation(
-            products,
-            lookups,
-            db,
-            new MeterUsageHandler(tables, serviceClock),
-            serviceClock,
-            limits);
-    this.batchMeterUsage =
-        new BatchMeterUsageOperation(
-            products, db, new BatchMeterUsageHandler(tables), serviceClock, limits);
-    this.registerUsage =
-        new RegisterUsageOperation(
-            products,
-            lookups,
-            db,
-            new AdmissionJob.Handler(tables, serviceClock),
-            serviceClock,
-            signing);
+    this.meterUsage = new MeterUsageOperation(products, ledger, serviceClock, limits);
+    this.batchMeterUsage = new BatchMeterUsageOperation(products, ledger, serviceClock, limits);
+    this.registerUsage = new RegisterUsageOperation(products, ledger, serviceClock, signing);
     this.resolveCustomer = new ResolveCustomerOperation(lookups, serviceClock);
   }
 

@@ -3,7 +3,7 @@ package io.meterline.server.metering;
 import io.meterline.server.auth.Caller;
 import io.meterline.server.auth.Principal;
 import io.meterline.server.domain.Product;
-import io.meterline.server.platform.Task;
+import io.meterline.server.domain.Task;
 import io.meterline.wire.ErrorCode;
 import io.meterline.wire.ServiceException;
 

@@ -5,11 +5,10 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import io.meterline.server.auth.Caller;
 import io.meterline.server.domain.Product;
 import io.meterline.server.domain.ProductKey;
-import io.meterline.server.platform.Task;
-import io.meterline.server.store.Database;
-import io.meterline.server.store.Lookups;
+import io.meterline.server.domain.Task;
+import io.meterline.server.ledger.Ledger;
 import io.meterline.wire.ErrorCode;
-import io.meterline.wire.jwt.Ps256;
+import io.meterline.wire.crypto.Jws;
 import io.meterline.wire.model.RegisterUsageRequest;
 import io.meterline.wire.model.RegisterUsageResult;
 import java.io.IOException;
@@ -29,23 +28,13 @@ final class RegisterUsageOperation {
   private static final JsonFactory JSON = new JsonFactory();
 
   private final Products products;
-  private final Lookups lookups;
-  private final Database db;
-  private final AdmissionJob.Handler admissions;
+  private final Ledger ledger;
   private final Clock clock;
   private final Executor signing;
 
-  RegisterUsageOperation(
-      Products products,
-      Lookups lookups,
-      Database db,
-      AdmissionJob.Handler admissions,
-      Clock clock,
-      Executor signing) {
+  RegisterUsageOperation(Products products, Ledger ledger, Clock clock, Executor signing) {
     this.products = products;
-    this.lookups = lookups;
-    this.db = db;
-    this.admissions = admissions;
+    this.ledger = ledger;
     this.clock = clock;
     this.signing = signing;
   }
@@ -74,24 +63,13 @@ final class RegisterUsageOperation {
   }
 
   private CompletableFuture<Void> admit(Task task, Product product) {
-    if (lookups.isAdmitted(task.taskId(), product.productCode())) {
-      return CompletableFuture.completedFuture(null);
-    }
-    AdmissionJob job =
-        new AdmissionJob(
-            admissions, new Entitlement.Request(task.taskId(), task.awsAccountId(), product));
-    if (!db.submit(job)) {
-      return CompletableFuture.failedFuture(Overload.busy());
-    }
-    return job.future()
+    return ledger
+        .admit(task, product)
         .thenAccept(
             entitled -> {
               if (!entitled) {
-                throw ErrorCode.CUSTOMER_NOT_ENTITLED.exception(
-                    "Account %s has no active subscription " + "to product %s",
-                    task.awsAccountId(), product.productCode());
+                throw Entitlements.notEntitled(task.awsAccountId(), product.productCode());
               }
-              lookups.markAdmitted(task.taskId(), product.productCode());
             });
   }
 
@@ -102,7 +80,7 @@ final class RegisterUsageOperation {
             key.version(),
             request.nonce(),
             clock.instant().getEpochSecond());
-    return new RegisterUsageResult(key.retiredAt(), Ps256.sign(key.privateKey(), payload));
+    return new RegisterUsageResult(key.retiredAt(), Jws.signPs256(key.privateKey(), payload));
   }
 
   /** The claims: camelCase, version and iat as JSON numbers, the nonce echoed exactly. */

@@ -1,9 +1,11 @@
 package io.meterline.server.platform;
 
 import io.meterline.server.auth.MasterKey;
-import io.meterline.server.http.HttpReply;
-import io.meterline.server.http.HttpRequestView;
-import io.meterline.wire.sigv4.Hashing;
+import io.meterline.server.domain.Platform;
+import io.meterline.server.domain.Task;
+import io.meterline.server.exchange.HttpReply;
+import io.meterline.server.exchange.HttpRequestView;
+import io.meterline.wire.crypto.Hashing;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Clock;

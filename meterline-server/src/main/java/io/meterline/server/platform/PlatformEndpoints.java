@@ -2,12 +2,15 @@ package io.meterline.server.platform;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.meterline.server.auth.Ids;
 import io.meterline.server.auth.MasterKey;
 import io.meterline.server.auth.TemporaryCredentials;
-import io.meterline.server.http.Handler;
-import io.meterline.server.http.HttpReply;
-import io.meterline.server.http.HttpRequestView;
+import io.meterline.server.domain.Ids;
+import io.meterline.server.domain.Platform;
+import io.meterline.server.domain.Task;
+import io.meterline.server.exchange.Handler;
+import io.meterline.server.exchange.HttpReply;
+import io.meterline.server.exchange.HttpRequestView;
+import io.meterline.server.exchange.Unexpected;
 import io.meterline.server.store.Lookups;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -49,8 +52,19 @@ public final class PlatformEndpoints implements Handler {
     return masterKey.derivedToken("container-credentials", taskId);
   }
 
+  private final Handler guarded =
+      Unexpected.guarded(
+          "platform",
+          this::route,
+          (requestId, message) ->
+              json(500, requestId, Map.of("code", "InternalError", "message", message)));
+
   @Override
   public CompletableFuture<HttpReply> handle(HttpRequestView request) {
+    return guarded.handle(request);
+  }
+
+  private CompletableFuture<HttpReply> route(HttpRequestView request) {
     Matcher m = TASK_PATH.matcher(request.rawPath());
     if (!m.matches()) {
       return done(error(404, "NotFound", "no platform endpoint at " + request.rawPath()));
@@ -74,8 +88,7 @@ public final class PlatformEndpoints implements Handler {
                 return imds.answer(t, request, rest.substring("/imds".length()));
               }
               return done(error(404, "NotFound", "no platform endpoint at " + request.rawPath()));
-            })
-        .exceptionally(e -> error(500, "InternalError", "the endpoint failed: " + e.getMessage()));
+            });
   }
 
   // The contract of reference/wire/GOLDEN.md §7: GET with the token verbatim as Authorization.
@@ -117,8 +130,12 @@ public final class PlatformEndpoints implements Handler {
   }
 
   static HttpReply json(int status, Object body) {
+    return json(status, Ids.uuid(), body);
+  }
+
+  private static HttpReply json(int status, String requestId, Object body) {
     try {
-      return HttpReply.of(status, HttpReply.JSON, JSON.writeValueAsBytes(body), Ids.uuid());
+      return HttpReply.of(status, HttpReply.JSON, JSON.writeValueAsBytes(body), requestId);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("maps of strings always serialize", e);
     }

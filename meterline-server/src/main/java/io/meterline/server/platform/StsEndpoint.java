@@ -1,10 +1,13 @@
 package io.meterline.server.platform;
 
-import io.meterline.server.auth.Ids;
 import io.meterline.server.auth.TemporaryCredentials;
-import io.meterline.server.http.Handler;
-import io.meterline.server.http.HttpReply;
-import io.meterline.server.http.HttpRequestView;
+import io.meterline.server.domain.Ids;
+import io.meterline.server.domain.Platform;
+import io.meterline.server.domain.Task;
+import io.meterline.server.exchange.Handler;
+import io.meterline.server.exchange.HttpReply;
+import io.meterline.server.exchange.HttpRequestView;
+import io.meterline.server.exchange.Unexpected;
 import io.meterline.server.store.Lookups;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import java.nio.charset.StandardCharsets;
@@ -30,8 +33,18 @@ public final class StsEndpoint implements Handler {
     this.issuer = issuer;
   }
 
+  private final Handler guarded =
+      Unexpected.guarded(
+          "sts",
+          this::answer,
+          (requestId, message) -> error(500, "InternalFailure", message, requestId));
+
   @Override
   public CompletableFuture<HttpReply> handle(HttpRequestView request) {
+    return guarded.handle(request);
+  }
+
+  private CompletableFuture<HttpReply> answer(HttpRequestView request) {
     Map<String, List<String>> form =
         new QueryStringDecoder(new String(request.body(), StandardCharsets.UTF_8), false)
             .parameters();
@@ -89,6 +102,7 @@ public final class StsEndpoint implements Handler {
   private static HttpReply success(
       Task task, String roleArn, String session, TemporaryCredentials.Issued c) {
     String role = roleArn.substring(roleArn.lastIndexOf('/') + 1);
+    String requestId = Ids.uuid();
     String xml =
         "<AssumeRoleWithWebIdentityResponse xmlns=\""
             + NS
@@ -126,29 +140,41 @@ public final class StsEndpoint implements Handler {
             + "</Provider>"
             + "</AssumeRoleWithWebIdentityResult>"
             + "<ResponseMetadata><RequestId>"
-            + Ids.uuid()
+            + requestId
             + "</RequestId></ResponseMetadata>"
             + "</AssumeRoleWithWebIdentityResponse>";
-    return xml(200, xml);
+    return xml(200, xml, requestId);
   }
 
   /** An STS error: {@code <ErrorResponse><Error><Type><Code><Message>}. */
   static HttpReply error(int status, String code, String message) {
+    return error(status, code, message, Ids.uuid());
+  }
+
+  // The sender is at fault for 4xx answers, the service for 5xx ones.
+  private static HttpReply error(int status, String code, String message, String requestId) {
     return xml(
         status,
         "<ErrorResponse xmlns=\""
             + NS
-            + "\"><Error><Type>Sender</Type><Code>"
+            + "\"><Error><Type>"
+            + (status < 500 ? "Sender" : "Receiver")
+            + "</Type><Code>"
             + code
             + "</Code><Message>"
             + esc(message)
             + "</Message></Error><RequestId>"
-            + Ids.uuid()
-            + "</RequestId></ErrorResponse>");
+            + requestId
+            + "</RequestId></ErrorResponse>",
+        requestId);
   }
 
   private static HttpReply xml(int status, String body) {
-    return HttpReply.of(status, "text/xml", body.getBytes(StandardCharsets.UTF_8), Ids.uuid());
+    return xml(status, body, Ids.uuid());
+  }
+
+  private static HttpReply xml(int status, String body, String requestId) {
+    return HttpReply.of(status, "text/xml", body.getBytes(StandardCharsets.UTF_8), requestId);
   }
 
   private static String first(Map<String, List<String>> form, String name) {

@@ -1,6 +1,7 @@
 package io.meterline.server.platform;
 
 import io.meterline.server.auth.TemporaryCredentials;
+import io.meterline.server.domain.Task;
 import io.meterline.server.store.Database;
 import io.meterline.server.store.Tables;
 import java.util.concurrent.CompletableFuture;

@@ -1,5 +1,7 @@
 package io.meterline.server.platform;
 
+import io.meterline.server.domain.Platform;
+import io.meterline.server.domain.Task;
 import java.net.URI;
 import java.util.LinkedHashMap;
 import java.util.Map;

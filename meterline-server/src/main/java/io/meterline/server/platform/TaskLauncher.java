@@ -1,8 +1,10 @@
 package io.meterline.server.platform;
 
-import io.meterline.server.auth.Ids;
 import io.meterline.server.auth.MasterKey;
 import io.meterline.server.auth.TemporaryCredentials;
+import io.meterline.server.domain.Ids;
+import io.meterline.server.domain.Platform;
+import io.meterline.server.domain.Task;
 import java.net.URI;
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;

@@ -1,6 +1,8 @@
 package io.meterline.server.platform;
 
-import io.meterline.server.http.HttpReply;
+import io.meterline.server.domain.Platform;
+import io.meterline.server.domain.Task;
+import io.meterline.server.exchange.HttpReply;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

@@ -1,7 +1,8 @@
 package io.meterline.server.platform;
 
+import io.meterline.server.ledger.Ledger;
+import io.meterline.server.ledger.TaskStop;
 import io.meterline.server.store.Database;
-import io.meterline.server.store.Lookups;
 import io.meterline.server.store.Tables;
 import java.time.Clock;
 import java.time.Duration;
@@ -24,7 +25,7 @@ public final class TaskReaper implements AutoCloseable {
 
   private final Database db;
   private final Tables tables;
-  private final Lookups lookups;
+  private final Ledger ledger;
   private final Clock realClock;
   private final Clock serviceClock;
   private final ScheduledExecutorService timer;
@@ -32,13 +33,13 @@ public final class TaskReaper implements AutoCloseable {
   public TaskReaper(
       Database db,
       Tables tables,
-      Lookups lookups,
+      Ledger ledger,
       Clock realClock,
       Clock serviceClock,
       Duration interval) {
     this.db = db;
     this.tables = tables;
-    this.lookups = lookups;
+    this.ledger = ledger;
     this.realClock = realClock;
     this.serviceClock = serviceClock;
     this.timer =
@@ -59,10 +60,8 @@ public final class TaskReaper implements AutoCloseable {
           db.read(c -> tables.tasks().abandoned(c, realClock.instant(), PER_SWEEP));
       int stopped = 0;
       for (String taskId : abandoned) {
-        Task task =
-            db.write(c -> TaskLifecycle.stop(c, tables, taskId, serviceClock.instant())).join();
-        lookups.invalidateTask(taskId);
-        if (task != null) {
+        TaskStop stop = ledger.stopTask(taskId, serviceClock.instant()).join();
+        if (stop.stoppedNow()) {
           stopped++;
           LOG.info("stopped task {}: its credentials expired without being refreshed", taskId);
         }

@@ -3,14 +3,12 @@ package io.meterline.server.platform;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.meterline.server.auth.MasterKey;
-import io.meterline.wire.sigv4.Hashing;
+import io.meterline.server.domain.Task;
+import io.meterline.wire.crypto.Jws;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,11 +24,7 @@ public final class WebIdentityTokens {
   public static final String AUDIENCE = "sts.amazonaws.com";
 
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
-  private static final String HEADER =
-      B64.encodeToString(
-          "{\"alg\":\"HS256\",\"typ\":\"JWT\",\"kid\":\"meterline\"}"
-              .getBytes(StandardCharsets.UTF_8));
+  private static final String HEADER = "{\"alg\":\"HS256\",\"typ\":\"JWT\",\"kid\":\"meterline\"}";
   private static final Duration LIFETIME = Duration.ofHours(24);
 
   private final byte[] key;
@@ -68,8 +62,7 @@ public final class WebIdentityTokens {
             Map.of("name", task.cluster() + "-" + task.taskId(), "uid", task.taskId())));
     claims.put("sub", subject(task));
     try {
-      String input = HEADER + "." + B64.encodeToString(JSON.writeValueAsBytes(claims));
-      return input + "." + B64.encodeToString(Hashing.hmac(key, input));
+      return Jws.signHs256(key, HEADER, JSON.writeValueAsString(claims));
     } catch (IOException e) {
       throw new IllegalStateException("claims of strings and numbers always serialize", e);
     }
@@ -80,17 +73,8 @@ public final class WebIdentityTokens {
    * expired; empty otherwise.
    */
   public Optional<String> verify(String token) {
-    String[] parts = token.split("\\.", -1);
-    if (parts.length != 3) {
-      return Optional.empty();
-    }
-    String input = parts[0] + "." + parts[1];
-    byte[] expected = Hashing.hmac(key, input);
     try {
-      if (!MessageDigest.isEqual(expected, Base64.getUrlDecoder().decode(parts[2]))) {
-        return Optional.empty();
-      }
-      JsonNode claims = JSON.readTree(Base64.getUrlDecoder().decode(parts[1]));
+      JsonNode claims = JSON.readTree(Jws.verifyHs256(key, token));
       boolean forSts = claims.path("aud").toString().contains("\"" + AUDIENCE + "\"");
       boolean current = claims.path("exp").asLong(0) > realClock.instant().getEpochSecond();
       String taskId = claims.path("kubernetes.io").path("pod").path("uid").asText("");

@@ -188,16 +188,17 @@ public final class Committer implements AutoCloseable {
       throws SQLException {
     Exception failure = null;
     for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+      // Each attempt decides afresh: what a rolled-back attempt decided goes with it.
+      Decisions decisions = new Decisions();
       try {
         long began = System.nanoTime();
-        applyAll(connection, batch);
+        applyAll(connection, batch, decisions);
         long applied = System.nanoTime();
         connection.commit();
         applyNanos.addAndGet(applied - began);
         commitNanos.addAndGet(System.nanoTime() - applied);
       } catch (SQLException e) {
         failure = e;
-        batch.forEach(WriteJob::reset);
         connection = rollbackOrReopen(connection, e);
         if (!dialect.isRetryable(e) && !Dialect.isConnectionLost(e)) {
           break;
@@ -205,12 +206,11 @@ public final class Committer implements AutoCloseable {
         continue;
       } catch (RuntimeException e) {
         failure = e;
-        batch.forEach(WriteJob::reset);
         connection = rollbackOrReopen(connection, null);
         break;
       }
       // Committed: from here on nothing may send these jobs back through a retry or an abort.
-      afterCommit(batch);
+      afterCommit(batch, decisions);
       return connection;
     }
     if (batch.size() > 1) {
@@ -228,7 +228,7 @@ public final class Committer implements AutoCloseable {
    * Counts the batch and hands its outcomes to the delivery thread (delivered inline if it has
    * stopped or its queue is full).
    */
-  private void afterCommit(List<WriteJob<?>> batch) {
+  private void afterCommit(List<WriteJob<?>> batch, Decisions decisions) {
     batch.forEach(WriteJob::markCommitted);
     batches.incrementAndGet();
     jobs.addAndGet(batch.size());
@@ -239,14 +239,15 @@ public final class Committer implements AutoCloseable {
     }
     List<WriteJob<?>> committed = List.copyOf(batch);
     try {
-      delivery.execute(() -> committed.forEach(WriteJob::deliver));
+      delivery.execute(() -> committed.forEach(decisions::deliver));
     } catch (RejectedExecutionException e) {
-      committed.forEach(WriteJob::deliver);
+      committed.forEach(decisions::deliver);
     }
   }
 
   @SuppressWarnings({"unchecked", "rawtypes"})
-  private static void applyAll(Connection connection, List<WriteJob<?>> batch) throws SQLException {
+  private static void applyAll(Connection connection, List<WriteJob<?>> batch, Decisions decisions)
+      throws SQLException {
     Map<BatchHandler<?>, List<WriteJob<?>>> byHandler = new IdentityHashMap<>();
     for (WriteJob<?> job : batch) {
       byHandler.computeIfAbsent(job.handler(), h -> new ArrayList<>()).add(job);
@@ -254,7 +255,7 @@ public final class Committer implements AutoCloseable {
     List<BatchHandler<?>> handlers = new ArrayList<>(byHandler.keySet());
     handlers.sort(Comparator.comparingInt(BatchHandler::order));
     for (BatchHandler handler : handlers) {
-      handler.apply(connection, byHandler.get(handler));
+      handler.apply(connection, byHandler.get(handler), decisions);
     }
   }
 

@@ -23,9 +23,8 @@ import org.sqlite.SQLiteDataSource;
  */
 public final class Database implements AutoCloseable {
   private static final int READ_POOL_SIZE = 4;
-  // Page caches in KiB (negative cache_size), SQLite's default size. Larger ones cost more than
-  // they save here: with 64 MB, a quarter of the writer's CPU went to SQLite truncating its page
-  // cache (a walk of the cache's whole hash table), with no gain in throughput
+  // Page caches in KiB (negative cache_size), SQLite's default size: a larger cache makes SQLite
+  // walk it whole each time it truncates it, which costs the writer more than the cache saves
   // (docs/performance.md).
   private static final int WRITER_CACHE_KIB = 2 * 1024;
   private static final int READER_CACHE_KIB = 2 * 1024;

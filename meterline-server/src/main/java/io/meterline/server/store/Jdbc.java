@@ -104,9 +104,9 @@ public final class Jdbc {
    * <p>On PostgreSQL: {@code INSERT … SELECT FROM unnest(…) ON CONFLICT DO NOTHING RETURNING}, one
    * array parameter per column and up to {@link #INSERT_CHUNK} rows per statement. The statement's
    * text does not depend on the number of rows, so the driver prepares it once per connection and
-   * the server neither parses nor plans it again (docs/performance.md). On SQLite, where a batch is
-   * one native call anyway, a batch of single-row inserts: a multi-row form there cost more
-   * statement time and wrote more per row.
+   * the server neither parses nor plans it again. On SQLite, where a batch is one native call
+   * anyway, a batch of single-row inserts, which costs less per row there than a multi-row form
+   * (docs/performance.md has both comparisons).
    *
    * @param into the table and its columns, {@code "t (a, b, c)"}
    * @param types the PostgreSQL type of each column, {@code "text"} or {@code "int8"}

@@ -1,12 +1,11 @@
 package io.meterline.server.store;
 
 import com.github.benmanes.caffeine.cache.AsyncLoadingCache;
-import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 import io.meterline.server.domain.AccessKey;
 import io.meterline.server.domain.Product;
-import io.meterline.server.platform.Task;
+import io.meterline.server.domain.Task;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -19,7 +18,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Read-through caches of what the data plane looks up on every request: products, tasks and access
- * keys, plus the admissions it has seen committed.
+ * keys.
  *
  * <p>A hit completes at once on the calling (network) thread; a miss reads the database on the
  * blocking executor. Products and access keys expire a second after they were loaded, so a change
@@ -32,10 +31,6 @@ import org.slf4j.LoggerFactory;
  * reading is then read again at its next use. So a stop made anywhere shows within about a second,
  * at the cost of one small read per second instead of one per request. A task not found is asked
  * again after a second (it may be created on another server).
- *
- * <p>Admissions never end (SPEC §1.1), so they are cached until idle for ten minutes (tasks come
- * and go; one that meters hourly is asked of the database again, where its admission is found); the
- * database stays the judge of new ones.
  */
 public final class Lookups {
   private static final Logger LOG = LoggerFactory.getLogger(Lookups.class);
@@ -51,7 +46,6 @@ public final class Lookups {
   private final AsyncLoadingCache<String, Optional<Product>> products;
   private final AsyncLoadingCache<String, LoadedTask> tasks;
   private final AsyncLoadingCache<String, Optional<AccessKey>> accessKeys;
-  private final Cache<AdmissionsTable.Admission, Boolean> admitted;
   private final Executor executor;
   // The stop counter as last read; a failed reading sets a value the counter never has, so that
   // every cached task is read again.
@@ -70,12 +64,6 @@ public final class Lookups {
             .executor(executor)
             .buildAsync(this::loadTask);
     this.accessKeys = cache(executor, 10_000, id -> db.read(c -> tables.accessKeys().find(c, id)));
-    // Tasks come and go; one idle for a while is asked of the database again, which still decides.
-    this.admitted =
-        Caffeine.newBuilder()
-            .maximumSize(200_000)
-            .expireAfterAccess(Duration.ofMinutes(10))
-            .build();
     readStops();
   }
 
@@ -165,16 +153,6 @@ public final class Lookups {
   /** The long-term access key with this id, possibly a second stale. */
   public CompletableFuture<Optional<AccessKey>> accessKey(String accessKeyId) {
     return accessKeys.get(accessKeyId);
-  }
-
-  /** Whether this server has seen the task admitted for the product. */
-  public boolean isAdmitted(String taskId, String productCode) {
-    return admitted.getIfPresent(new AdmissionsTable.Admission(taskId, productCode)) != null;
-  }
-
-  /** Notes a committed admission. */
-  public void markAdmitted(String taskId, String productCode) {
-    admitted.put(new AdmissionsTable.Admission(taskId, productCode), Boolean.TRUE);
   }
 
   /** Forgets a product after this server changed it. */

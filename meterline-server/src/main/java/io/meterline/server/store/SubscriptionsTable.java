@@ -5,7 +5,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.meterline.server.domain.ContractLine;
 import io.meterline.server.domain.Subscription;
-import io.meterline.wire.sigv4.Hashing;
+import io.meterline.wire.crypto.Hashing;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.ResultSet;

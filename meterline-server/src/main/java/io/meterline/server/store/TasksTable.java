@@ -1,7 +1,7 @@
 package io.meterline.server.store;
 
-import io.meterline.server.platform.Platform;
-import io.meterline.server.platform.Task;
+import io.meterline.server.domain.Platform;
+import io.meterline.server.domain.Task;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;

@@ -28,30 +28,31 @@ final class TxJob<T> extends WriteJob<T> {
   private static final class Handler implements BatchHandler<TxJob<?>> {
     @Override
     public int order() {
-      return 0;
+      return GENERAL_WORK;
     }
 
     @Override
-    public void apply(Connection c, List<TxJob<?>> jobs) throws SQLException {
+    public void apply(Connection c, List<TxJob<?>> jobs, Decisions decisions) throws SQLException {
       for (TxJob<?> job : jobs) {
-        run(c, job);
+        run(c, job, decisions);
       }
     }
 
-    private static <T> void run(Connection c, TxJob<T> job) throws SQLException {
+    private static <T> void run(Connection c, TxJob<T> job, Decisions decisions)
+        throws SQLException {
       Savepoint savepoint = c.setSavepoint();
       try {
-        job.succeed(job.work.apply(c));
+        decisions.succeed(job, job.work.apply(c));
         c.releaseSavepoint(savepoint);
       } catch (SQLException e) {
         if (job.dialect.isRetryable(e) || Dialect.isConnectionLost(e)) {
           throw e;
         }
         c.rollback(savepoint);
-        job.reject(new StoreException(e));
+        decisions.reject(job, new StoreException(e));
       } catch (RuntimeException e) {
         c.rollback(savepoint);
-        job.reject(e);
+        decisions.reject(job, e);
       }
     }
   }

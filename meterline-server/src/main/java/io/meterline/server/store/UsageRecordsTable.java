@@ -1,9 +1,9 @@
 package io.meterline.server.store;
 
-import io.meterline.server.ledger.DedupKey;
-import io.meterline.server.ledger.LedgerEntry;
-import io.meterline.server.ledger.UsageQuery;
-import io.meterline.server.ledger.UsageSource;
+import io.meterline.server.domain.DedupKey;
+import io.meterline.server.domain.LedgerEntry;
+import io.meterline.server.domain.UsageQuery;
+import io.meterline.server.domain.UsageSource;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -114,7 +114,10 @@ public final class UsageRecordsTable {
     return found;
   }
 
-  /** Ledger entries matching the query, by hour, then product, account and dimension. */
+  /**
+   * Ledger entries matching the query, by hour, then product, account, dimension and scope; at most
+   * its limit.
+   */
   public List<LedgerEntry> query(Connection c, UsageQuery q) throws SQLException {
     List<Object> args = new ArrayList<>();
     return Jdbc.query(c, querySql(q, args), UsageRecordsTable::map, args.toArray());
@@ -138,6 +141,12 @@ public final class UsageRecordsTable {
     if (q.to() != null) {
       sql.append(" AND hour < ?");
       args.add(q.to());
+    }
+    if (q.after() != null) {
+      // Keyset paging: a row value comparison in the order of the ORDER BY, which is unique.
+      sql.append(" AND (hour, product_code, aws_account_id, dimension, scope) > (?, ?, ?, ?, ?)");
+      UsageQuery.After a = q.after();
+      args.addAll(List.of(a.hour(), a.productCode(), a.awsAccountId(), a.dimension(), a.scope()));
     }
     sql.append(" ORDER BY hour, product_code, aws_account_id, dimension, scope LIMIT ?");
     args.add(q.limit());

@@ -12,7 +12,7 @@ import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.crypto.RSASSAVerifier;
 import com.nimbusds.jwt.SignedJWT;
 import io.meterline.server.testing.TestServer;
-import io.meterline.wire.jwt.Pem;
+import io.meterline.wire.crypto.Pem;
 import java.io.IOException;
 import java.security.interfaces.RSAPublicKey;
 import java.text.ParseException;

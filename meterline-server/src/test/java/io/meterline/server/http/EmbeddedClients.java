@@ -1,5 +1,6 @@
 package io.meterline.server.http;
 
+import io.meterline.server.exchange.HttpReply;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.DefaultChannelId;

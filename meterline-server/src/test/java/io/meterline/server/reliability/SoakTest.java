@@ -8,7 +8,7 @@ import com.nimbusds.jose.crypto.RSASSAVerifier;
 import com.nimbusds.jwt.SignedJWT;
 import io.meterline.server.testing.AdminClient;
 import io.meterline.server.testing.TestServer;
-import io.meterline.wire.jwt.Pem;
+import io.meterline.wire.crypto.Pem;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
 import java.security.interfaces.RSAPublicKey;

@@ -3,7 +3,7 @@ package io.meterline.server.store;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.meterline.server.config.ServerConfig;
-import io.meterline.server.ledger.UsageQuery;
+import io.meterline.server.domain.UsageQuery;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

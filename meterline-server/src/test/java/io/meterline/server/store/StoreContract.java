@@ -7,18 +7,18 @@ import io.meterline.server.auth.MasterKey;
 import io.meterline.server.config.ServerConfig;
 import io.meterline.server.domain.Account;
 import io.meterline.server.domain.ContractLine;
+import io.meterline.server.domain.DedupKey;
 import io.meterline.server.domain.Dimension;
+import io.meterline.server.domain.LedgerEntry;
+import io.meterline.server.domain.Platform;
 import io.meterline.server.domain.Pricing;
 import io.meterline.server.domain.Product;
 import io.meterline.server.domain.ProductKey;
 import io.meterline.server.domain.Subscription;
-import io.meterline.server.ledger.DedupKey;
-import io.meterline.server.ledger.LedgerEntry;
-import io.meterline.server.ledger.UsageQuery;
-import io.meterline.server.ledger.UsageSource;
-import io.meterline.server.platform.Platform;
-import io.meterline.server.platform.Task;
-import io.meterline.wire.jwt.Pem;
+import io.meterline.server.domain.Task;
+import io.meterline.server.domain.UsageQuery;
+import io.meterline.server.domain.UsageSource;
+import io.meterline.wire.crypto.Pem;
 import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -351,6 +351,53 @@ abstract class StoreContract {
                     .usage()
                     .query(c, new UsageQuery(null, "444455556666", T0.plusSeconds(1), null, 100)));
     assertThat(v10).extracting(LedgerEntry::recordId).containsExactly("r3");
+  }
+
+  @Test
+  void usage_queryAfterAPosition_pagesThroughTheLedgerOrderOnce() {
+    // Ties on every column but the last ones: the order must still be total.
+    List<LedgerEntry> entries = new ArrayList<>();
+    int n = 0;
+    for (String scope : List.of("task/b", "task/a")) {
+      for (String dimension : List.of("Users", "Hosts")) {
+        for (long hour : List.of(3600L, 0L)) {
+          entries.add(
+              entry(
+                  "p" + n++, new DedupKey(scope, "prodcode1", dimension, T0.plusSeconds(hour)), 1));
+        }
+      }
+    }
+    write(c -> tables.usage().insertOrFind(c, entries));
+    List<LedgerEntry> whole =
+        db.read(c -> tables.usage().query(c, new UsageQuery("prodcode1", null, null, null, 100)));
+
+    List<LedgerEntry> paged = new ArrayList<>();
+    UsageQuery.After after = null;
+    while (true) {
+      UsageQuery.After from = after;
+      List<LedgerEntry> page =
+          db.read(
+              c -> tables.usage().query(c, new UsageQuery("prodcode1", null, null, null, 3, from)));
+      paged.addAll(page);
+      if (page.size() < 3) {
+        break;
+      }
+      after = UsageQuery.After.of(page.get(page.size() - 1));
+    }
+
+    assertThat(whole).containsExactlyInAnyOrderElementsOf(entries);
+    assertThat(paged).containsExactlyElementsOf(whole);
+    assertThat(whole)
+        .extracting(e -> e.key().hour() + "/" + e.key().dimension() + "/" + e.key().scope())
+        .containsExactly(
+            T0 + "/Hosts/task/a",
+            T0 + "/Hosts/task/b",
+            T0 + "/Users/task/a",
+            T0 + "/Users/task/b",
+            T0.plusSeconds(3600) + "/Hosts/task/a",
+            T0.plusSeconds(3600) + "/Hosts/task/b",
+            T0.plusSeconds(3600) + "/Users/task/a",
+            T0.plusSeconds(3600) + "/Users/task/b");
   }
 
   @Test

@@ -2,6 +2,8 @@ package io.meterline.server.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -215,8 +217,34 @@ public final class AdminClient {
     return send("PUT", "/clock", Map.of("now", isoInstant)).expect(200);
   }
 
+  /**
+   * Every ledger record the query selects, all its pages followed: {@code {"records": [...]}} with
+   * no {@code nextToken}.
+   */
   public JsonNode usage(String query) {
-    return get("/usage" + (query.isEmpty() ? "" : "?" + query));
+    ArrayNode all = JSON.createArrayNode();
+    String token = null;
+    do {
+      String page =
+          "/usage?limit=1000"
+              + (query.isEmpty() ? "" : "&" + query)
+              + (token == null ? "" : "&nextToken=" + encode(token));
+      JsonNode reply = get(page);
+      all.addAll((ArrayNode) reply.get("records"));
+      token = reply.path("nextToken").asText(null);
+    } while (token != null);
+    ObjectNode result = JSON.createObjectNode();
+    result.set("records", all);
+    return result;
+  }
+
+  /** One page of the ledger, as the server answers it. */
+  public Reply usagePage(String query) {
+    return send("GET", "/usage" + (query.isEmpty() ? "" : "?" + query), null);
+  }
+
+  private static String encode(String value) {
+    return java.net.URLEncoder.encode(value, java.nio.charset.StandardCharsets.UTF_8);
   }
 
   private static List<Map<String, Object>> dimensions(String... names) {

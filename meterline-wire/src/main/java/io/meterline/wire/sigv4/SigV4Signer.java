@@ -1,5 +1,6 @@
 package io.meterline.wire.sigv4;
 
+import io.meterline.wire.crypto.Hashing;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;

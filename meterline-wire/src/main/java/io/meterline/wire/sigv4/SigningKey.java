@@ -1,5 +1,6 @@
 package io.meterline.wire.sigv4;
 
+import io.meterline.wire.crypto.Hashing;
 import java.nio.charset.StandardCharsets;
 
 /** The SigV4 signing key: an HMAC chain over date, region, service and terminator. */

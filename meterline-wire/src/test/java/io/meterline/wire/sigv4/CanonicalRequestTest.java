@@ -3,6 +3,7 @@ package io.meterline.wire.sigv4;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.meterline.wire.crypto.Hashing;
 import io.meterline.wire.testing.Captures;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

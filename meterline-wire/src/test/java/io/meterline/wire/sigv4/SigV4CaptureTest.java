@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.DynamicTest.dynamicTest;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.meterline.wire.ErrorCode;
 import io.meterline.wire.ServiceException;
+import io.meterline.wire.crypto.Hashing;
 import io.meterline.wire.testing.CapturedRequest;
 import io.meterline.wire.testing.Captures;
 import java.nio.charset.StandardCharsets;

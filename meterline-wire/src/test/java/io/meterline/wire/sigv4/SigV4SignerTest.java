@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.meterline.wire.ErrorCode;
+import io.meterline.wire.crypto.Hashing;
 import io.meterline.wire.testing.CapturedRequest;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;

@@ -1,9 +1,0 @@
-package io.meterline.server.http;
-
-import java.util.concurrent.CompletableFuture;
-
-/** Answers requests; the future always completes normally, with the reply to send. */
-@FunctionalInterface
-public interface Handler {
-  CompletableFuture<HttpReply> handle(HttpRequestView request);
-}

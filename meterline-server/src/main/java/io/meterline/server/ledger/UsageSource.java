@@ -1,8 +1,0 @@
-package io.meterline.server.ledger;
-
-/** Where a ledger entry came from. */
-public enum UsageSource {
-  METER_USAGE,
-  BATCH_METER_USAGE,
-  TASK_TIME
-}
