@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.meterline.server.testing.AdminClient;
-import io.meterline.server.testing.TestServer;
+import io.meterline.server.testing.ServerExtension;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -12,9 +12,9 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.services.marketplacemetering.MarketplaceMeteringClient;
 
 /**
@@ -26,14 +26,14 @@ class UsagePagingTest {
   private static final int TASKS = 3;
   private static final int HOURS = 6;
 
-  private static TestServer server;
+  @RegisterExtension static final ServerExtension server = ServerExtension.withDefaults();
+
   private static AdminClient admin;
   private static String product;
 
   /** 3 tasks × 3 dimensions × 6 hours: 54 records of one product. */
   @BeforeAll
   static void meterSomeHours() {
-    server = TestServer.start();
     admin = server.admin();
     product = admin.customProduct("111122223333", DIMENSIONS).get("productCode").asText();
     admin.buyer("444455556666");
@@ -53,12 +53,6 @@ class UsagePagingTest {
       }
       admin.advanceClock("PT1H");
     }
-    clients.forEach(MarketplaceMeteringClient::close);
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
   }
 
   @Test

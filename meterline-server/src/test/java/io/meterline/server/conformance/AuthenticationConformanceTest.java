@@ -25,11 +25,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.UnaryOperator;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -54,24 +52,13 @@ class AuthenticationConformanceTest {
   private static final String EXPIRED_MESSAGE =
       "The security token included in the request is expired";
 
-  private static Harness h;
-
-  @BeforeAll
-  static void start() {
-    h = Harness.start(UnaryOperator.identity(), REAL_TIME);
-  }
+  @RegisterExtension static final Harness h = Harness.onRealClock(REAL_TIME);
 
   @AfterEach
   void restoreClocks() {
     REAL_TIME.reset();
     // The Java SDK keeps the skew it learnt in a JVM-global offset (GOLDEN §5.2).
     SdkGlobalTime.setGlobalTimeOffset(0);
-    h.closeClients();
-  }
-
-  @AfterAll
-  static void stop() {
-    h.close();
   }
 
   /** A subscribed buyer's running task on a CUSTOM product with dimension Hosts. */
@@ -83,10 +70,10 @@ class AuthenticationConformanceTest {
 
   private static Running runningTask() {
     String code =
-        h.admin.customProduct(Harness.newAccountId(), "Hosts").get("productCode").asText();
+        h.admin().customProduct(Harness.newAccountId(), "Hosts").get("productCode").asText();
     String buyer = h.buyer();
-    h.admin.subscribe(code, buyer);
-    return new Running(code, buyer, h.admin.task(buyer, REGION, "ECS"));
+    h.admin().subscribe(code, buyer);
+    return new Running(code, buyer, h.admin().task(buyer, REGION, "ECS"));
   }
 
   private static MeterUsageResponse meter(MarketplaceMeteringClient client, String code) {
@@ -121,8 +108,8 @@ class AuthenticationConformanceTest {
   @Test
   void longTermKey_wrongSecret_isInvalidSignature403() {
     String seller = Harness.newAccountId();
-    h.admin.saasProduct(seller, "Users");
-    JsonNode key = h.admin.accessKey(seller, "SELLER");
+    h.admin().saasProduct(seller, "Users");
+    JsonNode key = h.admin().accessKey(seller, "SELLER");
     MarketplaceMeteringClient client =
         h.client(
             AwsBasicCredentials.create(
@@ -176,7 +163,7 @@ class AuthenticationConformanceTest {
   @Test
   void longTermKeyWithASessionToken_isUnrecognizedClient400() {
     Running t = runningTask();
-    JsonNode key = h.admin.accessKey(t.buyer(), "BUYER_USER");
+    JsonNode key = h.admin().accessKey(t.buyer(), "BUYER_USER");
     MarketplaceMeteringClient client =
         h.client(
             AwsSessionCredentials.create(
@@ -193,7 +180,7 @@ class AuthenticationConformanceTest {
     Running t = runningTask();
     MarketplaceMeteringClient client = h.taskClient(t.task());
     meter(client, t.productCode());
-    h.admin.stopTask(t.task().get("taskId").asText());
+    h.admin().stopTask(t.task().get("taskId").asText());
 
     expectErrorCode("UnrecognizedClientException", 400, () -> meter(client, t.productCode()));
   }
@@ -213,11 +200,11 @@ class AuthenticationConformanceTest {
   @Test
   void expiredTemporaryCredentials_areExpiredTokenWithAwsMessage() {
     String code =
-        h.admin.customProduct(Harness.newAccountId(), "Hosts").get("productCode").asText();
+        h.admin().customProduct(Harness.newAccountId(), "Hosts").get("productCode").asText();
     String buyer = h.buyer();
-    h.admin.subscribe(code, buyer);
+    h.admin().subscribe(code, buyer);
     REAL_TIME.shift(Duration.ofHours(-7));
-    JsonNode task = h.admin.task(buyer, REGION, "ECS");
+    JsonNode task = h.admin().task(buyer, REGION, "ECS");
     REAL_TIME.reset();
     MarketplaceMeteringClient client = h.taskClient(task);
 
@@ -281,8 +268,7 @@ class AuthenticationConformanceTest {
     Attempts attempts = new Attempts();
     MarketplaceMeteringClient client =
         h.track(
-            h.server
-                .clientBuilder(t.credentials(), REGION)
+            h.clientBuilder(t.credentials(), REGION)
                 .overrideConfiguration(o -> o.addExecutionInterceptor(attempts))
                 .build());
     REAL_TIME.shift(Duration.ofHours(1));
@@ -327,13 +313,13 @@ class AuthenticationConformanceTest {
     Running t = runningTask();
     byte[] signedBody = meterBody(t.productCode()).getBytes(StandardCharsets.UTF_8);
     Map<String, String> headers =
-        h.raw.signedHeaders("MeterUsage", signedBody, t.credentials(), REGION);
+        h.raw().signedHeaders("MeterUsage", signedBody, t.credentials(), REGION);
     byte[] tampered =
         meterBody(t.productCode())
             .replace("\"UsageQuantity\":1", "\"UsageQuantity\":9")
             .getBytes(StandardCharsets.UTF_8);
 
-    RawHttp.Reply reply = h.raw.post("/", headers, tampered);
+    RawHttp.Reply reply = h.raw().post("/", headers, tampered);
 
     assertThat(reply.status()).isEqualTo(403);
     assertThat(reply.json().get("__type").asText()).isEqualTo("InvalidSignatureException");
@@ -346,14 +332,14 @@ class AuthenticationConformanceTest {
     Running t = runningTask();
     byte[] signedBody = meterBody(t.productCode()).getBytes(StandardCharsets.UTF_8);
     Map<String, String> headers =
-        new TreeMap<>(h.raw.signedHeaders("MeterUsage", signedBody, t.credentials(), REGION));
+        new TreeMap<>(h.raw().signedHeaders("MeterUsage", signedBody, t.credentials(), REGION));
     byte[] tampered =
         meterBody(t.productCode())
             .replace("\"UsageQuantity\":1", "\"UsageQuantity\":9")
             .getBytes(StandardCharsets.UTF_8);
     headers.put("x-amz-content-sha256", sha256Hex(tampered));
 
-    RawHttp.Reply reply = h.raw.post("/", headers, tampered);
+    RawHttp.Reply reply = h.raw().post("/", headers, tampered);
 
     assertThat(reply.status()).isEqualTo(403);
     assertThat(reply.json().get("__type").asText()).isEqualTo("InvalidSignatureException");
@@ -364,7 +350,7 @@ class AuthenticationConformanceTest {
     Running t = runningTask();
 
     RawHttp.Reply reply =
-        h.raw.call("MeterUsage", meterBody(t.productCode()), t.credentials(), REGION);
+        h.raw().call("MeterUsage", meterBody(t.productCode()), t.credentials(), REGION);
 
     assertThat(reply.status()).isEqualTo(200);
     assertThat(reply.json().get("MeteringRecordId").asText()).isNotBlank();
@@ -375,10 +361,10 @@ class AuthenticationConformanceTest {
     Running t = runningTask();
     byte[] body = meterBody(t.productCode()).getBytes(StandardCharsets.UTF_8);
     Map<String, String> headers =
-        new TreeMap<>(h.raw.signedHeaders("MeterUsage", body, t.credentials(), REGION));
+        new TreeMap<>(h.raw().signedHeaders("MeterUsage", body, t.credentials(), REGION));
     headers.remove("authorization");
 
-    RawHttp.Reply reply = h.raw.post("/", headers, body);
+    RawHttp.Reply reply = h.raw().post("/", headers, body);
 
     assertThat(reply.status()).isEqualTo(403);
     assertThat(reply.json().get("__type").asText())
@@ -392,10 +378,10 @@ class AuthenticationConformanceTest {
     Running t = runningTask();
     byte[] body = meterBody(t.productCode()).getBytes(StandardCharsets.UTF_8);
     Map<String, String> headers =
-        new TreeMap<>(h.raw.signedHeaders("MeterUsage", body, t.credentials(), REGION));
+        new TreeMap<>(h.raw().signedHeaders("MeterUsage", body, t.credentials(), REGION));
     headers.put("authorization", "AWS4-HMAC-SHA256 Credential=garbage");
 
-    RawHttp.Reply reply = h.raw.post("/", headers, body);
+    RawHttp.Reply reply = h.raw().post("/", headers, body);
 
     assertThat(reply.status()).isEqualTo(400);
     assertThat(reply.json().get("__type").asText()).isEqualTo("IncompleteSignatureException");
@@ -410,14 +396,15 @@ class AuthenticationConformanceTest {
     // (GOLDEN §8.2 step 3: the token must be signed).
     Map<String, String> headers =
         new TreeMap<>(
-            h.raw.signedHeaders(
-                "MeterUsage",
-                body,
-                AwsBasicCredentials.create(c.accessKeyId(), c.secretAccessKey()),
-                REGION));
+            h.raw()
+                .signedHeaders(
+                    "MeterUsage",
+                    body,
+                    AwsBasicCredentials.create(c.accessKeyId(), c.secretAccessKey()),
+                    REGION));
     headers.put("x-amz-security-token", c.sessionToken());
 
-    RawHttp.Reply reply = h.raw.post("/", headers, body);
+    RawHttp.Reply reply = h.raw().post("/", headers, body);
 
     assertThat(reply.status()).as(reply.body()).isIn(400, 403);
     assertThat(reply.json().get("__type").asText())
@@ -438,7 +425,7 @@ class AuthenticationConformanceTest {
                 "/",
                 Map.of(
                     "host",
-                    h.server.endpoint().getAuthority(),
+                    h.endpoint().getAuthority(),
                     "content-type",
                     AMZ_JSON,
                     "x-amz-target",
@@ -446,7 +433,7 @@ class AuthenticationConformanceTest {
                 body,
                 Instant.now());
 
-    RawHttp.Reply reply = h.raw.post("/", headers, body);
+    RawHttp.Reply reply = h.raw().post("/", headers, body);
 
     assertThat(reply.status()).as(reply.body()).isEqualTo(403);
     assertThat(reply.json().get("__type").asText()).isEqualTo("InvalidSignatureException");

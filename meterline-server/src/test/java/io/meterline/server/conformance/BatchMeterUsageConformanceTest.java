@@ -25,11 +25,10 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.services.marketplacemetering.MarketplaceMeteringClient;
 import software.amazon.awssdk.services.marketplacemetering.model.BatchMeterUsageResponse;
 import software.amazon.awssdk.services.marketplacemetering.model.InvalidCustomerIdentifierException;
@@ -51,22 +50,7 @@ import software.amazon.awssdk.services.marketplacemetering.model.UsageRecordResu
 class BatchMeterUsageConformanceTest {
   private static final String ACCESS_DENIED = "AccessDeniedException";
 
-  private static Harness h;
-
-  @BeforeAll
-  static void start() {
-    h = Harness.start();
-  }
-
-  @AfterEach
-  void closeClients() {
-    h.closeClients();
-  }
-
-  @AfterAll
-  static void stop() {
-    h.close();
-  }
+  @RegisterExtension static final Harness h = Harness.withDefaults();
 
   /** A SaaS product with dimensions Users and Hosts, and a client with its seller's key. */
   private record Saas(String productCode, String seller, MarketplaceMeteringClient client) {}
@@ -76,7 +60,7 @@ class BatchMeterUsageConformanceTest {
 
   private static Saas saas() {
     String seller = Harness.newAccountId();
-    String code = h.admin.saasProduct(seller, "Users", "Hosts").get("productCode").asText();
+    String code = h.admin().saasProduct(seller, "Users", "Hosts").get("productCode").asText();
     return new Saas(code, seller, h.keyClient(seller, "SELLER"));
   }
 
@@ -84,7 +68,7 @@ class BatchMeterUsageConformanceTest {
     JsonNode buyer = h.newBuyer();
     String account = buyer.get("awsAccountId").asText();
     String subscription =
-        h.admin.subscribe(saas.productCode(), account).get("subscriptionId").asText();
+        h.admin().subscribe(saas.productCode(), account).get("subscriptionId").asText();
     return new Customer(account, buyer.get("customerIdentifier").asText(), subscription);
   }
 
@@ -94,29 +78,47 @@ class BatchMeterUsageConformanceTest {
         buyer.get("awsAccountId").asText(), buyer.get("customerIdentifier").asText(), null);
   }
 
+  /**
+   * A usage record of one Users at this time, naming the customer by its identifier, changed where
+   * a test says: the record a test sends unless what it tests is in the record.
+   */
   private static UsageRecord byIdentifier(
-      Customer c, String dimension, Integer quantity, Instant timestamp) {
-    return UsageRecord.builder()
-        .customerIdentifier(c.customerIdentifier())
-        .dimension(dimension)
-        .quantity(quantity)
-        .timestamp(timestamp)
-        .build();
+      Customer c, Instant at, Consumer<UsageRecord.Builder> change) {
+    return record(at, b -> change.accept(b.customerIdentifier(c.customerIdentifier())));
   }
 
+  private static UsageRecord byIdentifier(Customer c, Instant at) {
+    return byIdentifier(c, at, b -> {});
+  }
+
+  /** The same record naming the customer by its AWS account id. */
   private static UsageRecord byAccount(
-      String accountId, String dimension, Integer quantity, Instant timestamp) {
+      String accountId, Instant at, Consumer<UsageRecord.Builder> change) {
+    return record(at, b -> change.accept(b.customerAWSAccountId(accountId)));
+  }
+
+  private static UsageRecord byAccount(String accountId, Instant at) {
+    return byAccount(accountId, at, b -> {});
+  }
+
+  private static UsageRecord record(Instant at, Consumer<UsageRecord.Builder> change) {
     return UsageRecord.builder()
-        .customerAWSAccountId(accountId)
-        .dimension(dimension)
-        .quantity(quantity)
-        .timestamp(timestamp)
+        .dimension("Users")
+        .quantity(1)
+        .timestamp(at)
+        .applyMutation(change)
         .build();
   }
 
+  /** BatchMeterUsage of these records for the product, by its seller. */
   private static BatchMeterUsageResponse batch(Saas saas, UsageRecord... records) {
-    return saas.client()
-        .batchMeterUsage(b -> b.productCode(saas.productCode()).usageRecords(records));
+    return batch(saas.client(), saas.productCode(), records);
+  }
+
+  /** The same call for this product by this client. */
+  private static BatchMeterUsageResponse batch(
+      MarketplaceMeteringClient client, String productCode, UsageRecord... records) {
+    return client.batchMeterUsage(b -> b.productCode(productCode).usageRecords(records));
   }
 
   private static UsageRecordResult only(BatchMeterUsageResponse r) {
@@ -134,20 +136,20 @@ class BatchMeterUsageConformanceTest {
     Customer bob = subscribed(saas);
     Instant now = h.halfPastNextHour();
     UsageRecord plain =
-        byIdentifier(alice, "Users", 2, now.minus(Duration.ofMinutes(10)).plusMillis(123));
+        byIdentifier(alice, now.minus(Duration.ofMinutes(10)).plusMillis(123), b -> b.quantity(2));
     UsageRecord allocated =
-        UsageRecord.builder()
-            .customerIdentifier(alice.customerIdentifier())
-            .dimension("Hosts")
-            .quantity(5)
-            .timestamp(now.minusSeconds(1))
-            .usageAllocations(
-                UsageAllocation.builder()
-                    .allocatedUsageQuantity(5)
-                    .tags(Tag.builder().key("env").value("prod").build())
-                    .build())
-            .build();
-    UsageRecord noQuantity = byIdentifier(bob, "Users", null, now);
+        byIdentifier(
+            alice,
+            now.minusSeconds(1),
+            b ->
+                b.dimension("Hosts")
+                    .quantity(5)
+                    .usageAllocations(
+                        UsageAllocation.builder()
+                            .allocatedUsageQuantity(5)
+                            .tags(Tag.builder().key("env").value("prod").build())
+                            .build()));
+    UsageRecord noQuantity = byIdentifier(bob, now, b -> b.quantity(null));
 
     BatchMeterUsageResponse r = batch(saas, plain, allocated, noQuantity);
 
@@ -173,7 +175,7 @@ class BatchMeterUsageConformanceTest {
     Customer alice = subscribed(saas);
     Instant now = h.halfPastNextHour();
 
-    String id = only(batch(saas, byIdentifier(alice, "Users", 7, now))).meteringRecordId();
+    String id = only(batch(saas, byIdentifier(alice, now, b -> b.quantity(7)))).meteringRecordId();
 
     JsonNode records = h.usage(saas.productCode());
     assertThat(records).hasSize(1);
@@ -192,7 +194,7 @@ class BatchMeterUsageConformanceTest {
     Saas saas = saas();
     Customer alice = subscribed(saas);
     Instant now = h.halfPastNextHour();
-    UsageRecord record = byAccount(alice.accountId(), "Users", 3, now);
+    UsageRecord record = byAccount(alice.accountId(), now, b -> b.quantity(3));
 
     UsageRecordResult result = only(batch(saas, record));
 
@@ -207,7 +209,7 @@ class BatchMeterUsageConformanceTest {
     Instant now = h.halfPastNextHour();
     UsageRecord[] records =
         IntStream.range(0, 25)
-            .mapToObj(i -> byAccount(subscribed(saas).accountId(), "Users", i, now))
+            .mapToObj(i -> byAccount(subscribed(saas).accountId(), now, b -> b.quantity(i)))
             .toArray(UsageRecord[]::new);
 
     BatchMeterUsageResponse r = batch(saas, records);
@@ -256,8 +258,7 @@ class BatchMeterUsageConformanceTest {
     Saas saas = saas();
     Instant now = h.halfPastNextHour();
 
-    UsageRecordResult result =
-        only(batch(saas, byAccount(Harness.newAccountId(), "Users", 1, now)));
+    UsageRecordResult result = only(batch(saas, byAccount(Harness.newAccountId(), now)));
 
     assertThat(result.status()).isEqualTo(UsageRecordResultStatus.CUSTOMER_NOT_SUBSCRIBED);
     assertThat(result.meteringRecordId()).isNull();
@@ -269,7 +270,7 @@ class BatchMeterUsageConformanceTest {
     Customer stranger = unsubscribed();
     Instant now = h.halfPastNextHour();
 
-    UsageRecordResult result = only(batch(saas, byIdentifier(stranger, "Users", 1, now)));
+    UsageRecordResult result = only(batch(saas, byIdentifier(stranger, now)));
 
     assertThat(result.status()).isEqualTo(UsageRecordResultStatus.CUSTOMER_NOT_SUBSCRIBED);
     assertThat(h.usage(saas.productCode())).isEmpty();
@@ -279,10 +280,10 @@ class BatchMeterUsageConformanceTest {
   void batchMeterUsage_customerAfterUnsubscribing_isCustomerNotSubscribed() {
     Saas saas = saas();
     Customer alice = subscribed(saas);
-    h.admin.unsubscribe(alice.subscriptionId());
+    h.admin().unsubscribe(alice.subscriptionId());
     Instant now = h.halfPastNextHour();
 
-    UsageRecordResult result = only(batch(saas, byIdentifier(alice, "Users", 1, now)));
+    UsageRecordResult result = only(batch(saas, byIdentifier(alice, now)));
 
     assertThat(result.status()).isEqualTo(UsageRecordResultStatus.CUSTOMER_NOT_SUBSCRIBED);
   }
@@ -296,8 +297,8 @@ class BatchMeterUsageConformanceTest {
     BatchMeterUsageResponse r =
         batch(
             saas,
-            byIdentifier(alice, "Users", 1, subscribedAt.minus(Duration.ofMinutes(20))),
-            byIdentifier(alice, "Hosts", 1, subscribedAt));
+            byIdentifier(alice, subscribedAt.minus(Duration.ofMinutes(20))),
+            byIdentifier(alice, subscribedAt, b -> b.dimension("Hosts")));
 
     assertThat(r.results())
         .extracting(UsageRecordResult::status)
@@ -316,9 +317,9 @@ class BatchMeterUsageConformanceTest {
     BatchMeterUsageResponse r =
         batch(
             saas,
-            byIdentifier(stranger, "Users", 1, now),
-            byIdentifier(alice, "Users", 1, now),
-            byIdentifier(alice, "Users", 2, now));
+            byIdentifier(stranger, now),
+            byIdentifier(alice, now),
+            byIdentifier(alice, now, b -> b.quantity(2)));
 
     assertThat(r.results())
         .extracting(UsageRecordResult::status)
@@ -335,12 +336,17 @@ class BatchMeterUsageConformanceTest {
     Saas saas = saas();
     Customer alice = subscribed(saas);
     Instant now = h.halfPastNextHour();
-    String original = only(batch(saas, byIdentifier(alice, "Users", 5, now))).meteringRecordId();
+    String original =
+        only(batch(saas, byIdentifier(alice, now, b -> b.quantity(5)))).meteringRecordId();
 
     UsageRecordResult duplicate =
-        only(batch(saas, byIdentifier(alice, "Users", 6, now.minus(Duration.ofMinutes(15)))));
+        only(
+            batch(
+                saas, byIdentifier(alice, now.minus(Duration.ofMinutes(15)), b -> b.quantity(6))));
     UsageRecordResult repeat =
-        only(batch(saas, byIdentifier(alice, "Users", 5, now.minus(Duration.ofMinutes(25)))));
+        only(
+            batch(
+                saas, byIdentifier(alice, now.minus(Duration.ofMinutes(25)), b -> b.quantity(5))));
 
     assertThat(duplicate.status()).isEqualTo(UsageRecordResultStatus.DUPLICATE_RECORD);
     assertThat(duplicate.meteringRecordId()).isNull();
@@ -372,8 +378,8 @@ class BatchMeterUsageConformanceTest {
                   go.await();
                   return batch(
                       saas,
-                      byIdentifier(alice, "Users", quantity, now),
-                      byIdentifier(bob, "Users", quantity, now));
+                      byIdentifier(alice, now, b -> b.quantity(quantity)),
+                      byIdentifier(bob, now, b -> b.quantity(quantity)));
                 }));
       }
       go.countDown();
@@ -425,14 +431,13 @@ class BatchMeterUsageConformanceTest {
     Customer bob = subscribed(saas);
     Customer carol = unsubscribed();
     Instant now = h.halfPastNextHour();
-    Committer committer = h.server.server().database().committer();
+    Committer committer = h.server().database().committer();
     CountDownLatch holding = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
     // Hold the writer in a transaction of its own while the calls queue up behind it, so that
     // they are all applied together in the next one.
     CompletableFuture<Object> blocker =
-        h.server
-            .server()
+        h.server()
             .database()
             .write(
                 c -> {
@@ -456,18 +461,18 @@ class BatchMeterUsageConformanceTest {
               () ->
                   batch(
                       saas,
-                      byIdentifier(alice, "Users", 5, now),
-                      byIdentifier(alice, "Users", 5, now),
-                      byIdentifier(carol, "Users", 1, now),
-                      byIdentifier(alice, "Hosts", 1, now)));
+                      byIdentifier(alice, now, b -> b.quantity(5)),
+                      byIdentifier(alice, now, b -> b.quantity(5)),
+                      byIdentifier(carol, now),
+                      byIdentifier(alice, now, b -> b.dimension("Hosts"))));
       Future<BatchMeterUsageResponse> byAccount =
           pool.submit(
               () ->
                   batch(
                       saas,
-                      byAccount(alice.accountId(), "Users", 5, now),
-                      byAccount(bob.accountId(), "Users", 3, now),
-                      byAccount(alice.accountId(), "Hosts", 2, now)));
+                      byAccount(alice.accountId(), now, b -> b.quantity(5)),
+                      byAccount(bob.accountId(), now, b -> b.quantity(3)),
+                      byAccount(alice.accountId(), now, b -> b.dimension("Hosts").quantity(2))));
       await().atMost(Duration.ofSeconds(10)).until(() -> committer.queueDepth() >= 2);
       release.countDown();
       blocker.get(10, TimeUnit.SECONDS);
@@ -509,7 +514,7 @@ class BatchMeterUsageConformanceTest {
     Saas saas = saas();
     Customer alice = subscribed(saas);
     Instant now = h.halfPastNextHour();
-    UsageRecord record = byIdentifier(alice, "Users", 4, now);
+    UsageRecord record = byIdentifier(alice, now, b -> b.quantity(4));
 
     BatchMeterUsageResponse r = batch(saas, record, record);
 
@@ -527,13 +532,13 @@ class BatchMeterUsageConformanceTest {
     Saas saas = saas();
     Customer alice = subscribed(saas);
     h.halfPastNextHour();
-    Instant now = Instant.parse(h.admin.advanceClock("PT2H").get("now").asText());
+    Instant now = Instant.parse(h.admin().advanceClock("PT2H").get("now").asText());
 
     BatchMeterUsageResponse r =
         batch(
             saas,
-            byIdentifier(alice, "Users", 1, now.minus(Duration.ofHours(1))),
-            byIdentifier(alice, "Users", 2, now));
+            byIdentifier(alice, now.minus(Duration.ofHours(1))),
+            byIdentifier(alice, now, b -> b.quantity(2)));
 
     assertThat(r.results())
         .extracting(UsageRecordResult::status)
@@ -573,11 +578,7 @@ class BatchMeterUsageConformanceTest {
     expectErrorCode(
         "ValidationException",
         400,
-        () ->
-            batch(
-                saas,
-                byIdentifier(alice, "Users", 1, now),
-                byAccount(bob.accountId(), "Users", 1, now)));
+        () -> batch(saas, byIdentifier(alice, now), byAccount(bob.accountId(), now)));
     assertThat(h.usage(saas.productCode())).isEmpty();
   }
 
@@ -607,7 +608,7 @@ class BatchMeterUsageConformanceTest {
     expectError(
         InvalidCustomerIdentifierException.class,
         400,
-        () -> batch(saas, byIdentifier(alice, "Users", 1, now), malformed));
+        () -> batch(saas, byIdentifier(alice, now), malformed));
     assertThat(h.usage(saas.productCode())).isEmpty();
   }
 
@@ -618,7 +619,7 @@ class BatchMeterUsageConformanceTest {
     Saas saas = saas();
     Customer alice = subscribed(saas);
     h.halfPastNextHour();
-    Instant now = Instant.parse(h.admin.advanceClock("PT25H").get("now").asText());
+    Instant now = Instant.parse(h.admin().advanceClock("PT25H").get("now").asText());
 
     expectError(
         TimestampOutOfBoundsException.class,
@@ -626,8 +627,11 @@ class BatchMeterUsageConformanceTest {
         () ->
             batch(
                 saas,
-                byIdentifier(alice, "Users", 1, now),
-                byIdentifier(alice, "Hosts", 1, now.minus(Duration.ofHours(24)).minusSeconds(1))));
+                byIdentifier(alice, now),
+                byIdentifier(
+                    alice,
+                    now.minus(Duration.ofHours(24)).minusSeconds(1),
+                    b -> b.dimension("Hosts"))));
     assertThat(h.usage(saas.productCode())).isEmpty();
   }
 
@@ -643,21 +647,24 @@ class BatchMeterUsageConformanceTest {
         () ->
             batch(
                 saas,
-                byIdentifier(alice, "Users", 1, now),
-                byIdentifier(alice, "Hosts", 1, now.plus(Duration.ofMinutes(5)).plusSeconds(1))));
+                byIdentifier(alice, now),
+                byIdentifier(
+                    alice,
+                    now.plus(Duration.ofMinutes(5)).plusSeconds(1),
+                    b -> b.dimension("Hosts"))));
     assertThat(h.usage(saas.productCode())).isEmpty();
   }
 
   @Test
   void batchMeterUsage_recordAlmost24HoursOld_isAccepted() {
     Instant midMonth = midNextMonth();
-    h.admin.setClock(midMonth.toString());
+    h.admin().setClock(midMonth.toString());
     Saas saas = saas();
     Customer alice = subscribed(saas);
-    Instant now = Instant.parse(h.admin.advanceClock("PT23H50M").get("now").asText());
+    Instant now = Instant.parse(h.admin().advanceClock("PT23H50M").get("now").asText());
 
     UsageRecordResult result =
-        only(batch(saas, byIdentifier(alice, "Users", 1, now.minus(Duration.ofHours(23)))));
+        only(batch(saas, byIdentifier(alice, now.minus(Duration.ofHours(23)))));
 
     assertThat(result.status()).isEqualTo(UsageRecordResultStatus.SUCCESS);
   }
@@ -665,13 +672,13 @@ class BatchMeterUsageConformanceTest {
   @Test
   void batchMeterUsage_previousMonthBeforeSixOnTheFirst_isAccepted() {
     Instant first = firstOfNextMonth();
-    h.admin.setClock(first.minus(Duration.ofHours(3)).toString());
+    h.admin().setClock(first.minus(Duration.ofHours(3)).toString());
     Saas saas = saas();
     Customer alice = subscribed(saas);
-    h.admin.setClock(first.plus(Duration.ofHours(5)).toString());
+    h.admin().setClock(first.plus(Duration.ofHours(5)).toString());
 
     UsageRecordResult result =
-        only(batch(saas, byIdentifier(alice, "Users", 1, first.minus(Duration.ofHours(1)))));
+        only(batch(saas, byIdentifier(alice, first.minus(Duration.ofHours(1)))));
 
     assertThat(result.status()).isEqualTo(UsageRecordResultStatus.SUCCESS);
   }
@@ -679,15 +686,15 @@ class BatchMeterUsageConformanceTest {
   @Test
   void batchMeterUsage_previousMonthAfterSixOnTheFirst_isTimestampOutOfBounds() {
     Instant first = firstOfNextMonth();
-    h.admin.setClock(first.minus(Duration.ofHours(3)).toString());
+    h.admin().setClock(first.minus(Duration.ofHours(3)).toString());
     Saas saas = saas();
     Customer alice = subscribed(saas);
-    h.admin.setClock(first.plus(Duration.ofHours(7)).toString());
+    h.admin().setClock(first.plus(Duration.ofHours(7)).toString());
 
     expectError(
         TimestampOutOfBoundsException.class,
         400,
-        () -> batch(saas, byIdentifier(alice, "Users", 1, first.minus(Duration.ofHours(1)))));
+        () -> batch(saas, byIdentifier(alice, first.minus(Duration.ofHours(1)))));
   }
 
   /** 00:00 UTC on the 1st of the month after the service clock's. */
@@ -709,9 +716,7 @@ class BatchMeterUsageConformanceTest {
     Customer alice = subscribed(saas);
     Instant now = h.halfPastNextHour();
     UsageRecord[] records =
-        IntStream.range(0, 26)
-            .mapToObj(i -> byIdentifier(alice, "Users", 1, now))
-            .toArray(UsageRecord[]::new);
+        IntStream.range(0, 26).mapToObj(i -> byIdentifier(alice, now)).toArray(UsageRecord[]::new);
 
     var e = expectErrorCode("ValidationException", 400, () -> batch(saas, records));
 
@@ -731,7 +736,9 @@ class BatchMeterUsageConformanceTest {
 
     var e =
         expectErrorCode(
-            "ValidationException", 400, () -> batch(saas, byIdentifier(alice, null, 1, now)));
+            "ValidationException",
+            400,
+            () -> batch(saas, byIdentifier(alice, now, b -> b.dimension(null))));
 
     assertThat(e.awsErrorDetails().errorMessage()).contains("usageRecords.1.member.dimension");
   }
@@ -744,7 +751,9 @@ class BatchMeterUsageConformanceTest {
 
     var e =
         expectErrorCode(
-            "ValidationException", 400, () -> batch(saas, byIdentifier(alice, "Users", -1, now)));
+            "ValidationException",
+            400,
+            () -> batch(saas, byIdentifier(alice, now, b -> b.quantity(-1))));
 
     assertThat(e.awsErrorDetails().errorMessage()).contains("usageRecords.1.member.quantity");
   }
@@ -760,12 +769,7 @@ class BatchMeterUsageConformanceTest {
     expectError(
         InvalidProductCodeException.class,
         400,
-        () ->
-            saas.client()
-                .batchMeterUsage(
-                    b ->
-                        b.productCode("noSuchProduct0000000000000")
-                            .usageRecords(byIdentifier(alice, "Users", 1, now))));
+        () -> batch(saas.client(), "noSuchProduct0000000000000", byIdentifier(alice, now)));
   }
 
   @Test
@@ -777,7 +781,7 @@ class BatchMeterUsageConformanceTest {
     expectError(
         InvalidUsageDimensionException.class,
         400,
-        () -> batch(saas, byIdentifier(alice, "NoSuchDimension", 1, now)));
+        () -> batch(saas, byIdentifier(alice, now, b -> b.dimension("NoSuchDimension"))));
     assertThat(h.usage(saas.productCode())).isEmpty();
   }
 
@@ -787,9 +791,12 @@ class BatchMeterUsageConformanceTest {
     Customer alice = subscribed(saas);
     Instant now = h.halfPastNextHour();
     UsageRecord record =
-        byIdentifier(alice, "Users", 5, now).toBuilder()
-            .usageAllocations(UsageAllocation.builder().allocatedUsageQuantity(4).build())
-            .build();
+        byIdentifier(
+            alice,
+            now,
+            b ->
+                b.quantity(5)
+                    .usageAllocations(UsageAllocation.builder().allocatedUsageQuantity(4).build()));
 
     expectError(InvalidUsageAllocationsException.class, 400, () -> batch(saas, record));
   }
@@ -804,10 +811,12 @@ class BatchMeterUsageConformanceTest {
       tags.add(Tag.builder().key("k" + i).value("v").build());
     }
     UsageRecord record =
-        byIdentifier(alice, "Users", 1, now).toBuilder()
-            .usageAllocations(
-                UsageAllocation.builder().allocatedUsageQuantity(1).tags(tags).build())
-            .build();
+        byIdentifier(
+            alice,
+            now,
+            b ->
+                b.usageAllocations(
+                    UsageAllocation.builder().allocatedUsageQuantity(1).tags(tags).build()));
 
     expectError(InvalidTagException.class, 400, () -> batch(saas, record));
   }
@@ -822,13 +831,7 @@ class BatchMeterUsageConformanceTest {
     Instant now = h.halfPastNextHour();
 
     expectErrorCode(
-        ACCESS_DENIED,
-        400,
-        () ->
-            buyerKey.batchMeterUsage(
-                b ->
-                    b.productCode(saas.productCode())
-                        .usageRecords(byIdentifier(alice, "Users", 1, now))));
+        ACCESS_DENIED, 400, () -> batch(buyerKey, saas.productCode(), byIdentifier(alice, now)));
     assertThat(h.usage(saas.productCode())).isEmpty();
   }
 
@@ -842,13 +845,7 @@ class BatchMeterUsageConformanceTest {
     expectErrorCode(
         ACCESS_DENIED,
         400,
-        () ->
-            other
-                .client()
-                .batchMeterUsage(
-                    b ->
-                        b.productCode(saas.productCode())
-                            .usageRecords(byIdentifier(alice, "Users", 1, now))));
+        () -> batch(other.client(), saas.productCode(), byIdentifier(alice, now)));
     assertThat(h.usage(saas.productCode())).isEmpty();
   }
 
@@ -856,16 +853,10 @@ class BatchMeterUsageConformanceTest {
   void batchMeterUsage_taskCredentials_isAccessDenied() {
     Saas saas = saas();
     Customer alice = subscribed(saas);
-    MarketplaceMeteringClient task = h.taskClient(h.admin.task(saas.seller(), REGION, "ECS"));
+    MarketplaceMeteringClient task = h.taskClient(h.admin().task(saas.seller(), REGION, "ECS"));
     Instant now = h.halfPastNextHour();
 
     expectErrorCode(
-        ACCESS_DENIED,
-        400,
-        () ->
-            task.batchMeterUsage(
-                b ->
-                    b.productCode(saas.productCode())
-                        .usageRecords(byIdentifier(alice, "Users", 1, now))));
+        ACCESS_DENIED, 400, () -> batch(task, saas.productCode(), byIdentifier(alice, now)));
   }
 }

@@ -16,10 +16,8 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.function.Consumer;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import software.amazon.awssdk.services.marketplacemetering.MarketplaceMeteringClient;
@@ -43,22 +41,7 @@ import software.amazon.awssdk.services.marketplacemetering.model.UsageAllocation
  * "Region and platform", and every error of the operation (facts §3.1).
  */
 class MeterUsageConformanceTest {
-  private static Harness h;
-
-  @BeforeAll
-  static void start() {
-    h = Harness.start();
-  }
-
-  @AfterEach
-  void closeClients() {
-    h.closeClients();
-  }
-
-  @AfterAll
-  static void stop() {
-    h.close();
-  }
+  @RegisterExtension static final Harness h = Harness.withDefaults();
 
   /** A CUSTOM product with dimensions Hosts and Users, a subscribed buyer and its task. */
   private record Subscribed(
@@ -71,10 +54,10 @@ class MeterUsageConformanceTest {
 
   private static Subscribed subscribedTask(String platform) {
     String seller = Harness.newAccountId();
-    String code = h.admin.customProduct(seller, "Hosts", "Users").get("productCode").asText();
+    String code = h.admin().customProduct(seller, "Hosts", "Users").get("productCode").asText();
     String buyer = h.buyer();
-    String subscription = h.admin.subscribe(code, buyer).get("subscriptionId").asText();
-    JsonNode task = h.admin.task(buyer, REGION, platform);
+    String subscription = h.admin().subscribe(code, buyer).get("subscriptionId").asText();
+    JsonNode task = h.admin().task(buyer, REGION, platform);
     return new Subscribed(code, seller, buyer, subscription, task, h.taskClient(task));
   }
 
@@ -82,15 +65,34 @@ class MeterUsageConformanceTest {
     return subscribedTask("ECS");
   }
 
+  /**
+   * MeterUsage of one Hosts at this time by the subscribed task, changed where a test says: the
+   * request a test sends unless what it tests is in the request.
+   */
   private static MeterUsageResponse meter(
-      Subscribed s, String dimension, int quantity, Instant timestamp) {
-    return s.client()
-        .meterUsage(
-            b ->
-                b.productCode(s.productCode())
-                    .usageDimension(dimension)
-                    .usageQuantity(quantity)
-                    .timestamp(timestamp));
+      Subscribed s, Instant at, Consumer<MeterUsageRequest.Builder> change) {
+    return meter(s.client(), s.productCode(), at, change);
+  }
+
+  private static MeterUsageResponse meter(Subscribed s, Instant at) {
+    return meter(s, at, b -> {});
+  }
+
+  /** The same request for this product by this client. */
+  private static MeterUsageResponse meter(
+      MarketplaceMeteringClient client,
+      String productCode,
+      Instant at,
+      Consumer<MeterUsageRequest.Builder> change) {
+    return client.meterUsage(
+        b ->
+            change.accept(
+                b.productCode(productCode).usageDimension("Hosts").usageQuantity(1).timestamp(at)));
+  }
+
+  private static MeterUsageResponse meter(
+      MarketplaceMeteringClient client, String productCode, Instant at) {
+    return meter(client, productCode, at, b -> {});
   }
 
   private static Tag tag(String key, String value) {
@@ -104,16 +106,10 @@ class MeterUsageConformanceTest {
         .build();
   }
 
-  private static MeterUsageResponse meterAllocated(
-      Subscribed s, int quantity, Instant timestamp, UsageAllocation... allocations) {
-    return s.client()
-        .meterUsage(
-            b ->
-                b.productCode(s.productCode())
-                    .usageDimension("Hosts")
-                    .usageQuantity(quantity)
-                    .timestamp(timestamp)
-                    .usageAllocations(allocations));
+  /** The change to a request that meters this quantity in these allocations. */
+  private static Consumer<MeterUsageRequest.Builder> allocated(
+      int quantity, UsageAllocation... allocations) {
+    return b -> b.usageQuantity(quantity).usageAllocations(allocations);
   }
 
   // ---- success and the hour grain ---------------------------------------------------------
@@ -123,7 +119,7 @@ class MeterUsageConformanceTest {
     Subscribed s = subscribedTask();
     Instant now = h.halfPastNextHour();
 
-    MeterUsageResponse r = meter(s, "Hosts", 3, now);
+    MeterUsageResponse r = meter(s, now, b -> b.usageQuantity(3));
 
     assertThat(r.meteringRecordId()).isNotBlank();
     assertThat(r.responseMetadata().requestId()).isNotBlank().isNotEqualTo("UNKNOWN");
@@ -145,11 +141,8 @@ class MeterUsageConformanceTest {
     Subscribed s = subscribedTask();
     Instant now = h.halfPastNextHour();
 
-    String absent =
-        s.client()
-            .meterUsage(b -> b.productCode(s.productCode()).usageDimension("Hosts").timestamp(now))
-            .meteringRecordId();
-    String zero = meter(s, "Hosts", 0, now).meteringRecordId();
+    String absent = meter(s, now, b -> b.usageQuantity(null)).meteringRecordId();
+    String zero = meter(s, now, b -> b.usageQuantity(0)).meteringRecordId();
 
     assertThat(absent).isNotBlank();
     assertThat(zero).as("an explicit 0 repeats the absent quantity").isEqualTo(absent);
@@ -160,31 +153,25 @@ class MeterUsageConformanceTest {
   void meterUsage_productCreatedAfterAFailedLookup_isFound() {
     String code = "late-product-" + UUID.randomUUID();
     String buyer = h.buyer();
-    JsonNode task = h.admin.task(buyer, REGION, "ECS");
+    JsonNode task = h.admin().task(buyer, REGION, "ECS");
     MarketplaceMeteringClient client = h.taskClient(task);
     Instant now = h.halfPastNextHour();
-    expectError(
-        InvalidProductCodeException.class,
-        400,
-        () ->
-            client.meterUsage(
-                b -> b.productCode(code).usageDimension("Hosts").usageQuantity(1).timestamp(now)));
-    h.admin.post(
-        "/products",
-        Map.of(
-            "name",
-            "Late",
-            "pricing",
-            "CUSTOM",
-            "productCode",
-            code,
-            "dimensions",
-            List.of(Map.of("name", "Hosts", "price", "0.01"))));
-    h.admin.subscribe(code, buyer);
+    expectError(InvalidProductCodeException.class, 400, () -> meter(client, code, now));
+    h.admin()
+        .post(
+            "/products",
+            Map.of(
+                "name",
+                "Late",
+                "pricing",
+                "CUSTOM",
+                "productCode",
+                code,
+                "dimensions",
+                List.of(Map.of("name", "Hosts", "price", "0.01"))));
+    h.admin().subscribe(code, buyer);
 
-    MeterUsageResponse r =
-        client.meterUsage(
-            b -> b.productCode(code).usageDimension("Hosts").usageQuantity(1).timestamp(now));
+    MeterUsageResponse r = meter(client, code, now);
 
     assertThat(r.meteringRecordId()).isNotBlank();
   }
@@ -194,9 +181,11 @@ class MeterUsageConformanceTest {
     Subscribed s = subscribedTask();
     Instant now = h.halfPastNextHour();
 
-    String first = meter(s, "Hosts", 4, now.minus(Duration.ofMinutes(20))).meteringRecordId();
+    String first =
+        meter(s, now.minus(Duration.ofMinutes(20)), b -> b.usageQuantity(4)).meteringRecordId();
     // The SDK puts a fresh ClientToken on each call: only the hour grain makes this a repeat.
-    String again = meter(s, "Hosts", 4, now.plus(Duration.ofMinutes(2))).meteringRecordId();
+    String again =
+        meter(s, now.plus(Duration.ofMinutes(2)), b -> b.usageQuantity(4)).meteringRecordId();
 
     assertThat(again).isEqualTo(first);
     assertThat(h.usage(s.productCode())).hasSize(1);
@@ -206,12 +195,12 @@ class MeterUsageConformanceTest {
   void meterUsage_sameHourDifferentQuantity_isDuplicateRequest() {
     Subscribed s = subscribedTask();
     Instant now = h.halfPastNextHour();
-    String first = meter(s, "Hosts", 5, now).meteringRecordId();
+    String first = meter(s, now, b -> b.usageQuantity(5)).meteringRecordId();
 
     expectError(
         DuplicateRequestException.class,
         400,
-        () -> meter(s, "Hosts", 6, now.minus(Duration.ofMinutes(10))));
+        () -> meter(s, now.minus(Duration.ofMinutes(10)), b -> b.usageQuantity(6)));
 
     JsonNode records = h.usage(s.productCode());
     assertThat(records).hasSize(1);
@@ -224,8 +213,8 @@ class MeterUsageConformanceTest {
     Subscribed s = subscribedTask();
     Instant now = h.halfPastNextHour();
 
-    String hosts = meter(s, "Hosts", 1, now).meteringRecordId();
-    String users = meter(s, "Users", 1, now).meteringRecordId();
+    String hosts = meter(s, now).meteringRecordId();
+    String users = meter(s, now, b -> b.usageDimension("Users")).meteringRecordId();
 
     assertThat(users).isNotEqualTo(hosts);
     assertThat(h.usage(s.productCode())).hasSize(2);
@@ -235,10 +224,10 @@ class MeterUsageConformanceTest {
   void meterUsage_nextHour_isNewRecord() {
     Subscribed s = subscribedTask();
     Instant now = h.halfPastNextHour();
-    String first = meter(s, "Hosts", 1, now).meteringRecordId();
-    Instant later = Instant.parse(h.admin.advanceClock("PT1H").get("now").asText());
+    String first = meter(s, now).meteringRecordId();
+    Instant later = Instant.parse(h.admin().advanceClock("PT1H").get("now").asText());
 
-    String second = meter(s, "Hosts", 2, later).meteringRecordId();
+    String second = meter(s, later, b -> b.usageQuantity(2)).meteringRecordId();
 
     assertThat(second).isNotEqualTo(first);
     assertThat(h.usage(s.productCode())).hasSize(2);
@@ -248,19 +237,12 @@ class MeterUsageConformanceTest {
   void meterUsage_twoTasksOfOneBuyerSameHour_areTwoRecords() {
     Subscribed s = subscribedTask();
     Instant now = h.halfPastNextHour();
-    JsonNode other = h.admin.task(s.buyer(), REGION, "ECS");
+    JsonNode other = h.admin().task(s.buyer(), REGION, "ECS");
     MarketplaceMeteringClient otherClient = h.taskClient(other);
 
-    String first = meter(s, "Hosts", 2, now).meteringRecordId();
+    String first = meter(s, now, b -> b.usageQuantity(2)).meteringRecordId();
     String second =
-        otherClient
-            .meterUsage(
-                b ->
-                    b.productCode(s.productCode())
-                        .usageDimension("Hosts")
-                        .usageQuantity(2)
-                        .timestamp(now))
-            .meteringRecordId();
+        meter(otherClient, s.productCode(), now, b -> b.usageQuantity(2)).meteringRecordId();
 
     assertThat(second).isNotEqualTo(first);
     JsonNode records = h.usage(s.productCode());
@@ -278,16 +260,10 @@ class MeterUsageConformanceTest {
     Subscribed s = subscribedTask();
     Instant now = h.halfPastNextHour();
     String token = UUID.randomUUID().toString();
-    Consumer<MeterUsageRequest.Builder> request =
-        b ->
-            b.productCode(s.productCode())
-                .usageDimension("Hosts")
-                .usageQuantity(7)
-                .timestamp(now)
-                .clientToken(token);
+    Consumer<MeterUsageRequest.Builder> request = b -> b.usageQuantity(7).clientToken(token);
 
-    String first = s.client().meterUsage(request).meteringRecordId();
-    String again = s.client().meterUsage(request).meteringRecordId();
+    String first = meter(s, now, request).meteringRecordId();
+    String again = meter(s, now, request).meteringRecordId();
 
     assertThat(first).isNotBlank();
     assertThat(again).isEqualTo(first);
@@ -299,28 +275,13 @@ class MeterUsageConformanceTest {
     Subscribed s = subscribedTask();
     Instant now = h.halfPastNextHour();
     String token = UUID.randomUUID().toString();
-    s.client()
-        .meterUsage(
-            b ->
-                b.productCode(s.productCode())
-                    .usageDimension("Hosts")
-                    .usageQuantity(1)
-                    .timestamp(now)
-                    .clientToken(token));
+    meter(s, now, b -> b.clientToken(token));
 
     // Without the token this would be a DuplicateRequest; the reused token outranks it.
     expectError(
         IdempotencyConflictException.class,
         409,
-        () ->
-            s.client()
-                .meterUsage(
-                    b ->
-                        b.productCode(s.productCode())
-                            .usageDimension("Hosts")
-                            .usageQuantity(2)
-                            .timestamp(now)
-                            .clientToken(token)));
+        () -> meter(s, now, b -> b.usageQuantity(2).clientToken(token)));
 
     assertThat(h.usage(s.productCode())).hasSize(1);
   }
@@ -330,27 +291,12 @@ class MeterUsageConformanceTest {
     Subscribed s = subscribedTask();
     Instant now = h.halfPastNextHour();
     String token = UUID.randomUUID().toString();
-    s.client()
-        .meterUsage(
-            b ->
-                b.productCode(s.productCode())
-                    .usageDimension("Hosts")
-                    .usageQuantity(1)
-                    .timestamp(now)
-                    .clientToken(token));
+    meter(s, now, b -> b.clientToken(token));
 
     expectError(
         IdempotencyConflictException.class,
         409,
-        () ->
-            s.client()
-                .meterUsage(
-                    b ->
-                        b.productCode(s.productCode())
-                            .usageDimension("NoSuchDimension")
-                            .usageQuantity(1)
-                            .timestamp(now)
-                            .clientToken(token)));
+        () -> meter(s, now, b -> b.usageDimension("NoSuchDimension").clientToken(token)));
   }
 
   /** Requests that would fail on their own; with a reused ClientToken the reuse wins. */
@@ -367,27 +313,14 @@ class MeterUsageConformanceTest {
     Subscribed s = subscribedTask();
     Instant now = h.halfPastNextHour();
     String token = UUID.randomUUID().toString();
-    s.client()
-        .meterUsage(
-            b ->
-                b.productCode(s.productCode())
-                    .usageDimension("Hosts")
-                    .usageQuantity(1)
-                    .timestamp(now)
-                    .clientToken(token));
+    meter(s, now, b -> b.clientToken(token));
     String unsubscribed =
-        h.admin.customProduct(Harness.newAccountId(), "Hosts").get("productCode").asText();
+        h.admin().customProduct(Harness.newAccountId(), "Hosts").get("productCode").asText();
     MarketplaceMeteringClient client =
         what.equals("other region")
             ? h.client(TestServer.taskCredentials(s.task()), "eu-west-1")
             : s.client();
-    Consumer<MeterUsageRequest.Builder> reuse =
-        b ->
-            b.productCode(s.productCode())
-                .usageDimension("Hosts")
-                .usageQuantity(1)
-                .timestamp(now)
-                .clientToken(token);
+    Consumer<MeterUsageRequest.Builder> reuse = b -> b.clientToken(token);
     Consumer<MeterUsageRequest.Builder> change =
         switch (what) {
           case "unknown product" -> b -> b.productCode("noSuchProduct0000000000000");
@@ -398,7 +331,9 @@ class MeterUsageConformanceTest {
         };
 
     expectError(
-        IdempotencyConflictException.class, 409, () -> client.meterUsage(reuse.andThen(change)));
+        IdempotencyConflictException.class,
+        409,
+        () -> meter(client, s.productCode(), now, reuse.andThen(change)));
   }
 
   @Test
@@ -406,27 +341,12 @@ class MeterUsageConformanceTest {
     Subscribed s = subscribedTask();
     Instant now = h.halfPastNextHour();
     String token = UUID.randomUUID().toString();
-    s.client()
-        .meterUsage(
-            b ->
-                b.productCode(s.productCode())
-                    .usageDimension("Hosts")
-                    .usageQuantity(1)
-                    .timestamp(now)
-                    .clientToken(token));
+    meter(s, now, b -> b.clientToken(token));
 
     expectErrorCode(
         "ValidationException",
         400,
-        () ->
-            s.client()
-                .meterUsage(
-                    b ->
-                        b.productCode(s.productCode())
-                            .usageDimension("Hosts")
-                            .usageQuantity(-1)
-                            .timestamp(now)
-                            .clientToken(token)));
+        () -> meter(s, now, b -> b.usageQuantity(-1).clientToken(token)));
   }
 
   @Test
@@ -434,15 +354,7 @@ class MeterUsageConformanceTest {
     Subscribed s = subscribedTask();
     Instant now = h.halfPastNextHour();
 
-    MeterUsageResponse r =
-        s.client()
-            .meterUsage(
-                b ->
-                    b.productCode(s.productCode())
-                        .usageDimension("Hosts")
-                        .usageQuantity(1)
-                        .timestamp(now)
-                        .clientToken("t".repeat(64)));
+    MeterUsageResponse r = meter(s, now, b -> b.clientToken("t".repeat(64)));
 
     assertThat(r.meteringRecordId()).isNotBlank();
   }
@@ -454,15 +366,7 @@ class MeterUsageConformanceTest {
     Subscribed s = subscribedTask();
     Instant now = h.halfPastNextHour();
 
-    MeterUsageResponse r =
-        s.client()
-            .meterUsage(
-                b ->
-                    b.productCode(s.productCode())
-                        .usageDimension("Hosts")
-                        .usageQuantity(3)
-                        .timestamp(now)
-                        .dryRun(true));
+    MeterUsageResponse r = meter(s, now, b -> b.usageQuantity(3).dryRun(true));
 
     assertThat(r.sdkHttpResponse().statusCode()).isEqualTo(200);
     assertThat(r.meteringRecordId()).isNull();
@@ -473,17 +377,10 @@ class MeterUsageConformanceTest {
   void meterUsage_dryRun_admitsTaskSoItKeepsWorkingAfterUnsubscribe() {
     Subscribed s = subscribedTask();
     Instant now = h.halfPastNextHour();
-    s.client()
-        .meterUsage(
-            b ->
-                b.productCode(s.productCode())
-                    .usageDimension("Hosts")
-                    .usageQuantity(3)
-                    .timestamp(now)
-                    .dryRun(true));
-    h.admin.unsubscribe(s.subscriptionId());
+    meter(s, now, b -> b.usageQuantity(3).dryRun(true));
+    h.admin().unsubscribe(s.subscriptionId());
 
-    MeterUsageResponse r = meter(s, "Hosts", 3, now);
+    MeterUsageResponse r = meter(s, now, b -> b.usageQuantity(3));
 
     assertThat(r.meteringRecordId()).isNotBlank();
     assertThat(h.usage(s.productCode())).hasSize(1);
@@ -492,42 +389,26 @@ class MeterUsageConformanceTest {
   @Test
   void meterUsage_dryRunOfUnsubscribedBuyer_isCustomerNotEntitled() {
     String code =
-        h.admin.customProduct(Harness.newAccountId(), "Hosts").get("productCode").asText();
-    JsonNode task = h.admin.task(h.buyer(), REGION, "ECS");
+        h.admin().customProduct(Harness.newAccountId(), "Hosts").get("productCode").asText();
+    JsonNode task = h.admin().task(h.buyer(), REGION, "ECS");
     Instant now = h.halfPastNextHour();
 
     expectError(
         CustomerNotEntitledException.class,
         400,
-        () ->
-            h.taskClient(task)
-                .meterUsage(
-                    b ->
-                        b.productCode(code)
-                            .usageDimension("Hosts")
-                            .usageQuantity(1)
-                            .timestamp(now)
-                            .dryRun(true)));
+        () -> meter(h.taskClient(task), code, now, b -> b.dryRun(true)));
   }
 
   @Test
   void meterUsage_dryRunAfterDifferentQuantity_isDuplicateRequest() {
     Subscribed s = subscribedTask();
     Instant now = h.halfPastNextHour();
-    meter(s, "Hosts", 1, now);
+    meter(s, now);
 
     expectError(
         DuplicateRequestException.class,
         400,
-        () ->
-            s.client()
-                .meterUsage(
-                    b ->
-                        b.productCode(s.productCode())
-                            .usageDimension("Hosts")
-                            .usageQuantity(2)
-                            .timestamp(now)
-                            .dryRun(true)));
+        () -> meter(s, now, b -> b.usageQuantity(2).dryRun(true)));
   }
 
   // ---- entitlement ------------------------------------------------------------------------
@@ -535,21 +416,12 @@ class MeterUsageConformanceTest {
   @Test
   void meterUsage_unsubscribedBuyer_isCustomerNotEntitledAndRecordsNothing() {
     String code =
-        h.admin.customProduct(Harness.newAccountId(), "Hosts").get("productCode").asText();
-    JsonNode task = h.admin.task(h.buyer(), REGION, "FARGATE");
+        h.admin().customProduct(Harness.newAccountId(), "Hosts").get("productCode").asText();
+    JsonNode task = h.admin().task(h.buyer(), REGION, "FARGATE");
     Instant now = h.halfPastNextHour();
 
     expectError(
-        CustomerNotEntitledException.class,
-        400,
-        () ->
-            h.taskClient(task)
-                .meterUsage(
-                    b ->
-                        b.productCode(code)
-                            .usageDimension("Hosts")
-                            .usageQuantity(1)
-                            .timestamp(now)));
+        CustomerNotEntitledException.class, 400, () -> meter(h.taskClient(task), code, now));
 
     assertThat(h.usage(code)).isEmpty();
   }
@@ -558,38 +430,29 @@ class MeterUsageConformanceTest {
   void meterUsage_admittedTaskAfterUnsubscribe_keepsWorkingButNewTaskIsRefused() {
     Subscribed s = subscribedTask();
     Instant now = h.halfPastNextHour();
-    meter(s, "Hosts", 1, now);
-    h.admin.unsubscribe(s.subscriptionId());
+    meter(s, now);
+    h.admin().unsubscribe(s.subscriptionId());
 
-    String afterUnsubscribe = meter(s, "Users", 2, now).meteringRecordId();
-    JsonNode newTask = h.admin.task(s.buyer(), REGION, "ECS");
+    String afterUnsubscribe =
+        meter(s, now, b -> b.usageDimension("Users").usageQuantity(2)).meteringRecordId();
+    JsonNode newTask = h.admin().task(s.buyer(), REGION, "ECS");
 
     assertThat(afterUnsubscribe).isNotBlank();
     expectError(
         CustomerNotEntitledException.class,
         400,
-        () ->
-            h.taskClient(newTask)
-                .meterUsage(
-                    b ->
-                        b.productCode(s.productCode())
-                            .usageDimension("Hosts")
-                            .usageQuantity(1)
-                            .timestamp(now)));
+        () -> meter(h.taskClient(newTask), s.productCode(), now));
     assertThat(h.usage(s.productCode())).hasSize(2);
   }
 
   @Test
   void meterUsage_previewProductUsedBySellersOwnAccount_needsNoSubscription() {
     String seller = Harness.newAccountId();
-    String code = h.admin.previewCustomProduct(seller, "Hosts").get("productCode").asText();
-    JsonNode task = h.admin.task(seller, REGION, "ECS");
+    String code = h.admin().previewCustomProduct(seller, "Hosts").get("productCode").asText();
+    JsonNode task = h.admin().task(seller, REGION, "ECS");
     Instant now = h.halfPastNextHour();
 
-    MeterUsageResponse r =
-        h.taskClient(task)
-            .meterUsage(
-                b -> b.productCode(code).usageDimension("Hosts").usageQuantity(1).timestamp(now));
+    MeterUsageResponse r = meter(h.taskClient(task), code, now);
 
     assertThat(r.meteringRecordId()).isNotBlank();
   }
@@ -597,41 +460,23 @@ class MeterUsageConformanceTest {
   @Test
   void meterUsage_previewProductUsedByOtherUnsubscribedBuyer_isCustomerNotEntitled() {
     String code =
-        h.admin.previewCustomProduct(Harness.newAccountId(), "Hosts").get("productCode").asText();
-    JsonNode task = h.admin.task(h.buyer(), REGION, "ECS");
+        h.admin().previewCustomProduct(Harness.newAccountId(), "Hosts").get("productCode").asText();
+    JsonNode task = h.admin().task(h.buyer(), REGION, "ECS");
     Instant now = h.halfPastNextHour();
 
     expectError(
-        CustomerNotEntitledException.class,
-        400,
-        () ->
-            h.taskClient(task)
-                .meterUsage(
-                    b ->
-                        b.productCode(code)
-                            .usageDimension("Hosts")
-                            .usageQuantity(1)
-                            .timestamp(now)));
+        CustomerNotEntitledException.class, 400, () -> meter(h.taskClient(task), code, now));
   }
 
   @Test
   void meterUsage_publishedProductUsedBySellersOwnAccount_isCustomerNotEntitled() {
     String seller = Harness.newAccountId();
-    String code = h.admin.customProduct(seller, "Hosts").get("productCode").asText();
-    JsonNode task = h.admin.task(seller, REGION, "ECS");
+    String code = h.admin().customProduct(seller, "Hosts").get("productCode").asText();
+    JsonNode task = h.admin().task(seller, REGION, "ECS");
     Instant now = h.halfPastNextHour();
 
     expectError(
-        CustomerNotEntitledException.class,
-        400,
-        () ->
-            h.taskClient(task)
-                .meterUsage(
-                    b ->
-                        b.productCode(code)
-                            .usageDimension("Hosts")
-                            .usageQuantity(1)
-                            .timestamp(now)));
+        CustomerNotEntitledException.class, 400, () -> meter(h.taskClient(task), code, now));
   }
 
   // ---- platform and region ----------------------------------------------------------------
@@ -642,7 +487,7 @@ class MeterUsageConformanceTest {
     Subscribed s = subscribedTask(platform);
     Instant now = h.halfPastNextHour();
 
-    assertThat(meter(s, "Hosts", 1, now).meteringRecordId()).isNotBlank();
+    assertThat(meter(s, now).meteringRecordId()).isNotBlank();
   }
 
   @Test
@@ -652,15 +497,7 @@ class MeterUsageConformanceTest {
     Instant now = h.halfPastNextHour();
 
     expectError(
-        PlatformNotSupportedException.class,
-        400,
-        () ->
-            client.meterUsage(
-                b ->
-                    b.productCode(s.productCode())
-                        .usageDimension("Hosts")
-                        .usageQuantity(1)
-                        .timestamp(now)));
+        PlatformNotSupportedException.class, 400, () -> meter(client, s.productCode(), now));
     assertThat(h.usage(s.productCode())).isEmpty();
   }
 
@@ -671,15 +508,7 @@ class MeterUsageConformanceTest {
     Instant now = h.halfPastNextHour();
 
     expectError(
-        PlatformNotSupportedException.class,
-        400,
-        () ->
-            client.meterUsage(
-                b ->
-                    b.productCode(s.productCode())
-                        .usageDimension("Hosts")
-                        .usageQuantity(1)
-                        .timestamp(now)));
+        PlatformNotSupportedException.class, 400, () -> meter(client, s.productCode(), now));
   }
 
   @Test
@@ -690,15 +519,7 @@ class MeterUsageConformanceTest {
     Instant now = h.halfPastNextHour();
 
     expectError(
-        InvalidEndpointRegionException.class,
-        400,
-        () ->
-            elsewhere.meterUsage(
-                b ->
-                    b.productCode(s.productCode())
-                        .usageDimension("Hosts")
-                        .usageQuantity(1)
-                        .timestamp(now)));
+        InvalidEndpointRegionException.class, 400, () -> meter(elsewhere, s.productCode(), now));
     assertThat(h.usage(s.productCode())).isEmpty();
   }
 
@@ -712,14 +533,7 @@ class MeterUsageConformanceTest {
     expectError(
         InvalidProductCodeException.class,
         400,
-        () ->
-            s.client()
-                .meterUsage(
-                    b ->
-                        b.productCode("noSuchProduct0000000000000")
-                            .usageDimension("Hosts")
-                            .usageQuantity(1)
-                            .timestamp(now)));
+        () -> meter(s, now, b -> b.productCode("noSuchProduct0000000000000")));
   }
 
   @Test
@@ -728,7 +542,9 @@ class MeterUsageConformanceTest {
     Instant now = h.halfPastNextHour();
 
     expectError(
-        InvalidUsageDimensionException.class, 400, () -> meter(s, "NoSuchDimension", 1, now));
+        InvalidUsageDimensionException.class,
+        400,
+        () -> meter(s, now, b -> b.usageDimension("NoSuchDimension")));
     assertThat(h.usage(s.productCode())).isEmpty();
   }
 
@@ -738,14 +554,14 @@ class MeterUsageConformanceTest {
   void meterUsage_timestampMoreThanSixHoursOld_isTimestampOutOfBounds() {
     Subscribed s = subscribedTask();
     h.halfPastNextHour();
-    h.admin.advanceClock("PT7H");
+    h.admin().advanceClock("PT7H");
     Instant now = h.now();
 
     expectError(
         TimestampOutOfBoundsException.class,
         400,
-        () -> meter(s, "Hosts", 1, now.minus(Duration.ofHours(6)).minusSeconds(1)));
-    String sixHoursAgo = meter(s, "Hosts", 1, now.minus(Duration.ofHours(6))).meteringRecordId();
+        () -> meter(s, now.minus(Duration.ofHours(6)).minusSeconds(1)));
+    String sixHoursAgo = meter(s, now.minus(Duration.ofHours(6))).meteringRecordId();
 
     assertThat(sixHoursAgo).as("exactly 6 hours old is inside the window").isNotBlank();
     assertThat(h.usage(s.productCode())).hasSize(1);
@@ -759,9 +575,8 @@ class MeterUsageConformanceTest {
     expectError(
         TimestampOutOfBoundsException.class,
         400,
-        () -> meter(s, "Hosts", 1, now.plus(Duration.ofMinutes(5)).plusSeconds(1)));
-    String fiveMinutesAhead =
-        meter(s, "Hosts", 1, now.plus(Duration.ofMinutes(5))).meteringRecordId();
+        () -> meter(s, now.plus(Duration.ofMinutes(5)).plusSeconds(1)));
+    String fiveMinutesAhead = meter(s, now.plus(Duration.ofMinutes(5))).meteringRecordId();
 
     assertThat(fiveMinutesAhead).as("exactly 5 minutes ahead is inside the window").isNotBlank();
   }
@@ -773,9 +588,7 @@ class MeterUsageConformanceTest {
     Instant startHour = now.truncatedTo(ChronoUnit.HOURS);
 
     expectError(
-        TimestampOutOfBoundsException.class,
-        400,
-        () -> meter(s, "Hosts", 1, startHour.minusSeconds(1)));
+        TimestampOutOfBoundsException.class, 400, () -> meter(s, startHour.minusSeconds(1)));
     assertThat(h.usage(s.productCode())).isEmpty();
   }
 
@@ -787,13 +600,14 @@ class MeterUsageConformanceTest {
     Instant now = h.halfPastNextHour();
 
     MeterUsageResponse r =
-        meterAllocated(
+        meter(
             s,
-            10,
             now,
-            allocation(6, tag("env", "prod"), tag("team", "blue")),
-            allocation(3, tag("env", "dev")),
-            allocation(1));
+            allocated(
+                10,
+                allocation(6, tag("env", "prod"), tag("team", "blue")),
+                allocation(3, tag("env", "dev")),
+                allocation(1)));
 
     assertThat(r.meteringRecordId()).isNotBlank();
     assertThat(h.usage(s.productCode()).get(0).get("quantity").asLong()).isEqualTo(10);
@@ -805,20 +619,22 @@ class MeterUsageConformanceTest {
     Instant now = h.halfPastNextHour();
 
     String first =
-        meterAllocated(
+        meter(
                 s,
-                10,
                 now,
-                allocation(6, tag("env", "prod"), tag("team", "blue")),
-                allocation(4, tag("env", "dev")))
+                allocated(
+                    10,
+                    allocation(6, tag("env", "prod"), tag("team", "blue")),
+                    allocation(4, tag("env", "dev"))))
             .meteringRecordId();
     String again =
-        meterAllocated(
+        meter(
                 s,
-                10,
                 now,
-                allocation(4, tag("env", "dev")),
-                allocation(6, tag("team", "blue"), tag("env", "prod")))
+                allocated(
+                    10,
+                    allocation(4, tag("env", "dev")),
+                    allocation(6, tag("team", "blue"), tag("env", "prod"))))
             .meteringRecordId();
 
     assertThat(again).isEqualTo(first);
@@ -828,12 +644,12 @@ class MeterUsageConformanceTest {
   void meterUsage_sameQuantityDifferentAllocations_isDuplicateRequest() {
     Subscribed s = subscribedTask();
     Instant now = h.halfPastNextHour();
-    meterAllocated(s, 10, now, allocation(10, tag("env", "prod")));
+    meter(s, now, allocated(10, allocation(10, tag("env", "prod"))));
 
     expectError(
         DuplicateRequestException.class,
         400,
-        () -> meterAllocated(s, 10, now, allocation(10, tag("env", "dev"))));
+        () -> meter(s, now, allocated(10, allocation(10, tag("env", "dev")))));
   }
 
   @Test
@@ -845,8 +661,11 @@ class MeterUsageConformanceTest {
         InvalidUsageAllocationsException.class,
         400,
         () ->
-            meterAllocated(
-                s, 10, now, allocation(6, tag("env", "prod")), allocation(3, tag("env", "dev"))));
+            meter(
+                s,
+                now,
+                allocated(
+                    10, allocation(6, tag("env", "prod")), allocation(3, tag("env", "dev")))));
     assertThat(h.usage(s.productCode())).isEmpty();
   }
 
@@ -859,12 +678,13 @@ class MeterUsageConformanceTest {
         InvalidUsageAllocationsException.class,
         400,
         () ->
-            meterAllocated(
+            meter(
                 s,
-                10,
                 now,
-                allocation(5, tag("env", "prod"), tag("team", "blue")),
-                allocation(5, tag("team", "blue"), tag("env", "prod"))));
+                allocated(
+                    10,
+                    allocation(5, tag("env", "prod"), tag("team", "blue")),
+                    allocation(5, tag("team", "blue"), tag("env", "prod")))));
   }
 
   @Test
@@ -875,7 +695,7 @@ class MeterUsageConformanceTest {
     expectError(
         InvalidUsageAllocationsException.class,
         400,
-        () -> meterAllocated(s, 10, now, allocation(5), allocation(5)));
+        () -> meter(s, now, allocated(10, allocation(5), allocation(5))));
   }
 
   @Test
@@ -883,7 +703,7 @@ class MeterUsageConformanceTest {
     Subscribed s = subscribedTask();
     Instant now = h.halfPastNextHour();
 
-    MeterUsageResponse r = meterAllocated(s, 2500, now, distinctAllocations(2500));
+    MeterUsageResponse r = meter(s, now, allocated(2500, distinctAllocations(2500)));
 
     assertThat(r.meteringRecordId()).isNotBlank();
   }
@@ -896,7 +716,7 @@ class MeterUsageConformanceTest {
     expectError(
         InvalidUsageAllocationsException.class,
         400,
-        () -> meterAllocated(s, 2501, now, distinctAllocations(2501)));
+        () -> meter(s, now, allocated(2501, distinctAllocations(2501))));
     assertThat(h.usage(s.productCode())).isEmpty();
   }
 
@@ -915,18 +735,19 @@ class MeterUsageConformanceTest {
         InvalidTagException.class,
         400,
         () ->
-            meterAllocated(
+            meter(
                 s,
-                1,
                 now,
-                allocation(
+                allocated(
                     1,
-                    tag("k1", "v"),
-                    tag("k2", "v"),
-                    tag("k3", "v"),
-                    tag("k4", "v"),
-                    tag("k5", "v"),
-                    tag("k6", "v"))));
+                    allocation(
+                        1,
+                        tag("k1", "v"),
+                        tag("k2", "v"),
+                        tag("k3", "v"),
+                        tag("k4", "v"),
+                        tag("k5", "v"),
+                        tag("k6", "v")))));
   }
 
   @Test
@@ -935,12 +756,18 @@ class MeterUsageConformanceTest {
     Instant now = h.halfPastNextHour();
 
     MeterUsageResponse r =
-        meterAllocated(
+        meter(
             s,
-            1,
             now,
-            allocation(
-                1, tag("k1", "v"), tag("k2", "v"), tag("k3", "v"), tag("k4", "v"), tag("k5", "v")));
+            allocated(
+                1,
+                allocation(
+                    1,
+                    tag("k1", "v"),
+                    tag("k2", "v"),
+                    tag("k3", "v"),
+                    tag("k4", "v"),
+                    tag("k5", "v"))));
 
     assertThat(r.meteringRecordId()).isNotBlank();
   }
@@ -954,12 +781,13 @@ class MeterUsageConformanceTest {
         InvalidTagException.class,
         400,
         () ->
-            meterAllocated(
+            meter(
                 s,
-                2,
                 now,
-                allocation(1, tag("k1", "v"), tag("k2", "v"), tag("k3", "v")),
-                allocation(1, tag("k4", "v"), tag("k5", "v"), tag("k6", "v"))));
+                allocated(
+                    2,
+                    allocation(1, tag("k1", "v"), tag("k2", "v"), tag("k3", "v")),
+                    allocation(1, tag("k4", "v"), tag("k5", "v"), tag("k6", "v")))));
   }
 
   /** Characters inside the tag regex's range ' -=' (space to '='), facts §3.5. */
@@ -974,7 +802,7 @@ class MeterUsageConformanceTest {
     Instant now = h.halfPastNextHour();
 
     MeterUsageResponse r =
-        meterAllocated(s, 1, now, allocation(1, tag("k" + c + "k", "v" + c + "v")));
+        meter(s, now, allocated(1, allocation(1, tag("k" + c + "k", "v" + c + "v"))));
 
     assertThat(r.meteringRecordId()).isNotBlank();
   }
@@ -988,7 +816,7 @@ class MeterUsageConformanceTest {
     expectError(
         InvalidTagException.class,
         400,
-        () -> meterAllocated(s, 1, now, allocation(1, tag("k" + c, "v"))));
+        () -> meter(s, now, allocated(1, allocation(1, tag("k" + c, "v")))));
   }
 
   @ParameterizedTest
@@ -1000,7 +828,7 @@ class MeterUsageConformanceTest {
     expectError(
         InvalidTagException.class,
         400,
-        () -> meterAllocated(s, 1, now, allocation(1, tag("k", "v" + c))));
+        () -> meter(s, now, allocated(1, allocation(1, tag("k", "v" + c)))));
   }
 
   // ---- model constraints ------------------------------------------------------------------
@@ -1033,12 +861,8 @@ class MeterUsageConformanceTest {
   private static void expectInvalid(String member, Consumer<MeterUsageRequest.Builder> breakIt) {
     Subscribed s = subscribedTask();
     Instant now = h.halfPastNextHour();
-    Consumer<MeterUsageRequest.Builder> valid =
-        b -> b.productCode(s.productCode()).usageDimension("Hosts").usageQuantity(1).timestamp(now);
 
-    var e =
-        expectErrorCode(
-            "ValidationException", 400, () -> s.client().meterUsage(valid.andThen(breakIt)));
+    var e = expectErrorCode("ValidationException", 400, () -> meter(s, now, breakIt));
 
     assertThat(e.awsErrorDetails().errorMessage())
         .startsWith("1 validation error detected: ")

@@ -20,10 +20,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import software.amazon.awssdk.services.marketplacemetering.MarketplaceMeteringClient;
@@ -32,6 +31,7 @@ import software.amazon.awssdk.services.marketplacemetering.model.InvalidProductC
 import software.amazon.awssdk.services.marketplacemetering.model.InvalidPublicKeyVersionException;
 import software.amazon.awssdk.services.marketplacemetering.model.InvalidRegionException;
 import software.amazon.awssdk.services.marketplacemetering.model.PlatformNotSupportedException;
+import software.amazon.awssdk.services.marketplacemetering.model.RegisterUsageRequest;
 import software.amazon.awssdk.services.marketplacemetering.model.RegisterUsageResponse;
 
 /**
@@ -43,22 +43,7 @@ class RegisterUsageConformanceTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String HEADER = "{\"alg\":\"PS256\",\"typ\":\"JWT\"}";
 
-  private static Harness h;
-
-  @BeforeAll
-  static void start() {
-    h = Harness.start();
-  }
-
-  @AfterEach
-  void closeClients() {
-    h.closeClients();
-  }
-
-  @AfterAll
-  static void stop() {
-    h.close();
-  }
+  @RegisterExtension static final Harness h = Harness.withDefaults();
 
   /** An HOURLY product, a subscribed buyer and its task. */
   private record Subscribed(
@@ -71,11 +56,11 @@ class RegisterUsageConformanceTest {
 
   private static Subscribed subscribedTask(String platform) {
     String seller = Harness.newAccountId();
-    JsonNode product = h.admin.hourlyProduct(seller);
+    JsonNode product = h.admin().hourlyProduct(seller);
     String code = product.get("productCode").asText();
     String buyer = h.buyer();
-    String subscription = h.admin.subscribe(code, buyer).get("subscriptionId").asText();
-    MarketplaceMeteringClient client = h.taskClient(h.admin.task(buyer, REGION, platform));
+    String subscription = h.admin().subscribe(code, buyer).get("subscriptionId").asText();
+    MarketplaceMeteringClient client = h.taskClient(h.admin().task(buyer, REGION, platform));
     return new Subscribed(
         code, product.get("publicKeyPem").asText(), seller, buyer, subscription, client);
   }
@@ -84,9 +69,31 @@ class RegisterUsageConformanceTest {
     return subscribedTask("ECS");
   }
 
+  /**
+   * RegisterUsage of key version 1 with nonce "n" by the subscribed task, changed where a test
+   * says: the request a test sends unless what it tests is in the request.
+   */
   private static RegisterUsageResponse register(
-      MarketplaceMeteringClient client, String code, int version, String nonce) {
-    return client.registerUsage(b -> b.productCode(code).publicKeyVersion(version).nonce(nonce));
+      Subscribed s, Consumer<RegisterUsageRequest.Builder> change) {
+    return register(s.client(), s.productCode(), change);
+  }
+
+  private static RegisterUsageResponse register(Subscribed s) {
+    return register(s, b -> {});
+  }
+
+  /** The same request for this product by this client. */
+  private static RegisterUsageResponse register(
+      MarketplaceMeteringClient client,
+      String productCode,
+      Consumer<RegisterUsageRequest.Builder> change) {
+    return client.registerUsage(
+        b -> change.accept(b.productCode(productCode).publicKeyVersion(1).nonce("n")));
+  }
+
+  private static RegisterUsageResponse register(
+      MarketplaceMeteringClient client, String productCode) {
+    return register(client, productCode, b -> {});
   }
 
   /**
@@ -132,7 +139,7 @@ class RegisterUsageConformanceTest {
     Subscribed s = subscribedTask();
     Instant now = h.now();
 
-    RegisterUsageResponse r = register(s.client(), s.productCode(), 1, "nonce-0123456789abcdef");
+    RegisterUsageResponse r = register(s, b -> b.nonce("nonce-0123456789abcdef"));
 
     assertThat(r.responseMetadata().requestId()).isNotBlank().isNotEqualTo("UNKNOWN");
     assertThat(r.publicKeyRotationTimestamp()).isNull();
@@ -152,7 +159,7 @@ class RegisterUsageConformanceTest {
     Subscribed s = subscribedTask();
     String nonce = "nönce-日本語-😀-\"quoted\"-\\-\t";
 
-    RegisterUsageResponse r = register(s.client(), s.productCode(), 1, nonce);
+    RegisterUsageResponse r = register(s, b -> b.nonce(nonce));
 
     assertThat(verifiedClaims(r.signature(), s.publicKeyPem()).get("nonce").asText())
         .isEqualTo(nonce);
@@ -162,7 +169,7 @@ class RegisterUsageConformanceTest {
   void registerUsage_withoutNonce_hasNoNonceClaim() {
     Subscribed s = subscribedTask();
 
-    RegisterUsageResponse r = register(s.client(), s.productCode(), 1, null);
+    RegisterUsageResponse r = register(s, b -> b.nonce(null));
 
     JsonNode claims = verifiedClaims(r.signature(), s.publicKeyPem());
     assertThat(claims.has("nonce")).isFalse();
@@ -174,7 +181,7 @@ class RegisterUsageConformanceTest {
     Subscribed s = subscribedTask();
     String nonce = "n".repeat(255);
 
-    RegisterUsageResponse r = register(s.client(), s.productCode(), 1, nonce);
+    RegisterUsageResponse r = register(s, b -> b.nonce(nonce));
 
     assertThat(verifiedClaims(r.signature(), s.publicKeyPem()).get("nonce").asText())
         .isEqualTo(nonce);
@@ -183,10 +190,10 @@ class RegisterUsageConformanceTest {
   @Test
   void registerUsage_repeatCall_returnsFreshValidSignature() {
     Subscribed s = subscribedTask();
-    String first = register(s.client(), s.productCode(), 1, "n").signature();
-    Instant later = Instant.parse(h.admin.advanceClock("PT1M").get("now").asText());
+    String first = register(s).signature();
+    Instant later = Instant.parse(h.admin().advanceClock("PT1M").get("now").asText());
 
-    String second = register(s.client(), s.productCode(), 1, "n").signature();
+    String second = register(s).signature();
 
     assertThat(second).isNotEqualTo(first);
     assertThat(verifiedClaims(second, s.publicKeyPem()).get("iat").asLong())
@@ -198,11 +205,11 @@ class RegisterUsageConformanceTest {
   @Test
   void registerUsage_afterRotation_version2IsSignedWithTheNewKey() {
     Subscribed s = subscribedTask();
-    JsonNode rotated = h.admin.rotateKey(s.productCode());
+    JsonNode rotated = h.admin().rotateKey(s.productCode());
     assertThat(rotated.get("publicKeyVersion").asInt()).isEqualTo(2);
     String newPem = rotated.get("publicKeyPem").asText();
 
-    RegisterUsageResponse r = register(s.client(), s.productCode(), 2, "n2");
+    RegisterUsageResponse r = register(s, b -> b.publicKeyVersion(2));
 
     assertThat(r.publicKeyRotationTimestamp()).isNull();
     JsonNode claims = verifiedClaims(r.signature(), newPem);
@@ -215,11 +222,11 @@ class RegisterUsageConformanceTest {
   @Test
   void registerUsage_retiredVersion1_stillWorksAndCarriesItsRetirementTime() {
     Subscribed s = subscribedTask();
-    h.admin.rotateKey(s.productCode());
+    h.admin().rotateKey(s.productCode());
     Instant retiredAt = retiredAt(s.productCode(), 1);
-    h.admin.advanceClock("PT10M");
+    h.admin().advanceClock("PT10M");
 
-    RegisterUsageResponse r = register(s.client(), s.productCode(), 1, "n1");
+    RegisterUsageResponse r = register(s);
 
     assertThat(r.publicKeyRotationTimestamp()).isEqualTo(retiredAt);
     JsonNode claims = verifiedClaims(r.signature(), s.publicKeyPem());
@@ -227,7 +234,7 @@ class RegisterUsageConformanceTest {
   }
 
   private static Instant retiredAt(String productCode, int version) {
-    for (JsonNode key : h.admin.get("/products/" + productCode).get("publicKeys")) {
+    for (JsonNode key : h.admin().get("/products/" + productCode).get("publicKeys")) {
       if (key.get("publicKeyVersion").asInt() == version) {
         return Instant.parse(key.get("retiredAt").asText());
       }
@@ -239,51 +246,44 @@ class RegisterUsageConformanceTest {
   void registerUsage_versionAfterTheCurrentOne_isInvalidPublicKeyVersion() {
     Subscribed s = subscribedTask();
     expectError(
-        InvalidPublicKeyVersionException.class,
-        400,
-        () -> register(s.client(), s.productCode(), 2, "n"));
-    h.admin.rotateKey(s.productCode());
+        InvalidPublicKeyVersionException.class, 400, () -> register(s, b -> b.publicKeyVersion(2)));
+    h.admin().rotateKey(s.productCode());
 
     expectError(
-        InvalidPublicKeyVersionException.class,
-        400,
-        () -> register(s.client(), s.productCode(), 3, "n"));
+        InvalidPublicKeyVersionException.class, 400, () -> register(s, b -> b.publicKeyVersion(3)));
   }
 
   // ---- entitlement ------------------------------------------------------------------------
 
   @Test
   void registerUsage_unsubscribedBuyer_isCustomerNotEntitled() {
-    String code = h.admin.hourlyProduct(Harness.newAccountId()).get("productCode").asText();
-    MarketplaceMeteringClient client = h.taskClient(h.admin.task(h.buyer(), REGION, "ECS"));
+    String code = h.admin().hourlyProduct(Harness.newAccountId()).get("productCode").asText();
+    MarketplaceMeteringClient client = h.taskClient(h.admin().task(h.buyer(), REGION, "ECS"));
 
-    expectError(CustomerNotEntitledException.class, 400, () -> register(client, code, 1, "n"));
+    expectError(CustomerNotEntitledException.class, 400, () -> register(client, code));
   }
 
   @Test
   void registerUsage_admittedTaskAfterUnsubscribe_keepsWorkingButNewTaskIsRefused() {
     Subscribed s = subscribedTask();
-    register(s.client(), s.productCode(), 1, "first");
-    h.admin.unsubscribe(s.subscriptionId());
+    register(s);
+    h.admin().unsubscribe(s.subscriptionId());
 
-    RegisterUsageResponse again = register(s.client(), s.productCode(), 1, "again");
-    MarketplaceMeteringClient newTask = h.taskClient(h.admin.task(s.buyer(), REGION, "ECS"));
+    RegisterUsageResponse again = register(s, b -> b.nonce("again"));
+    MarketplaceMeteringClient newTask = h.taskClient(h.admin().task(s.buyer(), REGION, "ECS"));
 
     assertThat(verifiedClaims(again.signature(), s.publicKeyPem()).get("nonce").asText())
         .isEqualTo("again");
-    expectError(
-        CustomerNotEntitledException.class,
-        400,
-        () -> register(newTask, s.productCode(), 1, "new"));
+    expectError(CustomerNotEntitledException.class, 400, () -> register(newTask, s.productCode()));
   }
 
   @Test
   void registerUsage_freeProduct_succeedsForAnyBuyer() {
-    JsonNode product = h.admin.freeProduct(Harness.newAccountId());
+    JsonNode product = h.admin().freeProduct(Harness.newAccountId());
     String code = product.get("productCode").asText();
-    MarketplaceMeteringClient client = h.taskClient(h.admin.task(h.buyer(), REGION, "FARGATE"));
+    MarketplaceMeteringClient client = h.taskClient(h.admin().task(h.buyer(), REGION, "FARGATE"));
 
-    RegisterUsageResponse r = register(client, code, 1, "free");
+    RegisterUsageResponse r = register(client, code);
 
     assertThat(
             verifiedClaims(r.signature(), product.get("publicKeyPem").asText())
@@ -296,23 +296,24 @@ class RegisterUsageConformanceTest {
   void registerUsage_previewProductUsedBySellersOwnAccount_needsNoSubscription() {
     String seller = Harness.newAccountId();
     JsonNode product =
-        h.admin.post(
-            "/products",
-            Map.of(
-                "name",
-                "Preview hourly",
-                "pricing",
-                "HOURLY",
-                "hourlyPrice",
-                "0.50",
-                "preview",
-                true,
-                "sellerAccountId",
-                seller));
+        h.admin()
+            .post(
+                "/products",
+                Map.of(
+                    "name",
+                    "Preview hourly",
+                    "pricing",
+                    "HOURLY",
+                    "hourlyPrice",
+                    "0.50",
+                    "preview",
+                    true,
+                    "sellerAccountId",
+                    seller));
     String code = product.get("productCode").asText();
-    MarketplaceMeteringClient client = h.taskClient(h.admin.task(seller, REGION, "EKS"));
+    MarketplaceMeteringClient client = h.taskClient(h.admin().task(seller, REGION, "EKS"));
 
-    RegisterUsageResponse r = register(client, code, 1, "preview");
+    RegisterUsageResponse r = register(client, code, b -> b.nonce("preview"));
 
     assertThat(
             verifiedClaims(r.signature(), product.get("publicKeyPem").asText())
@@ -328,7 +329,7 @@ class RegisterUsageConformanceTest {
   void registerUsage_fromEachContainerPlatform_succeeds(String platform) {
     Subscribed s = subscribedTask(platform);
 
-    RegisterUsageResponse r = register(s.client(), s.productCode(), 1, platform);
+    RegisterUsageResponse r = register(s, b -> b.nonce(platform));
 
     assertThat(verifiedClaims(r.signature(), s.publicKeyPem()).get("nonce").asText())
         .isEqualTo(platform);
@@ -338,10 +339,7 @@ class RegisterUsageConformanceTest {
   void registerUsage_ec2InstanceIdentity_isPlatformNotSupported() {
     Subscribed s = subscribedTask("EC2");
 
-    expectError(
-        PlatformNotSupportedException.class,
-        400,
-        () -> register(s.client(), s.productCode(), 1, "n"));
+    expectError(PlatformNotSupportedException.class, 400, () -> register(s));
   }
 
   @ParameterizedTest
@@ -351,20 +349,19 @@ class RegisterUsageConformanceTest {
     MarketplaceMeteringClient client =
         h.keyClient(kind.equals("SELLER") ? s.seller() : s.buyer(), kind);
 
-    expectError(
-        PlatformNotSupportedException.class, 400, () -> register(client, s.productCode(), 1, "n"));
+    expectError(PlatformNotSupportedException.class, 400, () -> register(client, s.productCode()));
   }
 
   @Test
   void registerUsage_regionOtherThanTasks_isInvalidRegion() {
     String seller = Harness.newAccountId();
-    String code = h.admin.hourlyProduct(seller).get("productCode").asText();
+    String code = h.admin().hourlyProduct(seller).get("productCode").asText();
     String buyer = h.buyer();
-    h.admin.subscribe(code, buyer);
-    JsonNode task = h.admin.task(buyer, REGION, "ECS");
+    h.admin().subscribe(code, buyer);
+    JsonNode task = h.admin().task(buyer, REGION, "ECS");
     MarketplaceMeteringClient elsewhere = h.client(TestServer.taskCredentials(task), "us-west-2");
 
-    expectError(InvalidRegionException.class, 400, () -> register(elsewhere, code, 1, "n"));
+    expectError(InvalidRegionException.class, 400, () -> register(elsewhere, code));
   }
 
   @Test
@@ -374,7 +371,7 @@ class RegisterUsageConformanceTest {
     expectError(
         InvalidProductCodeException.class,
         400,
-        () -> register(s.client(), "noSuchProduct0000000000000", 1, "n"));
+        () -> register(s, b -> b.productCode("noSuchProduct0000000000000")));
   }
 
   // ---- model constraints ------------------------------------------------------------------
@@ -384,8 +381,7 @@ class RegisterUsageConformanceTest {
     Subscribed s = subscribedTask();
 
     var e =
-        expectErrorCode(
-            "ValidationException", 400, () -> register(s.client(), s.productCode(), 0, "n"));
+        expectErrorCode("ValidationException", 400, () -> register(s, b -> b.publicKeyVersion(0)));
 
     assertThat(e.awsErrorDetails().errorMessage()).contains("'publicKeyVersion'");
   }
@@ -396,9 +392,7 @@ class RegisterUsageConformanceTest {
 
     var e =
         expectErrorCode(
-            "ValidationException",
-            400,
-            () -> register(s.client(), s.productCode(), 1, "n".repeat(256)));
+            "ValidationException", 400, () -> register(s, b -> b.nonce("n".repeat(256))));
 
     assertThat(e.awsErrorDetails().errorMessage()).contains("'nonce'");
   }
@@ -407,7 +401,8 @@ class RegisterUsageConformanceTest {
   void registerUsage_missingProductCode_isValidationExceptionNamingIt() {
     Subscribed s = subscribedTask();
 
-    var e = expectErrorCode("ValidationException", 400, () -> register(s.client(), null, 1, "n"));
+    var e =
+        expectErrorCode("ValidationException", 400, () -> register(s, b -> b.productCode(null)));
 
     assertThat(e.awsErrorDetails().errorMessage()).contains("'productCode'");
   }

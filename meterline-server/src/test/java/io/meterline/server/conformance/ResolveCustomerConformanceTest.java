@@ -7,10 +7,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Base64;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import software.amazon.awssdk.services.marketplacemetering.MarketplaceMeteringClient;
@@ -25,22 +23,7 @@ import software.amazon.awssdk.services.marketplacemetering.model.ResolveCustomer
 class ResolveCustomerConformanceTest {
   private static final String ACCESS_DENIED = "AccessDeniedException";
 
-  private static Harness h;
-
-  @BeforeAll
-  static void start() {
-    h = Harness.start();
-  }
-
-  @AfterEach
-  void closeClients() {
-    h.closeClients();
-  }
-
-  @AfterAll
-  static void stop() {
-    h.close();
-  }
+  @RegisterExtension static final Harness h = Harness.withDefaults();
 
   /** A buyer's subscription to a SaaS product, the token it minted and the seller's client. */
   private record Registration(
@@ -53,10 +36,10 @@ class ResolveCustomerConformanceTest {
 
   private static Registration register() {
     String seller = Harness.newAccountId();
-    String code = h.admin.saasProduct(seller, "Users").get("productCode").asText();
+    String code = h.admin().saasProduct(seller, "Users").get("productCode").asText();
     JsonNode buyer = h.newBuyer();
     String account = buyer.get("awsAccountId").asText();
-    JsonNode subscription = h.admin.subscribe(code, account);
+    JsonNode subscription = h.admin().subscribe(code, account);
     return new Registration(
         code,
         seller,
@@ -66,6 +49,12 @@ class ResolveCustomerConformanceTest {
         h.keyClient(seller, "SELLER"));
   }
 
+  /** ResolveCustomer of the registration's token by its seller. */
+  private static ResolveCustomerResponse resolve(Registration r) {
+    return resolve(r.sellerClient(), r.token());
+  }
+
+  /** ResolveCustomer of this token by this client. */
   private static ResolveCustomerResponse resolve(MarketplaceMeteringClient client, String token) {
     return client.resolveCustomer(b -> b.registrationToken(token));
   }
@@ -74,7 +63,7 @@ class ResolveCustomerConformanceTest {
   void resolveCustomer_freshToken_returnsCustomerProductAndAccount() {
     Registration r = register();
 
-    ResolveCustomerResponse resolved = resolve(r.sellerClient(), r.token());
+    ResolveCustomerResponse resolved = resolve(r);
 
     assertThat(resolved.responseMetadata().requestId()).isNotBlank().isNotEqualTo("UNKNOWN");
     assertThat(resolved.customerIdentifier()).isEqualTo(r.customerIdentifier());
@@ -85,9 +74,9 @@ class ResolveCustomerConformanceTest {
   @Test
   void resolveCustomer_tokenJustUnderFourHoursOld_stillResolves() {
     Registration r = register();
-    h.admin.advanceClock("PT3H59M");
+    h.admin().advanceClock("PT3H59M");
 
-    ResolveCustomerResponse resolved = resolve(r.sellerClient(), r.token());
+    ResolveCustomerResponse resolved = resolve(r);
 
     assertThat(resolved.customerAWSAccountId()).isEqualTo(r.buyer());
   }
@@ -95,9 +84,9 @@ class ResolveCustomerConformanceTest {
   @Test
   void resolveCustomer_tokenFourHoursOld_isExpiredToken() {
     Registration r = register();
-    h.admin.advanceClock("PT4H");
+    h.admin().advanceClock("PT4H");
 
-    expectError(ExpiredTokenException.class, 400, () -> resolve(r.sellerClient(), r.token()));
+    expectError(ExpiredTokenException.class, 400, () -> resolve(r));
   }
 
   @ParameterizedTest
@@ -120,7 +109,7 @@ class ResolveCustomerConformanceTest {
   void resolveCustomer_otherSellersKey_isAccessDenied() {
     Registration r = register();
     String otherSeller = Harness.newAccountId();
-    h.admin.saasProduct(otherSeller, "Users");
+    h.admin().saasProduct(otherSeller, "Users");
     MarketplaceMeteringClient other = h.keyClient(otherSeller, "SELLER");
 
     expectErrorCode(ACCESS_DENIED, 400, () -> resolve(other, r.token()));
@@ -137,7 +126,7 @@ class ResolveCustomerConformanceTest {
   @Test
   void resolveCustomer_taskCredentials_isAccessDenied() {
     Registration r = register();
-    MarketplaceMeteringClient task = h.taskClient(h.admin.task(r.seller(), REGION, "ECS"));
+    MarketplaceMeteringClient task = h.taskClient(h.admin().task(r.seller(), REGION, "ECS"));
 
     expectErrorCode(ACCESS_DENIED, 400, () -> resolve(task, r.token()));
   }

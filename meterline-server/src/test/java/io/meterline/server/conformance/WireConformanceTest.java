@@ -19,7 +19,6 @@ import java.io.OutputStream;
 import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZonedDateTime;
@@ -37,10 +36,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -64,22 +62,11 @@ class WireConformanceTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String AMZ_JSON = "application/x-amz-json-1.1";
 
-  private static Harness h;
-
-  @BeforeAll
-  static void start() {
-    h = Harness.start();
-  }
+  @RegisterExtension static final Harness h = Harness.withDefaults();
 
   @AfterEach
-  void cleanUp() {
-    h.admin.clearFaults();
-    h.closeClients();
-  }
-
-  @AfterAll
-  static void stop() {
-    h.close();
+  void clearFaults() {
+    h.admin().clearFaults();
   }
 
   /** A subscribed buyer's running task on a CUSTOM product with dimension Hosts. */
@@ -91,10 +78,10 @@ class WireConformanceTest {
 
   private static Running runningTask(Harness on) {
     String code =
-        on.admin.customProduct(Harness.newAccountId(), "Hosts").get("productCode").asText();
+        on.admin().customProduct(Harness.newAccountId(), "Hosts").get("productCode").asText();
     String buyer = on.buyer();
-    on.admin.subscribe(code, buyer);
-    return new Running(code, buyer, on.admin.task(buyer, REGION, "ECS"));
+    on.admin().subscribe(code, buyer);
+    return new Running(code, buyer, on.admin().task(buyer, REGION, "ECS"));
   }
 
   private static Running runningTask() {
@@ -127,15 +114,16 @@ class WireConformanceTest {
     String now = Long.toString(h.now().getEpochSecond());
     List<RawHttp.Reply> replies =
         List.of(
-            h.raw.call("MeterUsage", meterBody(t.productCode(), now), t.credentials(), REGION),
-            h.raw.call(
-                "MeterUsage",
-                meterBody("noSuchProduct0000000000000", now),
-                t.credentials(),
-                REGION),
-            h.raw.call("MeterUsage", "{", t.credentials(), REGION),
-            h.raw.post(
-                "/", Map.of("x-amz-target", "AWSMPMeteringService.MeterUsage"), new byte[0]));
+            h.raw().call("MeterUsage", meterBody(t.productCode(), now), t.credentials(), REGION),
+            h.raw()
+                .call(
+                    "MeterUsage",
+                    meterBody("noSuchProduct0000000000000", now),
+                    t.credentials(),
+                    REGION),
+            h.raw().call("MeterUsage", "{", t.credentials(), REGION),
+            h.raw()
+                .post("/", Map.of("x-amz-target", "AWSMPMeteringService.MeterUsage"), new byte[0]));
 
     assertThat(replies).extracting(RawHttp.Reply::status).containsExactly(200, 400, 400, 403);
     Set<String> ids = new HashSet<>();
@@ -191,31 +179,37 @@ class WireConformanceTest {
     RawHttp.Reply r =
         switch (what) {
           case "unknown product" ->
-              h.raw.call("MeterUsage", meterBody("noSuchProduct0000000000000", now), c, REGION);
-          case "malformed JSON" -> h.raw.call("MeterUsage", "{\"ProductCode\":", c, REGION);
-          case "missing member" -> h.raw.call("MeterUsage", "{}", c, REGION);
-          case "unknown operation" -> h.raw.call("MeterUsages", good, c, REGION);
-          case "missing target" -> h.raw.call(null, good, c, REGION);
+              h.raw().call("MeterUsage", meterBody("noSuchProduct0000000000000", now), c, REGION);
+          case "malformed JSON" -> h.raw().call("MeterUsage", "{\"ProductCode\":", c, REGION);
+          case "missing member" -> h.raw().call("MeterUsage", "{}", c, REGION);
+          case "unknown operation" -> h.raw().call("MeterUsages", good, c, REGION);
+          case "missing target" -> h.raw().call(null, good, c, REGION);
           case "unknown key" ->
-              h.raw.call(
-                  "MeterUsage",
-                  good,
-                  AwsBasicCredentials.create(
-                      "AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"),
-                  REGION);
+              h.raw()
+                  .call(
+                      "MeterUsage",
+                      good,
+                      AwsBasicCredentials.create(
+                          "AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"),
+                      REGION);
           case "no signature" ->
-              h.raw.post(
-                  "/",
-                  Map.of(
-                      "content-type", AMZ_JSON, "x-amz-target", "AWSMPMeteringService.MeterUsage"),
-                  good.getBytes(StandardCharsets.UTF_8));
+              h.raw()
+                  .post(
+                      "/",
+                      Map.of(
+                          "content-type",
+                          AMZ_JSON,
+                          "x-amz-target",
+                          "AWSMPMeteringService.MeterUsage"),
+                      good.getBytes(StandardCharsets.UTF_8));
           case "wrong secret" ->
-              h.raw.call(
-                  "MeterUsage",
-                  good,
-                  AwsSessionCredentials.create(
-                      c.accessKeyId(), c.secretAccessKey() + "x", c.sessionToken()),
-                  REGION);
+              h.raw()
+                  .call(
+                      "MeterUsage",
+                      good,
+                      AwsSessionCredentials.create(
+                          c.accessKeyId(), c.secretAccessKey() + "x", c.sessionToken()),
+                      REGION);
           default -> throw new IllegalArgumentException(what);
         };
 
@@ -232,7 +226,7 @@ class WireConformanceTest {
   void missingMembers_areAllNamedInOneValidationMessage() {
     Running t = runningTask();
 
-    RawHttp.Reply r = h.raw.call("MeterUsage", "{}", t.credentials(), REGION);
+    RawHttp.Reply r = h.raw().call("MeterUsage", "{}", t.credentials(), REGION);
 
     assertThat(r.json().get("message").asText())
         .startsWith("3 validation errors detected: ")
@@ -245,7 +239,7 @@ class WireConformanceTest {
     String now = Long.toString(h.now().getEpochSecond());
 
     RawHttp.Reply r =
-        h.raw.call("DeleteEverything", meterBody(t.productCode(), now), t.credentials(), REGION);
+        h.raw().call("DeleteEverything", meterBody(t.productCode(), now), t.credentials(), REGION);
 
     assertThat(r.status()).isEqualTo(400);
     assertThat(r.json().get("__type").asText()).isEqualTo("UnknownOperationException");
@@ -267,7 +261,7 @@ class WireConformanceTest {
         };
 
     RawHttp.Reply r =
-        h.raw.call("MeterUsage", meterBody(t.productCode(), timestamp), t.credentials(), REGION);
+        h.raw().call("MeterUsage", meterBody(t.productCode(), timestamp), t.credentials(), REGION);
 
     assertThat(r.status()).as(r.body()).isEqualTo(200);
     assertThat(r.json().get("MeteringRecordId").asText()).isNotBlank();
@@ -276,12 +270,12 @@ class WireConformanceTest {
   @Test
   void membersOfNewerModels_areIgnored() {
     String seller = Harness.newAccountId();
-    String code = h.admin.saasProduct(seller, "Users").get("productCode").asText();
+    String code = h.admin().saasProduct(seller, "Users").get("productCode").asText();
     String buyer = h.buyer();
-    h.admin.subscribe(code, buyer);
-    JsonNode key = h.admin.accessKey(seller, "SELLER");
+    h.admin().subscribe(code, buyer);
+    JsonNode key = h.admin().accessKey(seller, "SELLER");
     // A record must not be timed before the subscription began (to the millisecond).
-    long now = Instant.parse(h.admin.advanceClock("PT1M").get("now").asText()).getEpochSecond();
+    long now = Instant.parse(h.admin().advanceClock("PT1M").get("now").asText()).getEpochSecond();
     String body =
         "{\"UsageRecords\":[{\"Timestamp\":"
             + now
@@ -294,7 +288,7 @@ class WireConformanceTest {
             + code
             + "\",\"SomethingNew\":{\"x\":1}}";
 
-    RawHttp.Reply r = h.raw.call("BatchMeterUsage", body, TestServer.keyCredentials(key), REGION);
+    RawHttp.Reply r = h.raw().call("BatchMeterUsage", body, TestServer.keyCredentials(key), REGION);
 
     assertThat(r.status()).as(r.body()).isEqualTo(200);
     assertThat(r.json().get("Results").get(0).get("Status").asText()).isEqualTo("Success");
@@ -303,35 +297,37 @@ class WireConformanceTest {
   @Test
   void responseTimestamps_areEpochSecondNumbers() {
     String seller = Harness.newAccountId();
-    String saas = h.admin.saasProduct(seller, "Users").get("productCode").asText();
+    String saas = h.admin().saasProduct(seller, "Users").get("productCode").asText();
     String buyer = h.buyer();
-    h.admin.subscribe(saas, buyer);
-    JsonNode key = h.admin.accessKey(seller, "SELLER");
+    h.admin().subscribe(saas, buyer);
+    JsonNode key = h.admin().accessKey(seller, "SELLER");
     // A record must not be timed before the subscription began (to the millisecond).
-    long now = Instant.parse(h.admin.advanceClock("PT1M").get("now").asText()).getEpochSecond();
-    String hourly = h.admin.hourlyProduct(seller).get("productCode").asText();
-    h.admin.subscribe(hourly, buyer);
-    h.admin.rotateKey(hourly);
-    JsonNode task = h.admin.task(buyer, REGION, "ECS");
+    long now = Instant.parse(h.admin().advanceClock("PT1M").get("now").asText()).getEpochSecond();
+    String hourly = h.admin().hourlyProduct(seller).get("productCode").asText();
+    h.admin().subscribe(hourly, buyer);
+    h.admin().rotateKey(hourly);
+    JsonNode task = h.admin().task(buyer, REGION, "ECS");
 
     RawHttp.Reply batch =
-        h.raw.call(
-            "BatchMeterUsage",
-            "{\"UsageRecords\":[{\"Timestamp\":"
-                + now
-                + ".250,\"Dimension\":\"Users\",\"Quantity\":1,\"CustomerAWSAccountId\":\""
-                + buyer
-                + "\"}],\"ProductCode\":\""
-                + saas
-                + "\"}",
-            TestServer.keyCredentials(key),
-            REGION);
+        h.raw()
+            .call(
+                "BatchMeterUsage",
+                "{\"UsageRecords\":[{\"Timestamp\":"
+                    + now
+                    + ".250,\"Dimension\":\"Users\",\"Quantity\":1,\"CustomerAWSAccountId\":\""
+                    + buyer
+                    + "\"}],\"ProductCode\":\""
+                    + saas
+                    + "\"}",
+                TestServer.keyCredentials(key),
+                REGION);
     RawHttp.Reply register =
-        h.raw.call(
-            "RegisterUsage",
-            "{\"ProductCode\":\"" + hourly + "\",\"PublicKeyVersion\":1}",
-            TestServer.taskCredentials(task),
-            REGION);
+        h.raw()
+            .call(
+                "RegisterUsage",
+                "{\"ProductCode\":\"" + hourly + "\",\"PublicKeyVersion\":1}",
+                TestServer.taskCredentials(task),
+                REGION);
 
     assertThat(batch.json().get("Results").get(0).get("Status").asText()).isEqualTo("Success");
     JsonNode echoed = batch.json().get("Results").get(0).get("UsageRecord").get("Timestamp");
@@ -346,9 +342,8 @@ class WireConformanceTest {
     Running t = runningTask();
     MarketplaceMeteringClient client =
         h.track(
-            h.server
-                .clientBuilder(t.credentials(), REGION)
-                .endpointOverride(URI.create(h.server.endpoint() + "/pfx"))
+            h.clientBuilder(t.credentials(), REGION)
+                .endpointOverride(URI.create(h.endpoint() + "/pfx"))
                 .overrideConfiguration(o -> o.retryStrategy(b -> b.maxAttempts(1)))
                 .build());
 
@@ -359,7 +354,7 @@ class WireConformanceTest {
 
   @Test
   void bodyOverOneMegabyte_is413BeforeTheBodyIsRead() throws IOException {
-    URI endpoint = h.server.endpoint();
+    URI endpoint = h.endpoint();
     try (Socket socket = new Socket(endpoint.getHost(), endpoint.getPort())) {
       socket.setSoTimeout(10_000);
       OutputStream out = socket.getOutputStream();
@@ -425,11 +420,11 @@ class WireConformanceTest {
     Running t = runningTask();
     MarketplaceMeteringClient client = h.taskClient(t.task());
     Instant now = h.now();
-    h.admin.fault("MeterUsage", "InternalServiceErrorException", 1.0, 0);
+    h.admin().fault("MeterUsage", "InternalServiceErrorException", 1.0, 0);
 
     expectError(
         InternalServiceErrorException.class, 500, () -> meter(client, t.productCode(), now));
-    h.admin.clearFaults();
+    h.admin().clearFaults();
 
     assertThat(meter(client, t.productCode(), now).meteringRecordId()).isNotBlank();
   }
@@ -439,7 +434,7 @@ class WireConformanceTest {
     Running t = runningTask();
     MarketplaceMeteringClient client = h.taskClient(t.task());
     Instant now = h.now();
-    h.admin.fault("MeterUsage", null, 1.0, 400);
+    h.admin().fault("MeterUsage", null, 1.0, 400);
 
     long start = System.nanoTime();
     MeterUsageResponse r = meter(client, t.productCode(), now);
@@ -452,8 +447,8 @@ class WireConformanceTest {
   @Test
   void faultOnOneOperation_leavesOthersAlone() {
     String seller = Harness.newAccountId();
-    String code = h.admin.saasProduct(seller, "Users").get("productCode").asText();
-    h.admin.fault("MeterUsage", "InternalServiceErrorException", 1.0, 0);
+    String code = h.admin().saasProduct(seller, "Users").get("productCode").asText();
+    h.admin().fault("MeterUsage", "InternalServiceErrorException", 1.0, 0);
     MarketplaceMeteringClient sellerClient = h.keyClient(seller, "SELLER");
 
     var r = sellerClient.batchMeterUsage(b -> b.productCode(code).usageRecords(List.of()));
@@ -488,7 +483,7 @@ class WireConformanceTest {
     Running t = runningTask();
     MarketplaceMeteringClient client = h.taskClient(t.task());
     Instant now = h.now();
-    h.admin.fault("MeterUsage", name, 1.0, 0);
+    h.admin().fault("MeterUsage", name, 1.0, 0);
     Class<? extends MarketplaceMeteringException> type =
         Class.forName("software.amazon.awssdk.services.marketplacemetering.model." + name)
             .asSubclass(MarketplaceMeteringException.class);
@@ -517,8 +512,7 @@ class WireConformanceTest {
 
   @Test
   void overQuota_isThrottlingWithRetryAfterAndSdkRetriesToSuccess() throws Exception {
-    try (Harness throttled =
-        Harness.start(b -> b.quotas(ServerConfig.awsQuotas()), Clock.systemUTC())) {
+    try (Harness throttled = Harness.configured(b -> b.quotas(ServerConfig.awsQuotas())).start()) {
       Running t = runningTask(throttled);
       Instant now = throttled.now();
       MarketplaceMeteringClient noRetries = throttled.taskClient(t.task());
@@ -542,7 +536,6 @@ class WireConformanceTest {
       MarketplaceMeteringClient withRetries =
           throttled.track(
               throttled
-                  .server
                   .clientBuilder(fresh.credentials(), REGION)
                   .overrideConfiguration(o -> o.addExecutionInterceptor(counter))
                   .build());
@@ -572,7 +565,7 @@ class WireConformanceTest {
   @ParameterizedTest
   @ValueSource(strings = {"", "wrong-token"})
   void adminWithoutRightBearerToken_is401Json(String token) {
-    AdminClient.Reply r = h.admin.send("GET", "/clock", null, token.isEmpty() ? null : token);
+    AdminClient.Reply r = h.admin().send("GET", "/clock", null, token.isEmpty() ? null : token);
 
     assertThat(r.status()).isEqualTo(401);
     assertThat(r.body().get("error").asText()).isNotBlank();
@@ -582,13 +575,14 @@ class WireConformanceTest {
   @Test
   void adminBadInput_is400NamingTheField() {
     AdminClient.Reply pricing =
-        h.admin.send("POST", "/products", Map.of("name", "x", "pricing", "SOMETIMES"));
+        h.admin().send("POST", "/products", Map.of("name", "x", "pricing", "SOMETIMES"));
     AdminClient.Reply region =
-        h.admin.send(
-            "POST",
-            "/tasks",
-            Map.of("awsAccountId", h.buyer(), "region", "mars-north-1", "platform", "ECS"));
-    AdminClient.Reply account = h.admin.send("POST", "/buyers", Map.of("awsAccountId", "12"));
+        h.admin()
+            .send(
+                "POST",
+                "/tasks",
+                Map.of("awsAccountId", h.buyer(), "region", "mars-north-1", "platform", "ECS"));
+    AdminClient.Reply account = h.admin().send("POST", "/buyers", Map.of("awsAccountId", "12"));
 
     for (AdminClient.Reply r : List.of(pricing, region, account)) {
       assertThat(r.status()).as(r.body().toString()).isEqualTo(400);
@@ -602,8 +596,8 @@ class WireConformanceTest {
 
   @Test
   void adminUnknownThings_are404Json() {
-    AdminClient.Reply product = h.admin.send("GET", "/products/noSuchProduct", null);
-    AdminClient.Reply path = h.admin.send("GET", "/nothing-here", null);
+    AdminClient.Reply product = h.admin().send("GET", "/products/noSuchProduct", null);
+    AdminClient.Reply path = h.admin().send("GET", "/nothing-here", null);
 
     assertThat(product.status()).isEqualTo(404);
     assertThat(product.body().get("message").asText()).isNotBlank();
@@ -615,7 +609,7 @@ class WireConformanceTest {
   void adminConflict_is409Json() {
     String buyer = h.buyer();
 
-    AdminClient.Reply again = h.admin.send("POST", "/buyers", Map.of("awsAccountId", buyer));
+    AdminClient.Reply again = h.admin().send("POST", "/buyers", Map.of("awsAccountId", buyer));
 
     assertThat(again.status()).isEqualTo(409);
     assertThat(again.body().get("field").asText()).isEqualTo("awsAccountId");

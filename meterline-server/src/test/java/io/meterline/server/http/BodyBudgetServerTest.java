@@ -1,9 +1,10 @@
 package io.meterline.server.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.meterline.server.testing.TestServer;
+import io.meterline.server.testing.ServerExtension;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
@@ -11,14 +12,12 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.services.marketplacemetering.MarketplaceMeteringClient;
 
 /**
@@ -31,23 +30,14 @@ class BodyBudgetServerTest {
   private static final Pattern HELD =
       Pattern.compile("(?m)^meterline_http_body_bytes_held_bytes (\\S+)$");
   private static final HttpClient HTTP = HttpClient.newHttpClient();
-  static TestServer server;
 
-  @BeforeAll
-  static void start() {
-    server =
-        TestServer.start(
-            b ->
-                b.maxBodyBytes((int) BUDGET)
-                    .bodyBudgetBytes(BUDGET)
-                    .requestDeadline(Duration.ofSeconds(20)),
-            Clock.systemUTC());
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
-  }
+  @RegisterExtension
+  static final ServerExtension server =
+      ServerExtension.configured(
+          b ->
+              b.maxBodyBytes((int) BUDGET)
+                  .bodyBudgetBytes(BUDGET)
+                  .requestDeadline(Duration.ofSeconds(20)));
 
   private static void send(Socket socket, String text) throws Exception {
     OutputStream out = socket.getOutputStream();
@@ -89,12 +79,11 @@ class BodyBudgetServerTest {
     return (long) Double.parseDouble(m.group(1));
   }
 
-  private static void awaitHeld(long bytes) throws Exception {
-    long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-    while (held() != bytes && System.nanoTime() < deadline) {
-      Thread.sleep(20);
-    }
-    assertThat(held()).isEqualTo(bytes);
+  private static void awaitHeld(long bytes) {
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .pollInterval(Duration.ofMillis(20))
+        .untilAsserted(() -> assertThat(held()).isEqualTo(bytes));
   }
 
   @Test
@@ -106,10 +95,10 @@ class BodyBudgetServerTest {
     server.admin().subscribe(code, buyer);
     JsonNode task = server.admin().task(buyer, "us-east-1", "FARGATE");
     Instant now = server.server().serviceClock().instant();
+    MarketplaceMeteringClient client = server.taskClient(task);
 
     try (Socket stalled = server.socket();
-        Socket other = server.socket();
-        MarketplaceMeteringClient client = server.taskClient(task)) {
+        Socket other = server.socket()) {
       send(
           stalled,
           "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 7000\r\n\r\n" + "{".repeat(6_000));

@@ -1,34 +1,25 @@
 package io.meterline.server.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
-import io.meterline.server.testing.TestServer;
+import io.meterline.server.testing.ServerExtension;
 import java.io.InputStream;
 import java.net.Socket;
 import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Over real sockets: a connection beyond the limit is closed unread; one that closes makes room.
  */
 class ConnectionLimitTest {
-  static TestServer server;
-
-  @BeforeAll
-  static void start() {
-    server = TestServer.start(b -> b.maxConnections(3), Clock.systemUTC());
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
-  }
+  @RegisterExtension
+  static final ServerExtension server = ServerExtension.configured(b -> b.maxConnections(3));
 
   /** Whether a health request on this connection is answered (else the server closed it). */
   private static boolean served(Socket socket) throws Exception {
@@ -58,17 +49,16 @@ class ConnectionLimitTest {
       }
 
       open.remove(0).close();
-      long deadline = System.nanoTime() + 5_000_000_000L;
-      boolean admitted = false;
-      while (!admitted && System.nanoTime() < deadline) {
-        try (Socket next = server.socket()) {
-          admitted = served(next);
-        }
-        if (!admitted) {
-          Thread.sleep(20); // the server has not yet seen the close
-        }
-      }
-      assertThat(admitted).as("a new connection once one closed").isTrue();
+      // Until the server has seen the close, a new connection is still one too many.
+      await("a new connection once one closed")
+          .atMost(Duration.ofSeconds(5))
+          .pollInterval(Duration.ofMillis(20))
+          .until(
+              () -> {
+                try (Socket next = server.socket()) {
+                  return served(next);
+                }
+              });
     } finally {
       for (Socket s : open) {
         s.close();

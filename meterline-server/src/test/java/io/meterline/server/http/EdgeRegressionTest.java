@@ -3,7 +3,7 @@ package io.meterline.server.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.meterline.server.testing.TestServer;
+import io.meterline.server.testing.ServerExtension;
 import io.meterline.wire.sigv4.SigV4Signer;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -17,20 +17,20 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Regression tests of the HTTP edge, named for the defects they guard against. */
 class EdgeRegressionTest {
-  static TestServer server;
+  @RegisterExtension static final ServerExtension server = ServerExtension.withDefaults();
+
   static String productCode;
   SigV4Signer task;
 
   @BeforeAll
-  static void start() {
-    server = TestServer.start();
+  static void subscribeTheBuyer() {
     productCode = server.admin().customProduct("111122223333", "Hosts").get("productCode").asText();
     server.admin().buyer("444455556666");
     server.admin().subscribe(productCode, "444455556666");
@@ -47,11 +47,6 @@ class EdgeRegressionTest {
             c.get("sessionToken").asText(),
             "us-east-1",
             "aws-marketplace");
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
   }
 
   private static byte[] meterUsage(String dimension, int quantity, String token) {

@@ -2,31 +2,21 @@ package io.meterline.server.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.meterline.server.testing.TestServer;
+import io.meterline.server.testing.ServerExtension;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Clients that trickle or bloat their requests are cut off, without holding the server. */
 class SlowClientTest {
-  static TestServer server;
-
-  @BeforeAll
-  static void start() {
-    server = TestServer.start(b -> b.requestDeadline(Duration.ofMillis(800)), Clock.systemUTC());
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
-  }
+  @RegisterExtension
+  static final ServerExtension server =
+      ServerExtension.configured(b -> b.requestDeadline(Duration.ofMillis(800)));
 
   @Test
   void slowLoris_tricklingHeaders_isDisconnectedAtTheDeadline() throws Exception {

@@ -8,45 +8,47 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.meterline.server.testing.ServerExtension;
 import io.meterline.server.testing.TestServer;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.services.marketplacemetering.MarketplaceMeteringClient;
 
 /** Metrics, health, readiness and access logs, and that no secret reaches a log. */
 class ObservabilityTest {
-  static TestServer server;
-  static ListAppender<ILoggingEvent> logs;
   static final HttpClient HTTP = HttpClient.newHttpClient();
-  static final List<String> secrets = new ArrayList<>();
+  static final List<String> secrets = new ArrayList<>(List.of(TestServer.ADMIN_TOKEN));
   static final java.util.concurrent.atomic.AtomicLong BUYERS =
       new java.util.concurrent.atomic.AtomicLong();
 
-  @BeforeAll
-  static void start() {
-    logs = new ListAppender<>();
-    logs.start();
+  // Attached as the class initialises, before the server below starts, so that what the server
+  // logs while it starts is searched for secrets too.
+  static final ListAppender<ILoggingEvent> logs = attachedToTheRootLogger();
+
+  @RegisterExtension
+  static final ServerExtension server = ServerExtension.configured(b -> b.accessLog(true));
+
+  private static ListAppender<ILoggingEvent> attachedToTheRootLogger() {
+    ListAppender<ILoggingEvent> appender = new ListAppender<>();
+    appender.start();
     Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
-    root.addAppender(logs);
+    root.addAppender(appender);
     ((Logger) LoggerFactory.getLogger("meterline.access")).setLevel(Level.INFO);
-    server = TestServer.start(b -> b.accessLog(true), Clock.systemUTC());
-    secrets.add(TestServer.ADMIN_TOKEN);
+    return appender;
   }
 
   @AfterAll
-  static void stop() {
-    server.close();
+  static void detachLogs() {
     ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).detachAppender(logs);
   }
 
@@ -70,20 +72,20 @@ class ObservabilityTest {
     JsonNode key = server.admin().accessKey(buyer, "BUYER_USER");
     secrets.add(key.get("secretAccessKey").asText());
     Instant now = server.server().serviceClock().instant();
-    try (MarketplaceMeteringClient client = server.taskClient(task)) {
+    MarketplaceMeteringClient client = server.taskClient(task);
+    client.meterUsage(
+        r -> r.productCode(code).usageDimension("Hosts").usageQuantity(1).timestamp(now));
+    try {
       client.meterUsage(
-          r -> r.productCode(code).usageDimension("Hosts").usageQuantity(1).timestamp(now));
-      try {
-        client.meterUsage(
-            r -> r.productCode(code).usageDimension("Hosts").usageQuantity(2).timestamp(now));
-      } catch (RuntimeException expected) {
-        // DuplicateRequestException
-      }
+          r -> r.productCode(code).usageDimension("Hosts").usageQuantity(2).timestamp(now));
+    } catch (RuntimeException expected) {
+      // DuplicateRequestException
     }
-    try (MarketplaceMeteringClient wrong =
+    MarketplaceMeteringClient wrong =
         server.client(
             AwsBasicCredentials.create(key.get("accessKeyId").asText(), "not-the-secret"),
-            "us-east-1")) {
+            "us-east-1");
+    try {
       wrong.meterUsage(
           r -> r.productCode(code).usageDimension("Hosts").usageQuantity(1).timestamp(now));
     } catch (RuntimeException expected) {

@@ -19,10 +19,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -44,29 +43,18 @@ class ContainerCredentialsEndpointTest {
   private static final MutableClock REAL = new MutableClock();
   private static final Pattern CREDENTIAL = Pattern.compile("Credential=([A-Z0-9]+)/");
 
-  private static PlatformFixtures f;
-
-  @BeforeAll
-  static void start() {
-    f =
-        PlatformFixtures.start(
-            b ->
-                b.limits(
-                    Limits.defaults().withCredentialTtl(TTL).withTaskSweep(Duration.ofHours(1))),
-            REAL);
-  }
+  @RegisterExtension
+  static final PlatformFixtures f =
+      PlatformFixtures.configured(
+          b ->
+              b.limits(Limits.defaults().withCredentialTtl(TTL).withTaskSweep(Duration.ofHours(1))),
+          REAL);
 
   @AfterEach
   void cleanUp() {
-    f.closeClients();
     REAL.reset();
     System.clearProperty("aws.containerCredentialsFullUri");
     System.clearProperty("aws.containerAuthorizationToken");
-  }
-
-  @AfterAll
-  static void stop() {
-    f.close();
   }
 
   private static JsonNode fargateTask() {
@@ -159,7 +147,7 @@ class ContainerCredentialsEndpointTest {
   @Test
   void credentials_ofAStoppedTask_are403() {
     JsonNode task = fargateTask();
-    f.admin.stopTask(task.get("taskId").asText());
+    f.admin().stopTask(task.get("taskId").asText());
 
     PlatformFixtures.Reply r = f.fetchCredentials(task);
 
@@ -236,8 +224,7 @@ class ContainerCredentialsEndpointTest {
     KeyIds keyIds = new KeyIds();
     MarketplaceMeteringClient client =
         f.track(
-            f.server
-                .clientBuilder(AwsBasicCredentials.create("unused", "unused"), REGION)
+            f.clientBuilder(AwsBasicCredentials.create("unused", "unused"), REGION)
                 .credentialsProvider(provider)
                 .overrideConfiguration(
                     o ->

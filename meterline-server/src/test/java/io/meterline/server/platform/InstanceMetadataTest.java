@@ -15,11 +15,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Map;
-import java.util.function.UnaryOperator;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -46,23 +44,12 @@ class InstanceMetadataTest {
 
   private static final MutableClock REAL = new MutableClock();
 
-  private static PlatformFixtures f;
-
-  @BeforeAll
-  static void start() {
-    f = PlatformFixtures.start(UnaryOperator.identity(), REAL);
-  }
+  @RegisterExtension static final PlatformFixtures f = PlatformFixtures.onRealClock(REAL);
 
   @AfterEach
   void cleanUp() {
-    f.closeClients();
     REAL.reset();
     System.clearProperty("aws.ec2MetadataServiceEndpoint");
-  }
-
-  @AfterAll
-  static void stop() {
-    f.close();
   }
 
   private static JsonNode ec2(String account) {
@@ -266,7 +253,7 @@ class InstanceMetadataTest {
     PlatformFixtures.Subscribed s = f.subscribed("CUSTOM");
     JsonNode task = ec2(s.buyer());
     MarketplaceMeteringClient client = f.client(instanceCredentials(task), REGION);
-    f.admin.stopTask(task.get("taskId").asText());
+    f.admin().stopTask(task.get("taskId").asText());
 
     Throwable e = catchThrowable(() -> meterUsage(client, s.productCode(), f.now(), 1));
 

@@ -5,8 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.meterline.server.config.ServerConfig;
-import io.meterline.server.testing.AdminClient;
-import io.meterline.server.testing.TestServer;
+import io.meterline.server.testing.ServerExtension;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -17,25 +16,25 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.UnaryOperator;
 import java.util.stream.StreamSupport;
-import software.amazon.awssdk.auth.credentials.AwsCredentials;
 import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
 import software.amazon.awssdk.services.marketplacemetering.MarketplaceMeteringClient;
 import software.amazon.awssdk.services.marketplacemetering.model.MeterUsageResponse;
 
 /**
- * One test class's server with what the platform tests need over and over: subscribed buyers, tasks
+ * A platform test class's server with what its tests need over and over: subscribed buyers, tasks
  * with their environment, plain HTTP to the platform endpoints, SDK clients (closed after each
  * test) and the ledger's task time.
+ *
+ * <pre>
+ * &#64;RegisterExtension static final PlatformFixtures f = PlatformFixtures.withDefaults();
+ * </pre>
  */
-final class PlatformFixtures implements AutoCloseable {
+final class PlatformFixtures extends ServerExtension {
   /** The region tasks launch in unless a test says otherwise. */
   static final String REGION = "us-east-1";
 
@@ -44,39 +43,30 @@ final class PlatformFixtures implements AutoCloseable {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  final TestServer server;
-  final AdminClient admin;
   private final HttpClient http =
       HttpClient.newBuilder()
           .version(HttpClient.Version.HTTP_1_1)
           .connectTimeout(Duration.ofSeconds(5))
           .build();
-  private final List<AutoCloseable> perTest = new ArrayList<>();
 
-  private PlatformFixtures(TestServer server) {
-    this.server = server;
-    this.admin = server.admin();
+  private PlatformFixtures(UnaryOperator<ServerConfig.Builder> adjust, Clock realClock) {
+    super(adjust, realClock);
   }
 
   /** A server with the test defaults: SQLite, test clock, the system's real clock. */
-  static PlatformFixtures start() {
-    return new PlatformFixtures(TestServer.start());
+  public static PlatformFixtures withDefaults() {
+    return new PlatformFixtures(UnaryOperator.identity(), Clock.systemUTC());
   }
 
-  /** A server configured by the caller, on the given real clock. */
-  static PlatformFixtures start(UnaryOperator<ServerConfig.Builder> adjust, Clock realClock) {
-    return new PlatformFixtures(TestServer.start(adjust, realClock));
+  /** A server with the test defaults on this real clock. */
+  public static PlatformFixtures onRealClock(Clock realClock) {
+    return new PlatformFixtures(UnaryOperator.identity(), realClock);
   }
 
-  /** A 12-digit account id nobody has used yet (the account is not created). */
-  static String newAccountId() {
-    return String.format(
-        "%012d", ThreadLocalRandom.current().nextLong(100_000_000_000L, 1_000_000_000_000L));
-  }
-
-  /** A new buyer account's id. */
-  String buyer() {
-    return admin.buyer(newAccountId()).get("awsAccountId").asText();
+  /** A server whose configuration the test adjusts, on this real clock. */
+  public static PlatformFixtures configured(
+      UnaryOperator<ServerConfig.Builder> adjust, Clock realClock) {
+    return new PlatformFixtures(adjust, realClock);
   }
 
   /** A product and a buyer subscribed to it. */
@@ -86,7 +76,7 @@ final class PlatformFixtures implements AutoCloseable {
   Subscribed subscribed(String pricing) {
     String code = product(pricing);
     String buyer = buyer();
-    admin.subscribe(code, buyer);
+    admin().subscribe(code, buyer);
     return new Subscribed(code, buyer);
   }
 
@@ -95,20 +85,21 @@ final class PlatformFixtures implements AutoCloseable {
     String seller = newAccountId();
     JsonNode product =
         switch (pricing) {
-          case "HOURLY" -> admin.hourlyProduct(seller);
-          case "CUSTOM" -> admin.customProduct(seller, DIMENSION);
+          case "HOURLY" -> admin().hourlyProduct(seller);
+          case "CUSTOM" -> admin().customProduct(seller, DIMENSION);
           case "MONTHLY" ->
-              admin.post(
-                  "/products",
-                  Map.of(
-                      "name",
-                      "Monthly product",
-                      "pricing",
-                      "MONTHLY",
-                      "monthlyPrice",
-                      "100.00",
-                      "sellerAccountId",
-                      seller));
+              admin()
+                  .post(
+                      "/products",
+                      Map.of(
+                          "name",
+                          "Monthly product",
+                          "pricing",
+                          "MONTHLY",
+                          "monthlyPrice",
+                          "100.00",
+                          "sellerAccountId",
+                          seller));
           default ->
               throw new IllegalArgumentException("no such pricing in these tests: " + pricing);
         };
@@ -122,12 +113,12 @@ final class PlatformFixtures implements AutoCloseable {
 
   /** A new task of this account in this region. */
   JsonNode task(String account, String region, String platform) {
-    return admin.task(account, region, platform);
+    return admin().task(account, region, platform);
   }
 
   /** A new task from a full request body of {@code POST /admin/v1/tasks}. */
   JsonNode task(Map<String, Object> body) {
-    return admin.post("/tasks", body);
+    return admin().post("/tasks", body);
   }
 
   /** The body of {@code POST /admin/v1/tasks} with these members. */
@@ -141,7 +132,7 @@ final class PlatformFixtures implements AutoCloseable {
 
   /** The task as {@code GET /admin/v1/tasks/<id>} shows it now. */
   JsonNode taskNow(JsonNode task) {
-    return admin.get("/tasks/" + task.get("taskId").asText());
+    return admin().get("/tasks/" + task.get("taskId").asText());
   }
 
   /** An environment variable of a task; fails the test if the platform did not set it. */
@@ -221,23 +212,7 @@ final class PlatformFixtures implements AutoCloseable {
         document.get("Token").asText());
   }
 
-  // ---- SDK clients ---------------------------------------------------------------------------
-
-  /** An SDK client with these credentials in this region, retries off, closed after the test. */
-  MarketplaceMeteringClient client(AwsCredentials credentials, String region) {
-    return track(server.client(credentials, region));
-  }
-
-  /** An SDK client with a task's admin-issued credentials, in the task's region. */
-  MarketplaceMeteringClient taskClient(JsonNode task) {
-    return track(server.taskClient(task));
-  }
-
-  /** Closes this with the others after the test. */
-  <T extends AutoCloseable> T track(T closeable) {
-    perTest.add(closeable);
-    return closeable;
-  }
+  // ---- SDK calls -----------------------------------------------------------------------------
 
   /** RegisterUsage of a product's current key version 1. */
   static void registerUsage(MarketplaceMeteringClient client, String productCode) {
@@ -255,23 +230,12 @@ final class PlatformFixtures implements AutoCloseable {
                 .usageQuantity(quantity));
   }
 
-  // ---- the clock and the ledger -----------------------------------------------------------------
-
-  /** The service time. */
-  Instant now() {
-    return admin.now();
-  }
-
-  /** Sets the service clock to half past the next hour and returns that time. */
-  Instant halfPastNextHour() {
-    Instant target = now().truncatedTo(ChronoUnit.HOURS).plus(Duration.ofMinutes(90));
-    return Instant.parse(admin.setClock(target.toString()).get("now").asText());
-  }
+  // ---- the ledger ----------------------------------------------------------------------------
 
   /** The ledger rows of a product. */
   List<JsonNode> usage(String productCode) {
     return StreamSupport.stream(
-            admin.usage("productCode=" + productCode).get("records").spliterator(), false)
+            admin().usage("productCode=" + productCode).get("records").spliterator(), false)
         .toList();
   }
 
@@ -281,23 +245,5 @@ final class PlatformFixtures implements AutoCloseable {
         .filter(r -> r.get("source").asText().equals("TASK_TIME"))
         .sorted(java.util.Comparator.comparing(r -> r.get("hour").asText()))
         .toList();
-  }
-
-  /** Closes the clients of the test that just ran. */
-  void closeClients() {
-    for (AutoCloseable c : perTest) {
-      try {
-        c.close();
-      } catch (Exception e) {
-        throw new IllegalStateException("closing " + c + " failed", e);
-      }
-    }
-    perTest.clear();
-  }
-
-  @Override
-  public void close() {
-    closeClients();
-    server.close();
   }
 }

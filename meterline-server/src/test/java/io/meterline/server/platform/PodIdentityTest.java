@@ -12,10 +12,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentials;
@@ -31,25 +30,14 @@ import software.amazon.awssdk.services.marketplacemetering.model.PlatformNotSupp
  * buyer.
  */
 class PodIdentityTest {
-  private static PlatformFixtures f;
+  @RegisterExtension static final PlatformFixtures f = PlatformFixtures.withDefaults();
 
   @TempDir Path dir;
 
-  @BeforeAll
-  static void start() {
-    f = PlatformFixtures.start();
-  }
-
   @AfterEach
   void cleanUp() {
-    f.closeClients();
     System.clearProperty("aws.containerCredentialsFullUri");
     System.clearProperty("aws.containerAuthorizationTokenFile");
-  }
-
-  @AfterAll
-  static void stop() {
-    f.close();
   }
 
   /** The pod's credentials, fetched as the SDK does: the token is the token file's content. */
@@ -79,7 +67,7 @@ class PodIdentityTest {
 
     expectNotSupported(() -> registerUsage(client, s.productCode()));
 
-    f.admin.stopTask(pod.get("taskId").asText());
+    f.admin().stopTask(pod.get("taskId").asText());
     assertThat(f.usage(s.productCode())).as("nothing admitted, nothing billed").isEmpty();
   }
 
@@ -126,8 +114,7 @@ class PodIdentityTest {
     ContainerCredentialsProvider provider = f.track(ContainerCredentialsProvider.builder().build());
     MarketplaceMeteringClient client =
         f.track(
-            f.server
-                .clientBuilder(AwsBasicCredentials.create("unused", "unused"), REGION)
+            f.clientBuilder(AwsBasicCredentials.create("unused", "unused"), REGION)
                 .credentialsProvider(provider)
                 .overrideConfiguration(
                     o -> o.retryStrategy(RetryMode.STANDARD).retryStrategy(b -> b.maxAttempts(1)))

@@ -16,10 +16,9 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Base64;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.auth.credentials.AnonymousCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.AwsCredentials;
@@ -42,25 +41,14 @@ import software.amazon.awssdk.services.sts.model.StsException;
  * accepts.
  */
 class StsWebIdentityTest {
-  private static PlatformFixtures f;
+  @RegisterExtension static final PlatformFixtures f = PlatformFixtures.withDefaults();
 
   @TempDir Path dir;
 
-  @BeforeAll
-  static void start() {
-    f = PlatformFixtures.start();
-  }
-
   @AfterEach
   void cleanUp() {
-    f.closeClients();
     System.clearProperty("aws.endpointUrlSts");
     System.clearProperty("aws.region");
-  }
-
-  @AfterAll
-  static void stop() {
-    f.close();
   }
 
   private static String token(JsonNode pod) {
@@ -101,7 +89,7 @@ class StsWebIdentityTest {
         .startsWith("arn:aws:iam::" + pod.get("awsAccountId").asText() + ":role/");
     assertThat(env(pod, "AWS_WEB_IDENTITY_TOKEN_FILE"))
         .isEqualTo("/var/run/secrets/eks.amazonaws.com/serviceaccount/token");
-    assertThat(env(pod, "AWS_ENDPOINT_URL_STS")).isEqualTo(f.server.endpoint().toString());
+    assertThat(env(pod, "AWS_ENDPOINT_URL_STS")).isEqualTo(f.endpoint().toString());
     assertThat(env(pod, "AWS_REGION")).isEqualTo(REGION);
     String token = token(pod);
     assertThat(token).isNotBlank().doesNotEndWith("\n").doesNotEndWith("\r").doesNotContain(" ");
@@ -134,7 +122,7 @@ class StsWebIdentityTest {
     Credentials first = assume(pod, env(pod, "AWS_ROLE_ARN"), token(pod)).credentials();
     Credentials second = assume(pod, env(pod, "AWS_ROLE_ARN"), token(pod)).credentials();
     registerUsage(f.client(session(first), REGION), s.productCode());
-    f.admin.stopTask(pod.get("taskId").asText());
+    f.admin().stopTask(pod.get("taskId").asText());
 
     assertThat(second.accessKeyId()).isNotEqualTo(first.accessKeyId());
     // Billed once: its one-minute minimum, in the hour it ran in.
@@ -204,7 +192,7 @@ class StsWebIdentityTest {
   @Test
   void assumeRoleWithWebIdentity_stoppedPod_isInvalidIdentityToken() {
     JsonNode pod = f.task(f.buyer(), "EKS");
-    f.admin.stopTask(pod.get("taskId").asText());
+    f.admin().stopTask(pod.get("taskId").asText());
 
     Throwable e = catchThrowable(() -> assume(pod, env(pod, "AWS_ROLE_ARN"), token(pod)));
 
@@ -240,8 +228,7 @@ class StsWebIdentityTest {
     AwsCredentials credentials = provider.resolveCredentials();
     MarketplaceMeteringClient client =
         f.track(
-            f.server
-                .clientBuilder(credentials, env(pod, "AWS_REGION"))
+            f.clientBuilder(credentials, env(pod, "AWS_REGION"))
                 .credentialsProvider(provider)
                 .build());
     String signature =

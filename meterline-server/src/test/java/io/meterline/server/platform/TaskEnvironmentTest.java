@@ -12,9 +12,8 @@ import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * What each platform injects into a task (SPEC §2; facts §5.1–5.5), as {@code POST /admin/v1/tasks}
@@ -23,17 +22,7 @@ import org.junit.jupiter.api.Test;
 class TaskEnvironmentTest {
   private static final String METERING = "AWS_ENDPOINT_URL_MARKETPLACE_METERING";
 
-  private static PlatformFixtures f;
-
-  @BeforeAll
-  static void start() {
-    f = PlatformFixtures.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    f.close();
-  }
+  @RegisterExtension static final PlatformFixtures f = PlatformFixtures.withDefaults();
 
   private static List<String> names(JsonNode task) {
     List<String> names = new ArrayList<>();
@@ -58,7 +47,7 @@ class TaskEnvironmentTest {
   /** The URL a task's variable names, which must lie under the task's own platform path. */
   private static String taskUrl(JsonNode task, String name) {
     String value = env(task, name);
-    assertThat(value).startsWith(f.server.endpoint().toString());
+    assertThat(value).startsWith(f.endpoint().toString());
     assertThat(value).contains(task.get("taskId").asText());
     return value;
   }
@@ -84,7 +73,7 @@ class TaskEnvironmentTest {
     assertThat(env(task, "AWS_REGION")).isEqualTo(REGION);
     assertThat(env(task, "AWS_DEFAULT_REGION")).isEqualTo(REGION);
     assertThat(env(task, "AWS_EXECUTION_ENV")).isEqualTo("AWS_ECS_FARGATE");
-    assertThat(env(task, METERING)).isEqualTo(f.server.endpoint().toString());
+    assertThat(env(task, METERING)).isEqualTo(f.endpoint().toString());
     assertThat(files(task)).isEmpty();
   }
 
@@ -152,7 +141,7 @@ class TaskEnvironmentTest {
         .matches("arn:aws:iam::" + task.get("awsAccountId").asText() + ":role/.+");
     assertThat(env(task, "AWS_WEB_IDENTITY_TOKEN_FILE"))
         .isEqualTo("/var/run/secrets/eks.amazonaws.com/serviceaccount/token");
-    assertThat(env(task, "AWS_ENDPOINT_URL_STS")).isEqualTo(f.server.endpoint().toString());
+    assertThat(env(task, "AWS_ENDPOINT_URL_STS")).isEqualTo(f.endpoint().toString());
     assertThat(env(task, "AWS_REGION")).isEqualTo("ap-northeast-1");
     assertThat(files(task)).containsExactly(env(task, "AWS_WEB_IDENTITY_TOKEN_FILE"));
     assertThat(task.get("files").get(env(task, "AWS_WEB_IDENTITY_TOKEN_FILE")).asText())
@@ -197,7 +186,7 @@ class TaskEnvironmentTest {
   void everyPlatform_pointsMeteringAtTheServer() {
     for (String platform : new String[] {"ECS", "FARGATE", "EKS", "EKS_POD_IDENTITY", "EC2"}) {
       JsonNode task = f.task(f.buyer(), REGION, platform);
-      assertThat(env(task, METERING)).as(platform).isEqualTo(f.server.endpoint().toString());
+      assertThat(env(task, METERING)).as(platform).isEqualTo(f.endpoint().toString());
     }
   }
 
@@ -206,7 +195,7 @@ class TaskEnvironmentTest {
     Map<String, Object> body = taskBody(f.buyer(), REGION, "FARGATE");
     body.put("productCode", "nosuchproduct0000000000000");
 
-    var r = f.admin.send("POST", "/tasks", body);
+    var r = f.admin().send("POST", "/tasks", body);
 
     assertThat(r.status()).isEqualTo(404);
     assertThat(r.body().get("field").asText()).isEqualTo("productCode");
@@ -216,8 +205,8 @@ class TaskEnvironmentTest {
   @Test
   void create_unknownAccount_is404NamingTheAccount() {
     var r =
-        f.admin.send(
-            "POST", "/tasks", taskBody(PlatformFixtures.newAccountId(), REGION, "FARGATE"));
+        f.admin()
+            .send("POST", "/tasks", taskBody(PlatformFixtures.newAccountId(), REGION, "FARGATE"));
 
     assertThat(r.status()).isEqualTo(404);
     assertThat(r.body().get("field").asText()).isEqualTo("awsAccountId");

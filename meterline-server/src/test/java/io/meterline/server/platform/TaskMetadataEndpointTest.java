@@ -6,10 +6,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -22,22 +20,7 @@ class TaskMetadataEndpointTest {
   /** Not the default region, so a region taken from elsewhere would show. */
   private static final String REGION = "eu-central-1";
 
-  private static PlatformFixtures f;
-
-  @BeforeAll
-  static void start() {
-    f = PlatformFixtures.start();
-  }
-
-  @AfterEach
-  void closeClients() {
-    f.closeClients();
-  }
-
-  @AfterAll
-  static void stop() {
-    f.close();
-  }
+  @RegisterExtension static final PlatformFixtures f = PlatformFixtures.withDefaults();
 
   private static JsonNode task(String account, String platform, String cluster) {
     Map<String, Object> body = taskBody(account, REGION, platform);
@@ -152,7 +135,7 @@ class TaskMetadataEndpointTest {
   @Test
   void taskDocument_afterTheTaskStops_isStopped() {
     JsonNode task = task(f.buyer(), "FARGATE", "default");
-    f.admin.stopTask(task.get("taskId").asText());
+    f.admin().stopTask(task.get("taskId").asText());
 
     JsonNode doc = metadata(task, "/task");
 

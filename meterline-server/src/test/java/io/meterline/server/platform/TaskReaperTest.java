@@ -11,10 +11,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.auth.credentials.AnonymousCredentialsProvider;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
@@ -29,28 +28,17 @@ class TaskReaperTest {
   private static final Duration TTL = Duration.ofMinutes(2);
   private static final MutableClock REAL = new MutableClock();
 
-  private static PlatformFixtures f;
-
-  @BeforeAll
-  static void start() {
-    // Sweeps only when a test runs one: the timer's first sweep is an hour away.
-    f =
-        PlatformFixtures.start(
-            b ->
-                b.limits(
-                    Limits.defaults().withCredentialTtl(TTL).withTaskSweep(Duration.ofHours(1))),
-            REAL);
-  }
+  // Sweeps only when a test runs one: the timer's first sweep is an hour away.
+  @RegisterExtension
+  static final PlatformFixtures f =
+      PlatformFixtures.configured(
+          b ->
+              b.limits(Limits.defaults().withCredentialTtl(TTL).withTaskSweep(Duration.ofHours(1))),
+          REAL);
 
   @AfterEach
   void cleanUp() {
-    f.closeClients();
     REAL.reset();
-  }
-
-  @AfterAll
-  static void stop() {
-    f.close();
   }
 
   /**
@@ -90,7 +78,7 @@ class TaskReaperTest {
   }
 
   private static int sweep() {
-    return f.server.server().taskReaper().sweep();
+    return f.server().taskReaper().sweep();
   }
 
   private static String status(JsonNode task) {
@@ -101,7 +89,7 @@ class TaskReaperTest {
   void sweep_taskWhoseCredentialsExpired_isStoppedWithItsTaskTime() {
     Admitted a = admitted();
     Instant started = Instant.parse(a.task().get("startedAt").asText());
-    Instant stopAt = Instant.parse(f.admin.advanceClock("PT5M").get("now").asText());
+    Instant stopAt = Instant.parse(f.admin().advanceClock("PT5M").get("now").asText());
     realClockTo(credentialsExpireAt(a.task()), Duration.ofSeconds(1));
 
     int stopped = sweep();
@@ -184,14 +172,14 @@ class TaskReaperTest {
   @Test
   void sweep_again_leavesStoppedTasksAsTheyWere() {
     Admitted a = admitted();
-    f.admin.advanceClock("PT3M");
+    f.admin().advanceClock("PT3M");
     realClockTo(credentialsExpireAt(a.task()), Duration.ofSeconds(1));
     sweep();
     JsonNode stopped = f.taskNow(a.task());
     List<JsonNode> rows = f.taskTime(a.productCode());
 
     int again = sweep();
-    f.admin.advanceClock("PT1H");
+    f.admin().advanceClock("PT1H");
     REAL.shift(Duration.ofMinutes(5));
     sweep();
 
@@ -204,10 +192,10 @@ class TaskReaperTest {
   @Test
   void sweep_taskStoppedByItsOwner_isNotStoppedAgain() {
     Admitted a = admitted();
-    f.admin.advanceClock("PT10M");
-    JsonNode stopped = f.admin.stopTask(a.task().get("taskId").asText());
+    f.admin().advanceClock("PT10M");
+    JsonNode stopped = f.admin().stopTask(a.task().get("taskId").asText());
     List<JsonNode> rows = f.taskTime(a.productCode());
-    f.admin.advanceClock("PT10M");
+    f.admin().advanceClock("PT10M");
     realClockTo(credentialsExpireAt(a.task()), Duration.ofMinutes(1));
 
     sweep();

@@ -9,10 +9,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -22,22 +20,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * leaves behind when it stops, on the test clock.
  */
 class TaskTimeLedgerTest {
-  private static PlatformFixtures f;
-
-  @BeforeAll
-  static void start() {
-    f = PlatformFixtures.start();
-  }
-
-  @AfterEach
-  void closeClients() {
-    f.closeClients();
-  }
-
-  @AfterAll
-  static void stop() {
-    f.close();
-  }
+  @RegisterExtension static final PlatformFixtures f = PlatformFixtures.withDefaults();
 
   /** A task of the product's buyer, started at half past an hour and admitted by RegisterUsage. */
   private record Admitted(String productCode, JsonNode task, Instant startedAt) {}
@@ -51,7 +34,7 @@ class TaskTimeLedgerTest {
   }
 
   private static JsonNode stop(JsonNode task) {
-    return f.admin.stopTask(task.get("taskId").asText());
+    return f.admin().stopTask(task.get("taskId").asText());
   }
 
   private static void assertRow(JsonNode row, Admitted a, Instant hour, long seconds) {
@@ -69,7 +52,7 @@ class TaskTimeLedgerTest {
   void stop_afterNinetyMinutesFromHalfPast_recordsHalfAnHourThenAWholeHour(String pricing) {
     Admitted a = admittedAtHalfPast(pricing, "FARGATE");
     Instant hour = a.startedAt().truncatedTo(ChronoUnit.HOURS);
-    f.admin.advanceClock("PT90M");
+    f.admin().advanceClock("PT90M");
 
     JsonNode stopped = stop(a.task());
 
@@ -84,7 +67,7 @@ class TaskTimeLedgerTest {
   @ValueSource(strings = {"ECS", "EKS"})
   void stop_ofAnAdmittedTaskOnOtherPlatforms_recordsTaskTime(String platform) {
     Admitted a = admittedAtHalfPast("HOURLY", platform);
-    f.admin.advanceClock("PT20M");
+    f.admin().advanceClock("PT20M");
 
     stop(a.task());
 
@@ -96,7 +79,7 @@ class TaskTimeLedgerTest {
   @Test
   void runningTask_hasNoTaskTimeUntilItStops() {
     Admitted a = admittedAtHalfPast("HOURLY", "FARGATE");
-    f.admin.advanceClock("PT90M");
+    f.admin().advanceClock("PT90M");
 
     assertThat(f.taskTime(a.productCode())).isEmpty();
   }
@@ -107,7 +90,7 @@ class TaskTimeLedgerTest {
     f.halfPastNextHour();
     JsonNode task = f.task(s.buyer(), "FARGATE");
     meterUsage(f.taskClient(task), s.productCode(), f.now(), 4);
-    f.admin.advanceClock("PT90M");
+    f.admin().advanceClock("PT90M");
 
     stop(task);
 
@@ -122,7 +105,7 @@ class TaskTimeLedgerTest {
     PlatformFixtures.Subscribed s = f.subscribed("HOURLY");
     f.halfPastNextHour();
     JsonNode task = f.task(s.buyer(), "FARGATE");
-    f.admin.advanceClock("PT90M");
+    f.admin().advanceClock("PT90M");
 
     stop(task);
 
@@ -136,7 +119,7 @@ class TaskTimeLedgerTest {
     var body = PlatformFixtures.taskBody(s.buyer(), PlatformFixtures.REGION, "FARGATE");
     body.put("productCode", s.productCode());
     JsonNode task = f.task(body);
-    f.admin.advanceClock("PT90M");
+    f.admin().advanceClock("PT90M");
 
     stop(task);
 
@@ -146,7 +129,7 @@ class TaskTimeLedgerTest {
   @Test
   void stop_afterTenSeconds_recordsTheOneMinuteMinimum() {
     Admitted a = admittedAtHalfPast("HOURLY", "FARGATE");
-    f.admin.advanceClock("PT10S");
+    f.admin().advanceClock("PT10S");
 
     stop(a.task());
 
@@ -159,10 +142,10 @@ class TaskTimeLedgerTest {
   void stop_ofATaskStartedMidSecond_recordsExactlyItsRunningTime() {
     PlatformFixtures.Subscribed s = f.subscribed("HOURLY");
     Instant start = f.halfPastNextHour().plusMillis(250);
-    f.admin.setClock(start.toString());
+    f.admin().setClock(start.toString());
     JsonNode task = f.task(s.buyer(), "FARGATE");
     registerUsage(f.taskClient(task), s.productCode());
-    f.admin.advanceClock("PT5M");
+    f.admin().advanceClock("PT5M");
 
     stop(task);
 
@@ -174,12 +157,12 @@ class TaskTimeLedgerTest {
   @Test
   void stop_twice_isConflictAndRecordsNothingMore() {
     Admitted a = admittedAtHalfPast("HOURLY", "FARGATE");
-    f.admin.advanceClock("PT90M");
+    f.admin().advanceClock("PT90M");
     JsonNode first = stop(a.task());
     List<JsonNode> rows = f.taskTime(a.productCode());
-    f.admin.advanceClock("PT1H");
+    f.admin().advanceClock("PT1H");
 
-    var again = f.admin.send("DELETE", "/tasks/" + a.task().get("taskId").asText(), null);
+    var again = f.admin().send("DELETE", "/tasks/" + a.task().get("taskId").asText(), null);
 
     assertThat(again.status()).isEqualTo(409);
     assertThat(f.taskTime(a.productCode())).isEqualTo(rows);
@@ -191,12 +174,12 @@ class TaskTimeLedgerTest {
   void stop_ofATaskAdmittedForTwoProducts_recordsTaskTimeForEach() {
     PlatformFixtures.Subscribed hourly = f.subscribed("HOURLY");
     String monthly = f.product("MONTHLY");
-    f.admin.subscribe(monthly, hourly.buyer());
+    f.admin().subscribe(monthly, hourly.buyer());
     f.halfPastNextHour();
     JsonNode task = f.task(hourly.buyer(), "FARGATE");
     registerUsage(f.taskClient(task), hourly.productCode());
     registerUsage(f.taskClient(task), monthly);
-    f.admin.advanceClock("PT15M");
+    f.admin().advanceClock("PT15M");
 
     stop(task);
 
@@ -210,6 +193,6 @@ class TaskTimeLedgerTest {
 
   @Test
   void stop_ofAnUnknownTask_is404() {
-    assertThat(f.admin.send("DELETE", "/tasks/" + "0".repeat(32), null).status()).isEqualTo(404);
+    assertThat(f.admin().send("DELETE", "/tasks/" + "0".repeat(32), null).status()).isEqualTo(404);
   }
 }

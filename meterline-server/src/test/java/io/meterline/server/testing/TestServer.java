@@ -23,9 +23,10 @@ import software.amazon.awssdk.services.marketplacemetering.MarketplaceMeteringCl
 import software.amazon.awssdk.services.marketplacemetering.MarketplaceMeteringClientBuilder;
 
 /**
- * A real server on a random port for one test class, started through the same wiring function as
- * {@code meterline serve}, with a test clock and SQLite in a temporary directory unless configured
- * otherwise.
+ * A real server on a random port, started through the same wiring function as {@code meterline
+ * serve}, with a test clock and SQLite in a temporary directory unless configured otherwise. A test
+ * class declares its server with {@link ServerExtension}; a test that decides itself when its
+ * server stops (a shutdown, a restart) starts one here.
  */
 public final class TestServer implements AutoCloseable {
   public static final String ADMIN_TOKEN = "test-admin-token";
