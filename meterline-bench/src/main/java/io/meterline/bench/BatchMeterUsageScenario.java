@@ -1,12 +1,8 @@
 package io.meterline.bench;
 
 import io.meterline.bench.MeterUsageRequests.TaskCredentials;
-import io.meterline.server.Meterline;
-import io.meterline.server.MeterlineServer;
-import io.meterline.server.config.ServerConfig;
+import io.meterline.load.RequestSet;
 import io.meterline.server.domain.UsageSource;
-import java.net.InetSocketAddress;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -16,8 +12,8 @@ import java.util.Locale;
 import java.util.function.Consumer;
 
 /**
- * BatchMeterUsage on SQLite: a seller reporting full batches of 25 records for its customers, every
- * record with its own dedup key (customer, product, dimension, hour), so every record is a new row.
+ * BatchMeterUsage: a seller reporting full batches of 25 records for its customers, every record
+ * with its own dedup key (customer, product, dimension, hour), so every record is a new row.
  *
  * <p>A record may not precede its customer's subscription, and AWS takes records up to six hours
  * old. So the server runs on a test clock: for each phase it is set six hours back while the
@@ -46,70 +42,72 @@ final class BatchMeterUsageScenario {
     this.log = log;
   }
 
-  /** Runs the warm-up and the measured period; the result counts records. */
-  MeterUsageScenario.Outcome run(String name, Path dataDir) throws Exception {
-    ServerConfig config =
-        ServerConfig.builder(dataDir)
-            .port(0)
-            .adminToken("bench-admin-token")
-            .testClock(true)
-            .build();
-    try (MeterlineServer server = Meterline.start(config)) {
-      Fixtures fixtures = new Fixtures(server.endpoint(), server.adminToken());
-      List<String> products = new ArrayList<>();
-      for (int i = 0; i < PRODUCTS; i++) {
-        products.add(fixtures.createCustomProduct(true));
-      }
-      TaskCredentials seller = fixtures.sellerKey();
-      Duration warmup =
-          options.warmup().compareTo(Duration.ofSeconds(2)) < 0
-              ? Duration.ofSeconds(2)
-              : options.warmup();
-      long warmupRecords = Math.min(maxRecords(), WARMUP_RATE_GUESS * warmup.toMillis() / 1000);
-      Duration half = warmup.dividedBy(2);
-      RunResult warm =
-          phase(
-              server,
-              fixtures,
-              products,
-              seller,
-              name + " warm-up",
-              warmupRecords,
-              warmup.minus(half),
-              half);
-      log.accept(
-          String.format(
-              Locale.ROOT,
-              "  warm-up: %,.0f records/s over its second half, %d errors",
-              warm.rate(),
-              warm.errors()));
-      long wanted =
-          (long)
-              Math.ceil(
-                  Math.max(warm.rate(), 10_000)
-                      * HEADROOM
-                      * (RAMP.plus(options.duration()).toMillis() / 1000.0));
-      RunResult measured =
-          phase(
-              server,
-              fixtures,
-              products,
-              seller,
-              name,
-              Math.min(maxRecords(), wanted),
-              RAMP,
-              options.duration());
-
-      LedgerCheck ledger =
-          LedgerCheck.of(
-              name,
-              server.database(),
-              UsageSource.BATCH_METER_USAGE,
-              "records in BatchMeterUsage 200s",
-              warm,
-              measured);
-      return new MeterUsageScenario.Outcome(measured, List.of(ledger.note()), ledger.problems());
+  /**
+   * Runs the warm-up and the measured period; the result counts records.
+   *
+   * @param server a server on a test clock
+   */
+  MeterUsageScenario.Outcome run(String name, ServerUnderTest server) throws Exception {
+    if (!server.testClock()) {
+      throw new BenchAbort(
+          "BatchMeterUsage needs the server's test clock (PUT /admin/v1/clock): start the server"
+              + " with ./meterline serve --test-clock");
     }
+    Fixtures fixtures = new Fixtures(server.admin());
+    List<String> products = new ArrayList<>();
+    for (int i = 0; i < PRODUCTS; i++) {
+      products.add(fixtures.createCustomProduct(true));
+    }
+    TaskCredentials seller = fixtures.sellerKey();
+    Duration warmup =
+        options.warmup().compareTo(Duration.ofSeconds(2)) < 0
+            ? Duration.ofSeconds(2)
+            : options.warmup();
+    long warmupRecords = Math.min(maxRecords(), WARMUP_RATE_GUESS * warmup.toMillis() / 1000);
+    Duration half = warmup.dividedBy(2);
+    RunResult warm =
+        phase(
+            server,
+            fixtures,
+            products,
+            seller,
+            name + " warm-up",
+            warmupRecords,
+            warmup.minus(half),
+            half);
+    log.accept(
+        String.format(
+            Locale.ROOT,
+            "  warm-up: %,.0f records/s over its second half, %d errors",
+            warm.rate(),
+            warm.errors()));
+    long wanted =
+        (long)
+            Math.ceil(
+                Math.max(warm.rate(), 10_000)
+                    * HEADROOM
+                    * (RAMP.plus(options.duration()).toMillis() / 1000.0));
+    RunResult measured =
+        phase(
+            server,
+            fixtures,
+            products,
+            seller,
+            name,
+            Math.min(maxRecords(), wanted),
+            RAMP,
+            options.duration());
+
+    LedgerCheck ledger =
+        LedgerCheck.of(
+            name,
+            server,
+            UsageSource.BATCH_METER_USAGE,
+            products,
+            "records in BatchMeterUsage 200s",
+            warm,
+            measured);
+    return new MeterUsageScenario.Outcome(measured, List.of(ledger.note()), ledger.problems());
   }
 
   /** At most twice --max-requests records: batch requests are larger than MeterUsage ones. */
@@ -119,7 +117,7 @@ final class BatchMeterUsageScenario {
 
   /** Subscribes enough new customers, signs full batches for them, replays them. */
   private RunResult phase(
-      MeterlineServer server,
+      ServerUnderTest server,
       Fixtures fixtures,
       List<String> products,
       TaskCredentials seller,
@@ -138,8 +136,7 @@ final class BatchMeterUsageScenario {
     fixtures.setClock(Instant.now());
     long t1 = System.nanoTime();
     Instant firstHour = subscribedAt.truncatedTo(ChronoUnit.HOURS).plus(Duration.ofHours(1));
-    String host = "127.0.0.1:" + server.port();
-    try (RequestSet set = sign(host, seller, products, accounts, firstHour)) {
+    try (RequestSet set = sign(server.host(), seller, products, accounts, firstHour)) {
       long t2 = System.nanoTime();
       log.accept(
           String.format(
@@ -155,14 +152,7 @@ final class BatchMeterUsageScenario {
               set.bytes() >> 20,
               (t2 - t1) / 1e9));
       RunResult requests =
-          generator.run(
-              name,
-              new InetSocketAddress("127.0.0.1", server.port()),
-              set,
-              false,
-              options.connections(),
-              ramp,
-              measure);
+          generator.run(name, server.address(), set, false, options.connections(), ramp, measure);
       return inRecords(requests);
     }
   }

@@ -1,14 +1,9 @@
 package io.meterline.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.meterline.bench.MeterUsageRequests.TaskCredentials;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,27 +15,20 @@ import java.util.concurrent.Future;
 /**
  * Creates what the benchmark meters against through the server's admin API: one custom-pricing
  * product with the most dimensions AWS allows, a few subscribed buyers, and tasks with their
- * temporary credentials.
+ * temporary credentials. Products and tasks are new in every run; buyer accounts that a server kept
+ * from an earlier run are reused as they are.
  */
 final class Fixtures {
   static final int DIMENSIONS = 24;
   static final String SELLER = "111122223333";
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final int BUYERS = 8;
   private static final int PARALLEL_CALLS = 8;
 
-  private final URI endpoint;
-  private final String token;
-  private final HttpClient http =
-      HttpClient.newBuilder()
-          .version(HttpClient.Version.HTTP_1_1)
-          .connectTimeout(Duration.ofSeconds(5))
-          .build();
+  private final Admin admin;
   private final List<String> buyers = new ArrayList<>();
 
-  Fixtures(URI endpoint, String adminToken) {
-    this.endpoint = endpoint;
-    this.token = adminToken;
+  Fixtures(Admin admin) {
+    this.admin = admin;
   }
 
   /** The dimension names: Dim01 … Dim24. */
@@ -105,7 +93,7 @@ final class Fixtures {
   private String subscribeBuyers(String productCode) throws IOException, InterruptedException {
     for (int i = 0; i < BUYERS; i++) {
       String account = String.format("2000000000%02d", i);
-      post("/admin/v1/buyers", Map.of("awsAccountId", account));
+      createBuyer(account);
       post("/admin/v1/subscriptions", Map.of("productCode", productCode, "awsAccountId", account));
       buyers.add(account);
     }
@@ -125,7 +113,7 @@ final class Fixtures {
         pending.add(
             pool.submit(
                 () -> {
-                  post("/admin/v1/buyers", Map.of("awsAccountId", account));
+                  createBuyer(account);
                   for (String code : productCodes) {
                     post(
                         "/admin/v1/subscriptions",
@@ -151,9 +139,24 @@ final class Fixtures {
         "seller", key.path("accessKeyId").asText(), key.path("secretAccessKey").asText(), null);
   }
 
-  /** Sets the service clock of a server started with a test clock. */
-  void setClock(java.time.Instant now) throws IOException, InterruptedException {
-    send("PUT", "/admin/v1/clock", Map.of("now", now.toString()));
+  /**
+   * Sets the service clock of a server started with a test clock.
+   *
+   * @throws Admin.Refused with status 409 when the server's clock follows real time
+   */
+  void setClock(Instant now) throws IOException, InterruptedException {
+    admin.put("/admin/v1/clock", Map.of("now", now.toString()));
+  }
+
+  /** Creates a buyer account, or leaves one the server has already as it is. */
+  private void createBuyer(String account) throws IOException, InterruptedException {
+    try {
+      post("/admin/v1/buyers", Map.of("awsAccountId", account));
+    } catch (Admin.Refused e) {
+      if (e.status() != 409) {
+        throw e;
+      }
+    }
   }
 
   /**
@@ -198,23 +201,6 @@ final class Fixtures {
   }
 
   private JsonNode post(String path, Object body) throws IOException, InterruptedException {
-    return send("POST", path, body);
-  }
-
-  private JsonNode send(String method, String path, Object body)
-      throws IOException, InterruptedException {
-    HttpRequest request =
-        HttpRequest.newBuilder(endpoint.resolve(path))
-            .timeout(Duration.ofSeconds(60))
-            .header("Authorization", "Bearer " + token)
-            .header("Content-Type", "application/json")
-            .method(method, HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body)))
-            .build();
-    HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
-    if (response.statusCode() / 100 != 2) {
-      throw new IllegalStateException(
-          method + " " + path + " answered " + response.statusCode() + ": " + response.body());
-    }
-    return JSON.readTree(response.body());
+    return admin.post(path, body);
   }
 }

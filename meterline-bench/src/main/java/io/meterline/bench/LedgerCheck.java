@@ -1,9 +1,6 @@
 package io.meterline.bench;
 
 import io.meterline.server.domain.UsageSource;
-import io.meterline.server.store.Database;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -11,6 +8,7 @@ import java.util.Locale;
 /**
  * After a scenario: its ledger rows must number exactly the units its 200s acknowledged (warm-up
  * and measured period together), since every unit sent was distinct and must have been committed.
+ * The rows counted are those of the scenario's own products, created for this run.
  *
  * @param note the line printed under the results
  * @param problems what makes the scenario's figures untrustworthy (warm-up errors, a mismatch)
@@ -24,12 +22,15 @@ record LedgerCheck(String note, List<String> problems) {
    */
   static LedgerCheck of(
       String name,
-      Database db,
+      ServerUnderTest server,
       UsageSource source,
+      List<String> productCodes,
       String what,
       RunResult warm,
-      RunResult measured) {
-    long rows = rows(db, source);
+      RunResult measured)
+      throws Exception {
+    ServerUnderTest.LedgerRows counted = server.ledgerRows(source, productCodes);
+    long rows = counted.count();
     long answered = warm.okTotal() + measured.okTotal();
     String note =
         String.format(
@@ -51,26 +52,13 @@ record LedgerCheck(String note, List<String> problems) {
           String.format(
               Locale.ROOT,
               "%s: LEDGER MISMATCH: %,d records for %,d %s: some were dedup hits, "
-                  + "not processed, or not committed",
+                  + "not processed, or not committed%s",
               name,
               rows,
               answered,
-              what));
+              what,
+              counted.caveat() == null ? "" : "; but " + counted.caveat()));
     }
     return new LedgerCheck(note, problems);
-  }
-
-  private static long rows(Database db, UsageSource source) {
-    return db.read(
-        c -> {
-          try (PreparedStatement s =
-              c.prepareStatement("SELECT count(*) FROM usage_records WHERE source = ?")) {
-            s.setString(1, source.name());
-            try (ResultSet rs = s.executeQuery()) {
-              rs.next();
-              return rs.getLong(1);
-            }
-          }
-        });
   }
 }

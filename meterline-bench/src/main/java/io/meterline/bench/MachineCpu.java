@@ -20,8 +20,11 @@ import java.util.regex.Pattern;
 final class MachineCpu {
   private static final Path STAT = Path.of("/proc/stat");
 
-  /** Busy and total ticks of all cores since boot, or {@code null} where there is no /proc/stat. */
-  record Ticks(long busy, long total) {}
+  /**
+   * Busy and total ticks of all cores since boot, and how many cores the machine has (not only
+   * those this process may run on); {@code null} where there is no /proc/stat.
+   */
+  record Ticks(long busy, long total, int cores) {}
 
   /**
    * A reading of the machine's ticks and of the CPU time (ns) of each live thread of this JVM,
@@ -88,6 +91,8 @@ final class MachineCpu {
 
   static Ticks read() {
     try {
+      Ticks all = null;
+      int cores = 0;
       for (String line : Files.readAllLines(STAT)) {
         if (line.startsWith("cpu ")) {
           String[] f = line.trim().split("\\s+");
@@ -97,13 +102,24 @@ final class MachineCpu {
             total += Long.parseLong(f[i]);
           }
           long idle = Long.parseLong(f[4]) + (f.length > 5 ? Long.parseLong(f[5]) : 0);
-          return new Ticks(total - idle, total);
+          all = new Ticks(total - idle, total, 0);
+        } else if (line.startsWith("cpu")) {
+          cores++;
         }
       }
+      return all == null ? null : new Ticks(all.busy(), all.total(), cores);
     } catch (IOException | RuntimeException e) {
       return null;
     }
-    return null;
+  }
+
+  /**
+   * The machine's cores: all of them, also under {@code taskset}, which narrows only {@link
+   * Runtime#availableProcessors}.
+   */
+  static int cores() {
+    Ticks t = read();
+    return t == null || t.cores() == 0 ? Runtime.getRuntime().availableProcessors() : t.cores();
   }
 
   /** Cores busy on average between two readings (NaN when either is missing or no time passed). */
@@ -111,8 +127,7 @@ final class MachineCpu {
     if (from == null || to == null || to.total() <= from.total()) {
       return Double.NaN;
     }
-    return Runtime.getRuntime().availableProcessors()
-        * (double) (to.busy() - from.busy())
-        / (to.total() - from.total());
+    int cores = to.cores() > 0 ? to.cores() : Runtime.getRuntime().availableProcessors();
+    return cores * (double) (to.busy() - from.busy()) / (to.total() - from.total());
   }
 }

@@ -1,14 +1,13 @@
 package io.meterline.bench;
 
+import io.meterline.load.AwsJsonRequest;
+import io.meterline.load.RequestSet;
 import io.meterline.server.Meterline;
 import io.meterline.wire.sigv4.SigV4Signer;
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -70,7 +69,6 @@ final class MeterUsageRequests {
    */
   static byte[] http(
       String host, TaskCredentials credentials, String target, String body, Instant signingTime) {
-    byte[] payload = body.getBytes(StandardCharsets.UTF_8);
     SigV4Signer signer =
         new SigV4Signer(
             credentials.accessKeyId(),
@@ -78,18 +76,8 @@ final class MeterUsageRequests {
             credentials.sessionToken(),
             REGION,
             Meterline.SIGNING_NAME);
-    Map<String, String> headers = new LinkedHashMap<>();
-    headers.put("host", host);
-    headers.put("content-type", "application/x-amz-json-1.1");
-    headers.put("x-amz-target", target);
-    Map<String, String> signed = signer.sign("POST", "/", headers, payload, signingTime);
-    StringBuilder head = new StringBuilder(1024).append("POST / HTTP/1.1\r\n");
-    signed.forEach((name, value) -> head.append(name).append(": ").append(value).append("\r\n"));
-    head.append("content-length: ").append(payload.length).append("\r\n\r\n");
-    ByteArrayOutputStream out = new ByteArrayOutputStream(head.length() + payload.length);
-    out.writeBytes(head.toString().getBytes(StandardCharsets.UTF_8));
-    out.writeBytes(payload);
-    return out.toByteArray();
+    return AwsJsonRequest.bytes(
+        host, signer, target, body.getBytes(StandardCharsets.UTF_8), signingTime);
   }
 
   /**

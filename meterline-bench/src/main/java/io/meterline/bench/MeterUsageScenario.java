@@ -1,16 +1,8 @@
 package io.meterline.bench;
 
 import io.meterline.bench.MeterUsageRequests.TaskCredentials;
-import io.meterline.server.Meterline;
-import io.meterline.server.MeterlineServer;
-import io.meterline.server.config.ServerConfig;
-import io.meterline.server.config.StoreKind;
+import io.meterline.load.RequestSet;
 import io.meterline.server.domain.UsageSource;
-import io.meterline.server.store.Database;
-import java.net.InetSocketAddress;
-import java.nio.file.Path;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -19,9 +11,9 @@ import java.util.Locale;
 import java.util.function.Consumer;
 
 /**
- * MeterUsage against an in-process Meterline server with its default settings on the given store.
- * Every request is distinct (its own task and dimension, so its own dedup key and ClientToken) and
- * must be committed; the ledger is counted afterwards to prove it.
+ * MeterUsage against a Meterline server (started here with its default settings, or running
+ * elsewhere). Every request is distinct (its own task and dimension, so its own dedup key and
+ * ClientToken) and must be committed; the ledger is counted afterwards to prove it.
  *
  * <p>Each task first sends a DryRun, as the seller library does at start-up, which admits it; the
  * measured requests are then what a running task sends every hour.
@@ -50,102 +42,87 @@ final class MeterUsageScenario {
    */
   record Outcome(RunResult result, List<String> notes, List<String> problems) {}
 
-  /** Work to do once the server has started (and migrated its schema), before any load. */
-  @FunctionalInterface
-  interface AfterStart {
-    void run() throws Exception;
-  }
-
   /** One replay of distinct requests and what the write path did meanwhile. */
   private record Phase(RunResult result, String writePath) {}
 
-  Outcome run(String name, StoreKind store, String jdbcUrl, Path dataDir) throws Exception {
-    return run(name, store, jdbcUrl, dataDir, () -> {});
-  }
+  Outcome run(String name, ServerUnderTest server) throws Exception {
+    Fixtures fixtures = new Fixtures(server.admin());
+    String productCode = fixtures.createProductAndBuyers();
 
-  Outcome run(String name, StoreKind store, String jdbcUrl, Path dataDir, AfterStart afterStart)
-      throws Exception {
-    ServerConfig config =
-        ServerConfig.builder(dataDir)
-            .port(0)
-            .adminToken("bench-admin-token")
-            .store(store)
-            .jdbcUrl(jdbcUrl)
-            .build();
-    try (MeterlineServer server = Meterline.start(config)) {
-      afterStart.run();
-      Fixtures fixtures = new Fixtures(server.endpoint(), server.adminToken());
-      String productCode = fixtures.createProductAndBuyers();
-      Target target = new Target(name, server, fixtures, productCode);
+    Duration warmup =
+        options.warmup().compareTo(Duration.ofSeconds(2)) < 0
+            ? Duration.ofSeconds(2)
+            : options.warmup();
+    int warmupRequests =
+        (int) Math.min(options.maxRequests(), WARMUP_RATE_GUESS * warmup.toMillis() / 1000);
+    Duration half = warmup.dividedBy(2);
+    RunResult warm =
+        phase(
+                server,
+                fixtures,
+                productCode,
+                name + " warm-up",
+                warmupRequests,
+                warmup.minus(half),
+                half)
+            .result();
+    log.accept(
+        String.format(
+            Locale.ROOT,
+            "  warm-up: %,.0f req/s over its second half, %d errors",
+            warm.rate(),
+            warm.errors()));
 
-      Duration warmup =
-          options.warmup().compareTo(Duration.ofSeconds(2)) < 0
-              ? Duration.ofSeconds(2)
-              : options.warmup();
-      int warmupRequests =
-          (int) Math.min(options.maxRequests(), WARMUP_RATE_GUESS * warmup.toMillis() / 1000);
-      Duration half = warmup.dividedBy(2);
-      RunResult warm =
-          phase(target, name + " warm-up", warmupRequests, warmup.minus(half), half).result();
-      log.accept(
-          String.format(
-              Locale.ROOT,
-              "  warm-up: %,.0f req/s over its second half, %d " + "errors",
-              warm.rate(),
-              warm.errors()));
-
-      double perSecond = Math.max(warm.rate(), 1000);
-      long wanted =
-          (long)
-                  Math.ceil(
-                      perSecond * HEADROOM * (RAMP.plus(options.duration()).toMillis() / 1000.0))
-              + (long) options.connections() * Fixtures.DIMENSIONS;
-      Phase measured =
-          phase(
-              target,
-              name,
-              (int) Math.min(options.maxRequests(), wanted),
-              RAMP,
-              options.duration());
-      LedgerCheck ledger =
-          LedgerCheck.of(
-              name,
-              server.database(),
-              UsageSource.METER_USAGE,
-              "MeterUsage 200s",
-              warm,
-              measured.result());
-      return new Outcome(
-          measured.result(), List.of(measured.writePath(), ledger.note()), ledger.problems());
-    }
-  }
-
-  /** What a phase needs of the server under test. */
-  private record Target(
-      String name, MeterlineServer server, Fixtures fixtures, String productCode) {
-    InetSocketAddress address() {
-      return new InetSocketAddress("127.0.0.1", server.port());
-    }
-
-    String host() {
-      return "127.0.0.1:" + server.port();
-    }
+    double perSecond = Math.max(warm.rate(), 1000);
+    long wanted =
+        (long) Math.ceil(perSecond * HEADROOM * (RAMP.plus(options.duration()).toMillis() / 1000.0))
+            + (long) options.connections() * Fixtures.DIMENSIONS;
+    Phase measured =
+        phase(
+            server,
+            fixtures,
+            productCode,
+            name,
+            (int) Math.min(options.maxRequests(), wanted),
+            RAMP,
+            options.duration());
+    LedgerCheck ledger =
+        LedgerCheck.of(
+            name,
+            server,
+            UsageSource.METER_USAGE,
+            List.of(productCode),
+            "MeterUsage 200s",
+            warm,
+            measured.result());
+    return new Outcome(
+        measured.result(), List.of(measured.writePath(), ledger.note()), ledger.problems());
   }
 
   /** Creates and admits enough tasks, signs one request per task and dimension, replays them. */
-  private Phase phase(Target t, String name, int requests, Duration ramp, Duration measure)
+  private Phase phase(
+      ServerUnderTest server,
+      Fixtures fixtures,
+      String productCode,
+      String name,
+      int requests,
+      Duration ramp,
+      Duration measure)
       throws Exception {
     List<String> dimensions = Fixtures.dimensions();
     int taskCount = (requests + dimensions.size() - 1) / dimensions.size();
     long t0 = System.nanoTime();
-    List<TaskCredentials> tasks = t.fixtures().createTasks(taskCount);
+    keepClockNow(server, fixtures);
+    List<TaskCredentials> tasks = fixtures.createTasks(taskCount);
     long t1 = System.nanoTime();
-    admit(t, name, tasks);
+    keepClockNow(server, fixtures);
+    admit(server, productCode, name, tasks);
     long t2 = System.nanoTime();
+    keepClockNow(server, fixtures);
     try (RequestSet set =
         MeterUsageRequests.sign(
-            t.host(),
-            t.productCode(),
+            server.host(),
+            productCode,
             dimensions,
             tasks,
             Instant.now().truncatedTo(ChronoUnit.MILLIS),
@@ -163,30 +140,39 @@ final class MeterUsageScenario {
               set.size(),
               set.bytes() >> 20,
               (t3 - t2) / 1e9));
-      PostgresWal wal = PostgresWal.read(t.server().database());
+      ServerUnderTest.WritePathWatch watch = server.watchWritePath();
+      Instant from = Instant.now().plus(ramp);
       RunResult result;
-      String writePath;
-      try (ServerProbe probe = new ServerProbe(t.server().database().committer())) {
-        Instant from = Instant.now().plus(ramp);
-        result = generator.run(name, t.address(), set, false, options.connections(), ramp, measure);
-        log.accept(String.format("  %s: measured from %s to %s", name, from, from.plus(measure)));
-        probe.close();
-        writePath = probe.summary();
+      try {
+        result =
+            generator.run(name, server.address(), set, false, options.connections(), ramp, measure);
+      } catch (RuntimeException | InterruptedException e) {
+        watch.stop(0);
+        throw e;
       }
-      PostgresWal after = PostgresWal.read(t.server().database());
-      if (wal != null && after != null) {
-        writePath += after.minus(wal).describe(result.okTotal());
-      }
-      return new Phase(result, writePath);
+      log.accept(String.format("  %s: measured from %s to %s", name, from, from.plus(measure)));
+      return new Phase(result, watch.stop(result.okTotal()));
+    }
+  }
+
+  /**
+   * Sets a test clock, which stands still, to the present: requests are stamped with the time they
+   * are signed, and a task's first hour is the one it started in.
+   */
+  private static void keepClockNow(ServerUnderTest server, Fixtures fixtures) throws Exception {
+    if (server.testClock()) {
+      fixtures.setClock(Instant.now());
     }
   }
 
   /** A DryRun per task, as the seller library sends at start-up; it admits the task. */
-  private void admit(Target t, String name, List<TaskCredentials> tasks) throws Exception {
+  private void admit(
+      ServerUnderTest server, String productCode, String name, List<TaskCredentials> tasks)
+      throws Exception {
     try (RequestSet dryRuns =
         MeterUsageRequests.sign(
-            t.host(),
-            t.productCode(),
+            server.host(),
+            productCode,
             Fixtures.dimensions().subList(0, 1),
             tasks,
             Instant.now().truncatedTo(ChronoUnit.MILLIS),
@@ -194,7 +180,7 @@ final class MeterUsageScenario {
       RunResult admitted =
           generator.run(
               name + " admission",
-              t.address(),
+              server.address(),
               dryRuns,
               false,
               options.connections(),
@@ -204,48 +190,11 @@ final class MeterUsageScenario {
         throw new IllegalStateException(
             "the DryRun admission of "
                 + tasks.size()
-                + " tasks "
-                + "failed "
+                + " tasks failed "
                 + admitted.errors()
                 + " times: "
                 + admitted.errorSamples());
       }
-    }
-  }
-
-  /** PostgreSQL's WAL counters ({@code pg_stat_wal}, PostgreSQL 14+). */
-  private record PostgresWal(long bytes, long syncs) {
-    static PostgresWal read(Database db) {
-      if (db.dialect() != io.meterline.server.store.Dialect.POSTGRES) {
-        return null;
-      }
-      try {
-        return db.read(
-            c -> {
-              try (Statement s = c.createStatement();
-                  ResultSet rs = s.executeQuery("SELECT wal_bytes, wal_sync FROM pg_stat_wal")) {
-                rs.next();
-                return new PostgresWal(rs.getLong(1), rs.getLong(2));
-              }
-            });
-      } catch (RuntimeException e) {
-        return null;
-      }
-    }
-
-    PostgresWal minus(PostgresWal before) {
-      return new PostgresWal(bytes - before.bytes, syncs - before.syncs);
-    }
-
-    String describe(long requests) {
-      return requests == 0
-          ? ""
-          : String.format(
-              Locale.ROOT,
-              "; PostgreSQL wrote %,d MB of " + "WAL (%.1f KB per request) in %,d WAL syncs",
-              bytes >> 20,
-              bytes / 1024.0 / requests,
-              syncs);
     }
   }
 }

@@ -1,5 +1,6 @@
 package io.meterline.bench;
 
+import io.meterline.load.Transport;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -25,6 +26,9 @@ import java.util.concurrent.TimeUnit;
  * The baseline: a Netty HTTP/1.1 server on the same stack as Meterline's edge (same transport, one
  * acceptor and one event loop per core, codec, aggregation of the whole request) that answers every
  * request with a fixed small JSON 200, the size of a MeterUsage answer.
+ *
+ * <p>The benchmark starts one in its own process; {@code meterline-bench.jar noop} runs one alone,
+ * to be the baseline of a server in another process ({@code --noop-target}).
  */
 final class NoopServer implements AutoCloseable {
   static final byte[] BODY =
@@ -43,6 +47,11 @@ final class NoopServer implements AutoCloseable {
 
   /** Starts on a free port of 127.0.0.1. */
   static NoopServer start() throws InterruptedException {
+    return start(new InetSocketAddress("127.0.0.1", 0));
+  }
+
+  /** Starts on this address (port 0: a free one). */
+  static NoopServer start(InetSocketAddress bind) throws InterruptedException {
     EventLoopGroup boss = Transport.group("noop-boss", 1);
     EventLoopGroup workers =
         Transport.group("noop-worker", Runtime.getRuntime().availableProcessors());
@@ -63,10 +72,54 @@ final class NoopServer implements AutoCloseable {
                         .addLast(new Answer(body));
                   }
                 })
-            .bind(new InetSocketAddress("127.0.0.1", 0))
+            .bind(bind)
             .sync()
             .channel();
     return new NoopServer(boss, workers, channel);
+  }
+
+  /**
+   * {@code noop [--port P] [--host H]}: runs a server until the process is killed, after printing
+   * where it listens.
+   */
+  static void serve(String... args) throws InterruptedException {
+    String host = "127.0.0.1";
+    int port = 0;
+    for (int i = 0; i < args.length; i++) {
+      String name = args[i];
+      if (name.equals("--help") || name.equals("-h")) {
+        throw new BenchOptions.HelpRequested();
+      }
+      if (i + 1 >= args.length) {
+        throw new IllegalArgumentException(name + " needs a value");
+      }
+      String value = args[++i];
+      switch (name) {
+        case "--host" -> host = value;
+        case "--port" -> port = port(value);
+        default ->
+            throw new IllegalArgumentException(
+                "unknown option " + name + " of noop (it takes --port and --host)");
+      }
+    }
+    NoopServer server = start(new InetSocketAddress(host, port));
+    Runtime.getRuntime().addShutdownHook(new Thread(server::close, "noop-shutdown"));
+    System.out.println(
+        "no-op server listening on http://" + host + ":" + server.address().getPort() + "/");
+    System.out.flush();
+    server.channel.closeFuture().sync();
+  }
+
+  private static int port(String value) {
+    try {
+      int port = Integer.parseInt(value.trim());
+      if (port >= 0 && port <= 65535) {
+        return port;
+      }
+    } catch (NumberFormatException e) {
+      // the message below says what is wanted
+    }
+    throw new IllegalArgumentException("--port must be 0..65535, was '" + value + "'");
   }
 
   InetSocketAddress address() {

@@ -1,11 +1,8 @@
 package io.meterline.bench;
 
 import io.meterline.bench.MeterUsageRequests.TaskCredentials;
-import io.meterline.server.Meterline;
-import io.meterline.server.MeterlineServer;
-import io.meterline.server.config.ServerConfig;
+import io.meterline.load.RequestSet;
 import java.net.InetSocketAddress;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -15,10 +12,10 @@ import java.util.UUID;
 import java.util.function.Consumer;
 
 /**
- * RegisterUsage on SQLite: running tasks of an hourly product calling RegisterUsage with a fresh
- * nonce each time, so every answer is a new PS256 signature. Each task is admitted first (its first
- * call decides its entitlement and writes it down); the measured calls then cost the server a
- * lookup and a signature, which the raw signing baseline measures alone.
+ * RegisterUsage: running tasks of an hourly product calling RegisterUsage with a fresh nonce each
+ * time, so every answer is a new PS256 signature. Each task is admitted first (its first call
+ * decides its entitlement and writes it down); the measured calls then cost the server a lookup and
+ * a signature, which the raw signing baseline measures alone.
  */
 final class RegisterUsageScenario {
   static final String TARGET = "AWSMPMeteringService.RegisterUsage";
@@ -35,45 +32,46 @@ final class RegisterUsageScenario {
     this.log = log;
   }
 
-  RunResult run(String name, Path dataDir) throws Exception {
-    ServerConfig config =
-        ServerConfig.builder(dataDir).port(0).adminToken("bench-admin-token").build();
-    try (MeterlineServer server = Meterline.start(config)) {
-      Fixtures fixtures = new Fixtures(server.endpoint(), server.adminToken());
-      String product = fixtures.createHourlyProductAndBuyers();
-      List<TaskCredentials> tasks = fixtures.createTasks(TASKS);
-      String host = "127.0.0.1:" + server.port();
-      InetSocketAddress address = new InetSocketAddress("127.0.0.1", server.port());
-      try (RequestSet admissions = sign(host, product, tasks, tasks.size())) {
-        RunResult admitted =
-            generator.run(
-                name + " admission",
-                address,
-                admissions,
-                false,
-                options.connections(),
-                Duration.ZERO,
-                Duration.ofMinutes(5));
-        if (admitted.errors() > 0) {
-          throw new IllegalStateException(
-              "the admission of " + tasks.size() + " tasks failed: " + admitted.errorSamples());
-        }
+  RunResult run(String name, ServerUnderTest server) throws Exception {
+    Fixtures fixtures = new Fixtures(server.admin());
+    if (server.testClock()) {
+      // A test clock stands wherever it was last set: tasks start, and are entitled, at the
+      // present.
+      fixtures.setClock(Instant.now());
+    }
+    String product = fixtures.createHourlyProductAndBuyers();
+    List<TaskCredentials> tasks = fixtures.createTasks(TASKS);
+    String host = server.host();
+    InetSocketAddress address = server.address();
+    try (RequestSet admissions = sign(host, product, tasks, tasks.size())) {
+      RunResult admitted =
+          generator.run(
+              name + " admission",
+              address,
+              admissions,
+              false,
+              options.connections(),
+              Duration.ZERO,
+              Duration.ofMinutes(5));
+      if (admitted.errors() > 0) {
+        throw new IllegalStateException(
+            "the admission of " + tasks.size() + " tasks failed: " + admitted.errorSamples());
       }
-      double seconds = options.warmup().plus(options.duration()).toMillis() / 1000.0;
-      int count = (int) Math.min(options.maxRequests(), 2 * RATE_GUESS * seconds);
-      long t0 = System.nanoTime();
-      try (RequestSet set = sign(host, product, tasks, count)) {
-        log.accept(
-            String.format(
-                Locale.ROOT,
-                "  %s: %d tasks admitted; %,d requests signed in %.1f s",
-                name,
-                tasks.size(),
-                set.size(),
-                (System.nanoTime() - t0) / 1e9));
-        return generator.run(
-            name, address, set, false, options.connections(), options.warmup(), options.duration());
-      }
+    }
+    double seconds = options.warmup().plus(options.duration()).toMillis() / 1000.0;
+    int count = (int) Math.min(options.maxRequests(), 2 * RATE_GUESS * seconds);
+    long t0 = System.nanoTime();
+    try (RequestSet set = sign(host, product, tasks, count)) {
+      log.accept(
+          String.format(
+              Locale.ROOT,
+              "  %s: %d tasks admitted; %,d requests signed in %.1f s",
+              name,
+              tasks.size(),
+              set.size(),
+              (System.nanoTime() - t0) / 1e9));
+      return generator.run(
+          name, address, set, false, options.connections(), options.warmup(), options.duration());
     }
   }
 

@@ -1,5 +1,6 @@
 package io.meterline.bench;
 
+import io.meterline.load.LoadResult;
 import java.util.List;
 import java.util.Map;
 import org.HdrHistogram.Histogram;
@@ -16,7 +17,7 @@ import org.HdrHistogram.Histogram;
  * @param okTotal requests answered 200 over the whole run, warm-up and drain included
  * @param errorsByStatus non-200 answers over the whole run, by status
  * @param errorSamples a few bodies of non-200 answers and connection failures
- * @param connectionErrors connections lost or refused
+ * @param connectionErrors connections lost or refused, and requests left unanswered at the end
  * @param exhausted whether the pre-signed requests ran out before the period ended
  * @param cpu how busy the machine and this JVM's threads were over the measured period
  */
@@ -33,6 +34,28 @@ record RunResult(
     long connectionErrors,
     boolean exhausted,
     CpuUse cpu) {
+
+  /**
+   * A load client's result in the benchmark's terms.
+   *
+   * @param unit what one answer is counted as ("req")
+   * @param latencyNote what one latency sample is ("request")
+   */
+  static RunResult of(LoadResult r, String unit, String latencyNote, CpuUse cpu) {
+    return new RunResult(
+        r.name(),
+        unit,
+        r.measured(),
+        r.seconds(),
+        r.latencyMicros(),
+        latencyNote,
+        r.ok(),
+        r.errorsByStatus(),
+        r.samples(),
+        r.connectionsLost() + r.unanswered(),
+        r.exhausted(),
+        cpu);
+  }
 
   /** Cores of the machine busy on average over the measured period; NaN when not measured. */
   double busyCores() {

@@ -35,9 +35,18 @@ class MachineCpuTest {
     assertThat(use.threadCores().get("other")).isCloseTo(0.2, within(1e-9));
   }
 
+  @Test
+  void busyCores_countsEveryCoreOfTheMachine_notOnlyThoseThisProcessMayRunOn() {
+    // /proc/stat's ticks are those of all four cores: half of them busy is two cores busy
+    MachineCpu.Ticks from = new MachineCpu.Ticks(100, 400, 4);
+    MachineCpu.Ticks to = new MachineCpu.Ticks(300, 800, 4);
+
+    assertThat(MachineCpu.busyCores(from, to)).isCloseTo(2.0, within(1e-9));
+  }
+
   private static MachineCpu.Reading reading(
       long atMillis, Map<Long, MachineCpu.ThreadTime> threads) {
-    return new MachineCpu.Reading(new MachineCpu.Ticks(0, 0), threads, atMillis * MS);
+    return new MachineCpu.Reading(new MachineCpu.Ticks(0, 0, 2), threads, atMillis * MS);
   }
 
   private static MachineCpu.ThreadTime thread(String name, long cpuMillis) {

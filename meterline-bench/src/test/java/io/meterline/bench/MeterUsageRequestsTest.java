@@ -3,6 +3,7 @@ package io.meterline.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.meterline.bench.MeterUsageRequests.TaskCredentials;
+import io.meterline.load.RequestSet;
 import io.meterline.server.Meterline;
 import io.meterline.wire.sigv4.SigV4Verifier;
 import io.meterline.wire.sigv4.SignableRequest;

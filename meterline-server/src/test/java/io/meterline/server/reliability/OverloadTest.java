@@ -4,6 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.meterline.load.Answer;
+import io.meterline.load.AwsJsonRequest;
+import io.meterline.load.Conversation;
+import io.meterline.load.Load;
+import io.meterline.load.LoadClient;
+import io.meterline.load.LoadPlan;
+import io.meterline.load.LoadResult;
 import io.meterline.server.Meterline;
 import io.meterline.server.config.CommitSettings;
 import io.meterline.server.config.StoreKind;
@@ -11,24 +18,9 @@ import io.meterline.server.testing.AdminClient;
 import io.meterline.server.testing.ServerProcess;
 import io.meterline.server.testing.TestServer;
 import io.meterline.wire.sigv4.SigV4Signer;
-import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioSocketChannel;
-import io.netty.handler.codec.http.FullHttpResponse;
-import io.netty.handler.codec.http.HttpObjectAggregator;
-import io.netty.handler.codec.http.HttpResponseDecoder;
-import java.io.ByteArrayOutputStream;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -48,7 +40,6 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -102,6 +93,9 @@ import software.amazon.awssdk.services.marketplacemetering.MarketplaceMeteringCl
  * pipeline (its send, or the answer before it on the same connection, whichever came later) to its
  * answer, so that waiting behind its own connection's earlier requests is not counted.
  *
+ * <p>The load comes from the benchmark's load client ({@code meterline-load}): all connections are
+ * opened before the load starts, and every answer is read whole and checked here.
+ *
  * <p>Knobs, for exploring: {@code -Dmeterline.overload.seconds} (15), {@code .connections} (768),
  * {@code .pipeline} (8), {@code .batchConnections} (256), {@code .tasks} (1000), {@code .products}
  * (4), and {@code .jvmOptions} (extra options of the server JVM, e.g. {@code
@@ -118,6 +112,7 @@ class OverloadTest {
   private static final Duration LOAD =
       Duration.ofSeconds(Long.getLong("meterline.overload.seconds", 15));
   private static final Duration DRAIN = Duration.ofSeconds(10);
+  private static final Duration NONE = Duration.ZERO;
   private static final int METER_CONNECTIONS =
       Integer.getInteger("meterline.overload.connections", 768);
   private static final int PIPELINE = Integer.getInteger("meterline.overload.pipeline", 8);
@@ -143,9 +138,6 @@ class OverloadTest {
   /** A task whose credentials sign MeterUsage requests. */
   private record Task(String taskId, SigV4Signer signer) {}
 
-  /** A request on the wire: what was sent, when, and what a success promises. */
-  private record Sent(long atNanos, boolean batch, String promise) {}
-
   private URI endpoint;
   private String host;
   private final List<String> products = new ArrayList<>();
@@ -155,14 +147,9 @@ class OverloadTest {
   private final List<byte[]> batchRequests = new ArrayList<>();
 
   private final AtomicLong nextKey = new AtomicLong();
-  private volatile boolean stopping;
-  private volatile boolean abandoning;
-  private final AtomicLong outstanding = new AtomicLong();
   private final Map<String, LongAdder> answers = new ConcurrentSkipListMap<>();
   private final Map<String, String> promised = new ConcurrentHashMap<>();
   private final Map<String, String> unexpected = new ConcurrentSkipListMap<>();
-  private final Map<String, LongAdder> connectionFailures = new ConcurrentSkipListMap<>();
-  private final AtomicLong lostRequests = new AtomicLong();
   private final Latencies held = new Latencies();
   private final Latencies rejectionHeld = new Latencies();
   private final Latencies rejectionEndToEnd = new Latencies();
@@ -187,7 +174,7 @@ class OverloadTest {
                 serverTrouble.add(line);
               }
             });
-    EventLoopGroup group = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
+    LoadClient client = new LoadClient("overload-client", 2);
     try {
       endpoint = server.endpoint();
       host = endpoint.getHost() + ":" + endpoint.getPort();
@@ -197,64 +184,44 @@ class OverloadTest {
 
       Monitor monitor = new Monitor(server);
       monitor.start();
-      List<Channel> channels = new ArrayList<>();
-      Bootstrap bootstrap =
-          new Bootstrap()
-              .group(group)
-              .channel(NioSocketChannel.class)
-              .option(ChannelOption.TCP_NODELAY, true)
-              .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 10_000);
+      InetSocketAddress address = new InetSocketAddress(endpoint.getHost(), endpoint.getPort());
+      List<Load> loads = new ArrayList<>();
+      loads.add(
+          client.connect(
+              LoadPlan.perConnection(
+                      "MeterUsage", address, METER_CONNECTIONS, i -> new MeterUsages(), NONE, LOAD)
+                  .withInFlight(PIPELINE)
+                  .withDrain(DRAIN)
+                  .readingAnswers()));
+      if (BATCH_CONNECTIONS > 0) {
+        loads.add(
+            client.connect(
+                LoadPlan.perConnection(
+                        "BatchMeterUsage",
+                        address,
+                        BATCH_CONNECTIONS,
+                        i -> new Batches(),
+                        NONE,
+                        LOAD)
+                    .withDrain(DRAIN)
+                    .readingAnswers()));
+      }
       long loadStart = System.nanoTime();
-      for (int i = 0; i < METER_CONNECTIONS + BATCH_CONNECTIONS; i++) {
-        boolean batch =
-            BATCH_CONNECTIONS > 0
-                && i % ((METER_CONNECTIONS + BATCH_CONNECTIONS) / BATCH_CONNECTIONS) == 0;
-        ChannelFuture f =
-            bootstrap
-                .clone()
-                .handler(
-                    new ChannelInitializer<SocketChannel>() {
-                      @Override
-                      protected void initChannel(SocketChannel ch) {
-                        ch.pipeline()
-                            .addLast(new HttpResponseDecoder())
-                            .addLast(new HttpObjectAggregator(8 * MAX_BODY))
-                            .addLast(new Client(batch, batch ? 1 : PIPELINE));
-                      }
-                    })
-                .connect(endpoint.getHost(), endpoint.getPort());
-        f.addListener(
-            done -> {
-              if (!done.isSuccess()) {
-                connectionFailures
-                    .computeIfAbsent(
-                        "connect: " + done.cause().getClass().getSimpleName(), k -> new LongAdder())
-                    .increment();
-              }
-            });
-        channels.add(f.channel());
-        if (i % 64 == 63) {
-          f.await(10, TimeUnit.SECONDS);
+      loads.forEach(Load::start);
+      long lostRequests = 0;
+      long unanswered = 0;
+      long connectionsLost = 0;
+      List<String> connectionTrouble = new ArrayList<>();
+      for (Load load : loads) {
+        LoadResult r = load.await();
+        lostRequests += r.requestsLost();
+        unanswered += r.unanswered();
+        connectionsLost += r.connectionsLost();
+        if (r.connectionsLost() > 0) {
+          connectionTrouble.add(r.name() + ": " + r.samples());
         }
       }
-      long deadline = loadStart + LOAD.toNanos();
-      while (System.nanoTime() < deadline) {
-        Thread.sleep(100);
-      }
-      stopping = true;
-      long drainDeadline = System.nanoTime() + DRAIN.toNanos();
-      while (outstanding.get() > 0 && System.nanoTime() < drainDeadline) {
-        Thread.sleep(20);
-      }
-      long unanswered = outstanding.get();
       long loadMillis = (System.nanoTime() - loadStart) / 1_000_000;
-      abandoning = true;
-      for (Channel c : channels) {
-        c.close();
-      }
-      for (Channel c : channels) {
-        c.closeFuture().await(5, TimeUnit.SECONDS);
-      }
       Thread.sleep(500);
       monitor.stop();
       batchAnswers.shutdown();
@@ -283,7 +250,7 @@ class OverloadTest {
         server.kill();
       }
       Map<String, String> ledger = ledger(dir);
-      long notAnswered = lostRequests.get() + unanswered;
+      long notAnswered = lostRequests + unanswered;
       long unacknowledged =
           ledger.keySet().stream().filter(id -> !promised.containsKey(id)).count();
 
@@ -307,8 +274,8 @@ class OverloadTest {
               setUpMillis,
               (System.nanoTime() - started) / 1_000_000,
               answers,
-              connectionFailures,
-              lostRequests.get(),
+              connectionsLost == 0 ? "none" : connectionsLost + " " + connectionTrouble,
+              lostRequests,
               unanswered,
               held.summary(),
               rejectionHeld.summary(),
@@ -340,8 +307,11 @@ class OverloadTest {
           .assertThat(unexpected)
           .as("answers other than 200, ThrottlingException or 503")
           .isEmpty();
-      softly.assertThat(connectionFailures).as("connections that failed or were cut").isEmpty();
-      softly.assertThat(lostRequests.get()).as("requests lost with their connection").isZero();
+      softly
+          .assertThat(connectionsLost)
+          .as("connections that failed or were cut: %s", connectionTrouble)
+          .isZero();
+      softly.assertThat(lostRequests).as("requests lost with their connection").isZero();
       softly.assertThat(unanswered).as("requests unanswered 10 s after the load").isZero();
       softly.assertThat(count("200 MeterUsage")).as("MeterUsage successes").isPositive();
       softly
@@ -391,7 +361,7 @@ class OverloadTest {
       softly.assertAll();
     } finally {
       batchAnswers.shutdownNow();
-      group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+      client.close();
       server.close();
       deleteQuietly(dir);
     }
@@ -570,18 +540,7 @@ class OverloadTest {
 
   /** A signed request as the bytes to write on a connection. */
   private byte[] http(SigV4Signer signer, String target, byte[] body) {
-    Map<String, String> headers = new LinkedHashMap<>();
-    headers.put("host", host);
-    headers.put("content-type", "application/x-amz-json-1.1");
-    headers.put("x-amz-target", target);
-    Map<String, String> signed = signer.sign("POST", "/", headers, body, Instant.now());
-    StringBuilder head = new StringBuilder(1024).append("POST / HTTP/1.1\r\n");
-    signed.forEach((name, value) -> head.append(name).append(": ").append(value).append("\r\n"));
-    head.append("content-length: ").append(body.length).append("\r\n\r\n");
-    ByteArrayOutputStream out = new ByteArrayOutputStream(head.length() + body.length);
-    out.writeBytes(head.toString().getBytes(StandardCharsets.UTF_8));
-    out.writeBytes(body);
-    return out.toByteArray();
+    return AwsJsonRequest.bytes(host, signer, target, body, Instant.now());
   }
 
   /**
@@ -623,94 +582,41 @@ class OverloadTest {
         http(task.signer(), METER_USAGE, body.getBytes(StandardCharsets.UTF_8)));
   }
 
-  /** One connection's client: keeps {@code window} requests in flight until the load stops. */
-  private final class Client extends SimpleChannelInboundHandler<FullHttpResponse> {
-    private final boolean batch;
-    private final int window;
-    private final ArrayDeque<Sent> sent = new ArrayDeque<>();
-    private long lastAnswer;
-    private int nextBatch;
-    private boolean closedByUs;
+  /**
+   * A MeterUsage connection: signs each request as it leaves and remembers, in order, what a
+   * success of each promises.
+   */
+  private final class MeterUsages implements Conversation {
+    private final ArrayDeque<String> promises = new ArrayDeque<>();
 
-    Client(boolean batch, int window) {
-      this.batch = batch;
-      this.window = window;
-      this.nextBatch = BatchSpread.next(batchRequests.size());
+    @Override
+    public ByteBuf next() {
+      String[] promise = new String[1];
+      ByteBuf request = nextMeterUsage(promise);
+      promises.add(promise[0]);
+      return request;
     }
 
     @Override
-    public void channelActive(ChannelHandlerContext ctx) {
-      lastAnswer = System.nanoTime();
-      fill(ctx);
-      ctx.fireChannelActive();
+    public void answered(Answer answer) {
+      record(false, promises.poll(), answer);
     }
+  }
 
-    private void fill(ChannelHandlerContext ctx) {
-      boolean wrote = false;
-      while (!stopping && sent.size() < window) {
-        ByteBuf request;
-        String promise = null;
-        if (batch) {
-          request = Unpooled.wrappedBuffer(batchRequests.get(nextBatch));
-          nextBatch = (nextBatch + 1) % batchRequests.size();
-        } else {
-          String[] p = new String[1];
-          request = nextMeterUsage(p);
-          promise = p[0];
-        }
-        sent.add(new Sent(System.nanoTime(), batch, promise));
-        outstanding.incrementAndGet();
-        ctx.write(request);
-        wrote = true;
-      }
-      if (wrote) {
-        ctx.flush();
-      }
+  /** A BatchMeterUsage connection: the distinct bodies in turn, one request in flight. */
+  private final class Batches implements Conversation {
+    private int next = BatchSpread.next(batchRequests.size());
+
+    @Override
+    public ByteBuf next() {
+      ByteBuf request = Unpooled.wrappedBuffer(batchRequests.get(next));
+      next = (next + 1) % batchRequests.size();
+      return request;
     }
 
     @Override
-    protected void channelRead0(ChannelHandlerContext ctx, FullHttpResponse response) {
-      long now = System.nanoTime();
-      Sent s = sent.poll();
-      if (s == null) {
-        unexpected.putIfAbsent("an answer to no request", response.status().toString());
-        return;
-      }
-      outstanding.decrementAndGet();
-      long heldNanos = now - Math.max(s.atNanos(), lastAnswer);
-      lastAnswer = now;
-      record(s, response, heldNanos, now - s.atNanos());
-      if (!stopping) {
-        fill(ctx);
-      } else if (sent.isEmpty()) {
-        closedByUs = true;
-        ctx.close();
-      }
-    }
-
-    @Override
-    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-      connectionFailures
-          .computeIfAbsent(cause.getClass().getSimpleName(), k -> new LongAdder())
-          .increment();
-      ctx.close();
-    }
-
-    @Override
-    public void channelInactive(ChannelHandlerContext ctx) {
-      if (!sent.isEmpty()) {
-        if (!abandoning) {
-          lostRequests.addAndGet(sent.size());
-        }
-        outstanding.addAndGet(-sent.size());
-        sent.clear();
-      }
-      if (!closedByUs && !stopping) {
-        connectionFailures
-            .computeIfAbsent("closed by the server", k -> new LongAdder())
-            .increment();
-      }
-      ctx.fireChannelInactive();
+    public void answered(Answer answer) {
+      record(true, null, answer);
     }
   }
 
@@ -723,15 +629,17 @@ class OverloadTest {
     }
   }
 
-  private void record(Sent s, FullHttpResponse response, long heldNanos, long endToEndNanos) {
+  private void record(boolean batch, String promise, Answer answer) {
+    long heldNanos = answer.heldNanos();
+    long endToEndNanos = answer.latencyNanos();
     held.add(heldNanos);
-    (s.batch() ? batchHeld : meterUsageHeld).add(heldNanos);
-    int status = response.status().code();
-    String type = response.headers().get("x-amzn-ErrorType");
-    String op = s.batch() ? "BatchMeterUsage" : "MeterUsage";
-    String body = response.content().toString(StandardCharsets.UTF_8);
+    (batch ? batchHeld : meterUsageHeld).add(heldNanos);
+    int status = answer.status();
+    String type = answer.header("x-amzn-ErrorType");
+    String op = batch ? "BatchMeterUsage" : "MeterUsage";
+    String body = answer.bodyText();
     if (status == 200) {
-      if (s.batch()) {
+      if (batch) {
         // Off the event loop: reading a 1 MB answer would delay the answers of other connections.
         batchAnswers.execute(() -> recordBatch(body, heldNanos, endToEndNanos));
       } else {
@@ -739,7 +647,7 @@ class OverloadTest {
         if (id == null) {
           unexpected.putIfAbsent("200 MeterUsage without an id", body);
         } else {
-          promised.put(id.asText(), s.promise());
+          promised.put(id.asText(), promise);
         }
         tally("200 MeterUsage");
       }

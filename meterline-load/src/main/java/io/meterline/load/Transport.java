@@ -1,4 +1,4 @@
-package io.meterline.bench;
+package io.meterline.load;
 
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoopGroup;
@@ -16,33 +16,35 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 
 /**
  * The Netty transport, chosen as the Meterline server chooses its own: native epoll where it loads,
- * else NIO. The no-op baseline and the load generator use it too, so every scenario runs on the
- * same stack.
+ * else NIO. The load client and the benchmark's no-op server use it, so client, baseline and server
+ * run on the same stack.
  */
-final class Transport {
+public final class Transport {
   private Transport() {}
 
   /** Whether the native epoll transport is in use. */
-  static boolean epoll() {
+  public static boolean epoll() {
     return Epoll.isAvailable();
   }
 
   /** "epoll" or "nio". */
-  static String name() {
+  public static String name() {
     return epoll() ? "epoll" : "nio";
   }
 
   /** Event loops whose threads are named {@code name-N}, so profiles tell them apart. */
-  static EventLoopGroup group(String name, int threads) {
+  public static EventLoopGroup group(String name, int threads) {
     IoHandlerFactory io = epoll() ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
     return new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory(name), io);
   }
 
-  static Class<? extends Channel> clientChannel() {
+  /** The client socket channel of the transport. */
+  public static Class<? extends Channel> clientChannel() {
     return epoll() ? EpollSocketChannel.class : NioSocketChannel.class;
   }
 
-  static Class<? extends ServerChannel> serverChannel() {
+  /** The server socket channel of the transport. */
+  public static Class<? extends ServerChannel> serverChannel() {
     return epoll() ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
   }
 }

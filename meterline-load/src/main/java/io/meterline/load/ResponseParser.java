@@ -1,16 +1,30 @@
-package io.meterline.bench;
+package io.meterline.load;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
 
 /**
- * Just enough of an HTTP/1.1 response parser for the load generator: the status and, by {@code
- * Content-Length}, where the response ends. The body is kept only when the status is not 200, to
- * show what went wrong. Chunked responses are refused (neither server sends them).
+ * Just enough of an HTTP/1.1 response parser for the load client: the status and, by {@code
+ * Content-Length}, where the response ends. Headers and body are kept only when asked for; the
+ * start of a body is kept when the status is not 200, to show what went wrong. Chunked responses
+ * are refused (neither the Meterline server nor the benchmark's no-op server sends them).
  */
 final class ResponseParser {
-  /** A complete response: its status, the body when not 200, and whether the server closes. */
-  record Response(int status, String errorBody, boolean close) {}
+  /**
+   * A complete response.
+   *
+   * @param status the HTTP status
+   * @param errorBody the start of the body when the status is not 200, else {@code null}
+   * @param close whether the server closes the connection after it
+   * @param headers all headers, names in lower case; {@code null} unless asked for
+   * @param body the whole body; {@code null} unless asked for
+   */
+  record Response(
+      int status, String errorBody, boolean close, Map<String, String> headers, byte[] body) {}
 
   private static final byte[] CONTENT_LENGTH =
       "content-length:".getBytes(StandardCharsets.US_ASCII);
@@ -19,6 +33,7 @@ final class ResponseParser {
   private static final byte[] CONNECTION_CLOSE =
       "connection: close".getBytes(StandardCharsets.US_ASCII);
   private static final int MAX_HEAD = 64 * 1024;
+  private static final int ERROR_BODY_CHARS = 400;
 
   private ResponseParser() {}
 
@@ -26,9 +41,10 @@ final class ResponseParser {
    * Reads one response from the buffer, or returns {@code null} and reads nothing when the buffer
    * does not yet hold a whole one.
    *
+   * @param whole whether to keep all headers and the body
    * @throws IllegalStateException when the bytes are not a response this parser understands
    */
-  static Response parse(ByteBuf in) {
+  static Response parse(ByteBuf in, boolean whole) {
     int start = in.readerIndex();
     int limit = in.writerIndex();
     int headEnd = findHeadEnd(in, start, limit);
@@ -46,6 +62,7 @@ final class ResponseParser {
     int status = digit(in, start + 9) * 100 + digit(in, start + 10) * 10 + digit(in, start + 11);
     long contentLength = -1;
     boolean close = false;
+    Map<String, String> headers = whole ? new LinkedHashMap<>() : null;
     int line = lineAfter(in, start, headEnd);
     while (line < headEnd) {
       int eol = lineEnd(in, line, headEnd);
@@ -56,6 +73,9 @@ final class ResponseParser {
       } else if (startsWithIgnoreCase(in, line, eol, CONNECTION_CLOSE)) {
         close = true;
       }
+      if (whole) {
+        keep(in, line, eol, headers);
+      }
       line = eol + 2;
     }
     if (contentLength < 0) {
@@ -65,12 +85,26 @@ final class ResponseParser {
     if (limit - bodyStart < contentLength) {
       return null;
     }
-    String body =
+    int length = (int) contentLength;
+    String errorBody =
         status == 200
             ? null
-            : in.toString(bodyStart, (int) Math.min(contentLength, 400), StandardCharsets.UTF_8);
-    in.readerIndex(bodyStart + (int) contentLength);
-    return new Response(status, body, close);
+            : in.toString(bodyStart, Math.min(length, ERROR_BODY_CHARS), StandardCharsets.UTF_8);
+    byte[] body = whole ? ByteBufUtil.getBytes(in, bodyStart, length) : null;
+    in.readerIndex(bodyStart + length);
+    return new Response(status, errorBody, close, headers, body);
+  }
+
+  /** Adds one header line; a repeated name gets its values joined with ", ". */
+  private static void keep(ByteBuf in, int from, int to, Map<String, String> headers) {
+    String text = in.toString(from, to - from, StandardCharsets.ISO_8859_1);
+    int colon = text.indexOf(':');
+    if (colon <= 0) {
+      throw new IllegalStateException("a header line without a name: " + text);
+    }
+    String name = text.substring(0, colon).trim().toLowerCase(Locale.ROOT);
+    String value = text.substring(colon + 1).trim();
+    headers.merge(name, value, (a, b) -> a + ", " + b);
   }
 
   /** The index of the CR of the blank line ending the head, or -1. */
@@ -130,6 +164,9 @@ final class ResponseParser {
     }
     if (!any) {
       throw new IllegalStateException("empty Content-Length");
+    }
+    if (n > Integer.MAX_VALUE) {
+      throw new IllegalStateException("Content-Length " + n + " is beyond what the client reads");
     }
     return n;
   }

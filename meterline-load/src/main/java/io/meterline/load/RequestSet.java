@@ -1,9 +1,11 @@
-package io.meterline.bench;
+package io.meterline.load;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Complete HTTP/1.1 requests, bytes ready to write, packed into large direct buffers so that
@@ -11,7 +13,7 @@ import java.util.List;
  *
  * <p>Not thread-safe while being filled; read-only (and shareable) once {@link #seal}ed.
  */
-final class RequestSet implements AutoCloseable {
+public final class RequestSet implements AutoCloseable {
   private static final int SLAB_BYTES = 16 * 1024 * 1024;
 
   private final List<ByteBuf> slabs = new ArrayList<>();
@@ -23,7 +25,7 @@ final class RequestSet implements AutoCloseable {
   private boolean sealed;
 
   /** Adds one request's bytes. */
-  void add(byte[] request) {
+  public void add(byte[] request) {
     if (sealed) {
       throw new IllegalStateException("the set is sealed");
     }
@@ -37,9 +39,9 @@ final class RequestSet implements AutoCloseable {
       slabs.add(current);
     }
     if (size == slab.length) {
-      slab = java.util.Arrays.copyOf(slab, size * 2);
-      offset = java.util.Arrays.copyOf(offset, size * 2);
-      length = java.util.Arrays.copyOf(length, size * 2);
+      slab = Arrays.copyOf(slab, size * 2);
+      offset = Arrays.copyOf(offset, size * 2);
+      length = Arrays.copyOf(length, size * 2);
     }
     slab[size] = slabs.size() - 1;
     offset[size] = current.writerIndex();
@@ -50,18 +52,18 @@ final class RequestSet implements AutoCloseable {
   }
 
   /** Ends filling. */
-  RequestSet seal() {
+  public RequestSet seal() {
     sealed = true;
     return this;
   }
 
   /** How many requests there are. */
-  int size() {
+  public int size() {
     return size;
   }
 
   /** Their total size. */
-  long bytes() {
+  public long bytes() {
     return bytes;
   }
 
@@ -69,15 +71,47 @@ final class RequestSet implements AutoCloseable {
    * Request {@code i} as a buffer the caller owns (writing it releases it); the slab stays alive
    * until both it and this set are released.
    */
-  ByteBuf get(int i) {
+  public ByteBuf get(int i) {
     return slabs.get(slab[i]).retainedSlice(offset[i], length[i]);
   }
 
   /** A copy of request {@code i}'s bytes (tests, diagnostics). */
-  byte[] copyOf(int i) {
+  public byte[] copyOf(int i) {
     byte[] out = new byte[length[i]];
     slabs.get(slab[i]).getBytes(offset[i], out);
     return out;
+  }
+
+  /**
+   * The requests in order, each sent once, by whichever connection asks next; then none, which ends
+   * the run. One conversation shared by all connections of a plan.
+   */
+  public Conversation inOrder() {
+    requireSealed();
+    AtomicInteger cursor = new AtomicInteger();
+    return () -> {
+      int i = cursor.getAndIncrement();
+      return i < size ? get(i) : null;
+    };
+  }
+
+  /**
+   * The requests round and round without end, for a server that ignores what it is sent (a
+   * baseline). One conversation shared by all connections of a plan.
+   */
+  public Conversation cycling() {
+    requireSealed();
+    if (size == 0) {
+      throw new IllegalStateException("an empty set cannot cycle");
+    }
+    AtomicInteger cursor = new AtomicInteger();
+    return () -> get(Math.floorMod(cursor.getAndIncrement(), size));
+  }
+
+  private void requireSealed() {
+    if (!sealed) {
+      throw new IllegalStateException("seal the set before sending it");
+    }
   }
 
   @Override
