@@ -5,6 +5,7 @@ import io.meterline.server.domain.AccessKey;
 import io.meterline.server.domain.Account;
 import io.meterline.server.domain.Ids;
 import io.meterline.server.domain.KeyKind;
+import io.meterline.server.store.Keyset;
 import io.meterline.server.store.StoreException;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -21,13 +22,14 @@ final class AccountsAdmin {
   }
 
   Map<String, Object> createBuyer(Body body) {
+    body.only("awsAccountId");
     String accountId =
         body.string("awsAccountId", ProductsAdmin.ACCOUNT_ID, "a 12-digit account id");
     Account account = new Account(accountId, Ids.customerIdentifier(), ctx.clock().instant());
     try {
       ctx.write(
           c -> {
-            ctx.tables().accounts().insert(c, account);
+            ctx.tables().accounts().insert(c, account, true);
             return null;
           });
     } catch (StoreException e) {
@@ -46,6 +48,18 @@ final class AccountsAdmin {
     return Views.account(account);
   }
 
+  /** Buyer accounts, newest first, in pages (seller accounts are not listed). */
+  Map<String, Object> listBuyers(Map<String, String> query) {
+    int limit = Paging.limit(query);
+    Keyset after = Paging.after("buyers", query);
+    return Paging.page(
+        "buyers",
+        ctx.read(c -> ctx.tables().accounts().listBuyers(c, after, limit + 1)),
+        limit,
+        a -> new Keyset(a.createdAt(), a.awsAccountId()),
+        Views::account);
+  }
+
   Map<String, Object> getBuyer(String accountId) {
     Account account = ctx.read(c -> ctx.tables().accounts().find(c, accountId));
     if (account == null) {
@@ -55,6 +69,7 @@ final class AccountsAdmin {
   }
 
   Map<String, Object> createAccessKey(Body body) {
+    body.only("awsAccountId", "kind");
     String accountId =
         body.string("awsAccountId", ProductsAdmin.ACCOUNT_ID, "a 12-digit account id");
     KeyKind kind = body.enumValue("kind", KeyKind.class);

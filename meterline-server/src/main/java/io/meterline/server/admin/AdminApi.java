@@ -17,6 +17,8 @@ import java.security.MessageDigest;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
@@ -31,8 +33,17 @@ public final class AdminApi implements Handler {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String PREFIX = "/admin/v1";
 
-  /** One route: method, path pattern (groups are path parameters), status on success. */
-  private record Route(String method, String template, Pattern path, int status, Action action) {}
+  /**
+   * One route: method, path pattern (groups are path parameters), the query parameters it takes,
+   * status on success.
+   */
+  private record Route(
+      String method,
+      String template,
+      Pattern path,
+      Set<String> parameters,
+      int status,
+      Action action) {}
 
   @FunctionalInterface
   private interface Action {
@@ -59,10 +70,11 @@ public final class AdminApi implements Handler {
     TasksAdmin tasks = new TasksAdmin(ctx);
     UsageAdmin usage = new UsageAdmin(ctx);
     OperationsAdmin operations = new OperationsAdmin(ctx);
+    Set<String> paged = Set.of("limit", "nextToken");
     this.routes =
         List.of(
             route("POST", "/products", 201, (p, r, q) -> products.create(body(r))),
-            route("GET", "/products", 200, (p, r, q) -> products.list()),
+            route("GET", "/products", paged, 200, (p, r, q) -> products.list(q)),
             route("GET", "/products/([^/]+)", 200, (p, r, q) -> products.get(p.group(1))),
             route(
                 "POST",
@@ -70,9 +82,16 @@ public final class AdminApi implements Handler {
                 200,
                 (p, r, q) -> products.rotateKey(p.group(1))),
             route("POST", "/buyers", 201, (p, r, q) -> accounts.createBuyer(body(r))),
+            route("GET", "/buyers", paged, 200, (p, r, q) -> accounts.listBuyers(q)),
             route("GET", "/buyers/([^/]+)", 200, (p, r, q) -> accounts.getBuyer(p.group(1))),
             route("POST", "/access-keys", 201, (p, r, q) -> accounts.createAccessKey(body(r))),
             route("POST", "/subscriptions", 201, (p, r, q) -> subscriptions.create(body(r))),
+            route(
+                "GET",
+                "/subscriptions",
+                with(paged, "productCode", "awsAccountId", "status"),
+                200,
+                (p, r, q) -> subscriptions.list(q)),
             route("GET", "/subscriptions/([^/]+)", 200, (p, r, q) -> subscriptions.get(p.group(1))),
             route(
                 "DELETE",
@@ -80,6 +99,12 @@ public final class AdminApi implements Handler {
                 200,
                 (p, r, q) -> subscriptions.end(p.group(1))),
             route("POST", "/tasks", 201, (p, r, q) -> tasks.create(body(r))),
+            route(
+                "GET",
+                "/tasks",
+                with(paged, "awsAccountId", "productCode", "status"),
+                200,
+                (p, r, q) -> tasks.list(q)),
             route("GET", "/tasks/([^/]+)", 200, (p, r, q) -> tasks.get(p.group(1))),
             route("DELETE", "/tasks/([^/]+)", 200, (p, r, q) -> tasks.stop(p.group(1))),
             route(
@@ -87,7 +112,12 @@ public final class AdminApi implements Handler {
                 "/tasks/([^/]+)/credentials",
                 200,
                 (p, r, q) -> tasks.refreshCredentials(p.group(1))),
-            route("GET", "/usage", 200, (p, r, q) -> usage.query(q)),
+            route(
+                "GET",
+                "/usage",
+                with(paged, "productCode", "awsAccountId", "from", "to"),
+                200,
+                (p, r, q) -> usage.query(q)),
             route("GET", "/faults", 200, (p, r, q) -> operations.faults()),
             route("PUT", "/faults", 200, (p, r, q) -> operations.setFault(body(r))),
             route("DELETE", "/faults", 200, (p, r, q) -> operations.clearFaults()),
@@ -97,8 +127,24 @@ public final class AdminApi implements Handler {
   }
 
   private static Route route(String method, String path, int status, Action action) {
+    return route(method, path, Set.of(), status, action);
+  }
+
+  private static Route route(
+      String method, String path, Set<String> parameters, int status, Action action) {
     return new Route(
-        method, PREFIX + path, Pattern.compile(Pattern.quote(PREFIX) + path), status, action);
+        method,
+        PREFIX + path,
+        Pattern.compile(Pattern.quote(PREFIX) + path),
+        parameters,
+        status,
+        action);
+  }
+
+  private static Set<String> with(Set<String> some, String... more) {
+    Set<String> all = new TreeSet<>(some);
+    all.addAll(List.of(more));
+    return Set.copyOf(all);
   }
 
   /**
@@ -137,6 +183,7 @@ public final class AdminApi implements Handler {
         }
         pathExists = true;
         if (route.method().equals(request.method())) {
+          requireKnown(route, uri.parameters().keySet());
           Object result = route.action().run(m, request, firstValues(uri));
           return result instanceof byte[] bytes
               ? HttpReply.of(route.status(), HttpReply.JSON, bytes, requestId)
@@ -172,6 +219,25 @@ public final class AdminApi implements Handler {
     byte[] given = header.substring(7).trim().getBytes(StandardCharsets.UTF_8);
     if (!MessageDigest.isEqual(given, token)) {
       throw AdminException.unauthorized("the admin token is wrong");
+    }
+  }
+
+  // A typo in a parameter must not pass silently as "no filter".
+  private static void requireKnown(Route route, Set<String> names) {
+    for (String name : names) {
+      if (!route.parameters().contains(name)) {
+        throw AdminException.badField(
+            name,
+            "unknown query parameter \""
+                + Body.clip(name)
+                + "\"; "
+                + route.method()
+                + " "
+                + route.template().replace("([^/]+)", "{}")
+                + (route.parameters().isEmpty()
+                    ? " takes none"
+                    : " takes " + String.join(", ", new TreeSet<>(route.parameters()))));
+      }
     }
   }
 

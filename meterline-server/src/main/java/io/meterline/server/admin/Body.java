@@ -14,6 +14,8 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 
@@ -54,6 +56,31 @@ final class Body {
     } catch (java.io.IOException e) {
       throw AdminException.badRequest("the request body could not be read");
     }
+  }
+
+  /**
+   * Refuses members other than these: a typo in a member name must not pass silently as an absent
+   * optional one. Called before anything is done with the body.
+   *
+   * @return this body
+   */
+  Body only(String... fields) {
+    Set<String> known = Set.of(fields);
+    Iterator<String> names = node.fieldNames();
+    while (names.hasNext()) {
+      String name = names.next();
+      if (!known.contains(name)) {
+        throw AdminException.badField(
+            path(name),
+            "unknown member \""
+                + clip(path(name))
+                + "\"; "
+                + (prefix.isEmpty() ? "the body" : prefix.substring(0, prefix.length() - 1))
+                + " takes "
+                + String.join(", ", new TreeSet<>(known)));
+      }
+    }
+    return this;
   }
 
   /** Whether the field is present and not null. */

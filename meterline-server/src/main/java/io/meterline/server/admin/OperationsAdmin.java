@@ -19,6 +19,7 @@ final class OperationsAdmin {
   }
 
   Map<String, Object> setFault(Body body) {
+    body.only("operation", "error", "rate", "latencyMs");
     String opName = body.string("operation");
     Operation op =
         Operation.fromWireName(opName)
@@ -93,6 +94,7 @@ final class OperationsAdmin {
           null,
           "the service clock follows real time; start the " + "server with --test-clock to set it");
     }
+    body.only("now", "advance");
     Instant now = body.optionalInstant("now");
     Duration advance = body.optionalDuration("advance");
     if (now == null && advance == null) {

@@ -6,6 +6,7 @@ import io.meterline.server.domain.Ids;
 import io.meterline.server.domain.Pricing;
 import io.meterline.server.domain.Product;
 import io.meterline.server.domain.ProductKey;
+import io.meterline.server.store.Keyset;
 import io.meterline.server.store.StoreException;
 import io.meterline.wire.crypto.Pem;
 import java.math.BigDecimal;
@@ -39,6 +40,16 @@ final class ProductsAdmin {
   }
 
   Map<String, Object> create(Body body) {
+    body.only(
+        "name",
+        "pricing",
+        "hourlyPrice",
+        "monthlyPrice",
+        "dimensions",
+        "preview",
+        "saas",
+        "sellerAccountId",
+        "productCode");
     String name = body.string("name", NAME, "1 to 255 printable characters");
     Pricing pricing = body.enumValue("pricing", Pricing.class);
     BigDecimal hourly = body.optionalMoney("hourlyPrice");
@@ -48,7 +59,8 @@ final class ProductsAdmin {
             "dimensions",
             d ->
                 new Dimension(
-                    d.string("name", NAME, "1 to 255 printable characters"),
+                    d.only("name", "unit", "price")
+                        .string("name", NAME, "1 to 255 printable characters"),
                     d.optionalString("unit", UNIT, "1 to 64 printable characters"),
                     require(d, "price", d.optionalMoney("price"))));
     boolean preview = body.bool("preview", false);
@@ -80,7 +92,10 @@ final class ProductsAdmin {
             if (ctx.tables().accounts().find(c, product.sellerAccountId()) == null) {
               ctx.tables()
                   .accounts()
-                  .insert(c, new Account(product.sellerAccountId(), Ids.customerIdentifier(), now));
+                  .insert(
+                      c,
+                      new Account(product.sellerAccountId(), Ids.customerIdentifier(), now),
+                      false);
             }
             ctx.tables().products().insert(c, product);
             return null;
@@ -100,17 +115,16 @@ final class ProductsAdmin {
     return Views.product(find(code));
   }
 
-  Map<String, Object> list() {
-    List<Map<String, Object>> products =
-        ctx.read(
-            c -> {
-              List<Map<String, Object>> views = new java.util.ArrayList<>();
-              for (String code : ctx.tables().products().listCodes(c)) {
-                views.add(Views.product(ctx.tables().products().find(c, code)));
-              }
-              return views;
-            });
-    return Views.list("products", products);
+  /** Products, newest first, in pages. */
+  Map<String, Object> list(Map<String, String> query) {
+    int limit = Paging.limit(query);
+    Keyset after = Paging.after("products", query);
+    return Paging.page(
+        "products",
+        ctx.read(c -> ctx.tables().products().list(c, after, limit + 1)),
+        limit,
+        p -> new Keyset(p.createdAt(), p.productCode()),
+        Views::product);
   }
 
   Map<String, Object> rotateKey(String code) {

@@ -4,6 +4,7 @@ import io.meterline.server.domain.ContractLine;
 import io.meterline.server.domain.Ids;
 import io.meterline.server.domain.Product;
 import io.meterline.server.domain.Subscription;
+import io.meterline.server.store.Keyset;
 import io.meterline.server.store.StoreException;
 import java.time.Instant;
 import java.util.List;
@@ -18,6 +19,7 @@ final class SubscriptionsAdmin {
   }
 
   Map<String, Object> create(Body body) {
+    body.only("productCode", "awsAccountId", "contract");
     String code = body.string("productCode", ProductsAdmin.PRODUCT_CODE, "a product code");
     String accountId =
         body.string("awsAccountId", ProductsAdmin.ACCOUNT_ID, "a 12-digit account id");
@@ -26,7 +28,7 @@ final class SubscriptionsAdmin {
             "contract",
             line ->
                 new ContractLine(
-                    line.string("dimension"),
+                    line.only("dimension", "quantity", "per").string("dimension"),
                     line.requiredLong("quantity", 0, Long.MAX_VALUE),
                     line.enumValue("per", ContractLine.Per.class)));
     Instant now = ctx.clock().instant();
@@ -75,6 +77,22 @@ final class SubscriptionsAdmin {
       }
       throw e;
     }
+  }
+
+  /** Subscriptions, newest first, in pages; filtered by product, account and status. */
+  Map<String, Object> list(Map<String, String> query) {
+    int limit = Paging.limit(query);
+    Keyset after = Paging.after("subscriptions", query);
+    String product = query.get("productCode");
+    String account = query.get("awsAccountId");
+    Boolean active = Filters.status(query, "ACTIVE", "ENDED");
+    return Paging.page(
+        "subscriptions",
+        ctx.read(
+            c -> ctx.tables().subscriptions().list(c, product, account, active, after, limit + 1)),
+        limit,
+        s -> new Keyset(s.startedAt(), s.subscriptionId()),
+        Views::subscription);
   }
 
   Map<String, Object> get(String id) {

@@ -5,6 +5,7 @@ import io.meterline.server.domain.Platform;
 import io.meterline.server.domain.Task;
 import io.meterline.server.ledger.TaskStop;
 import io.meterline.server.platform.TaskLauncher;
+import io.meterline.server.store.Keyset;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
@@ -23,6 +24,7 @@ final class TasksAdmin {
   }
 
   Map<String, Object> create(Body body) {
+    body.only("awsAccountId", "region", "platform", "cluster", "productCode", "regionEnv");
     String accountId =
         body.string("awsAccountId", ProductsAdmin.ACCOUNT_ID, "a 12-digit account id");
     String region = body.string("region");
@@ -69,6 +71,21 @@ final class TasksAdmin {
     view.put("environment", new TreeMap<>(launch.environment().environment()));
     view.put("files", launch.environment().files());
     return view;
+  }
+
+  /** Tasks, newest first, in pages; filtered by account, admitted product and status. */
+  Map<String, Object> list(Map<String, String> query) {
+    int limit = Paging.limit(query);
+    Keyset after = Paging.after("tasks", query);
+    String account = query.get("awsAccountId");
+    String product = query.get("productCode");
+    Boolean running = Filters.status(query, "RUNNING", "STOPPED");
+    return Paging.page(
+        "tasks",
+        ctx.read(c -> ctx.tables().tasks().list(c, account, product, running, after, limit + 1)),
+        limit,
+        t -> new Keyset(t.startedAt(), t.taskId()),
+        Views::task);
   }
 
   Map<String, Object> get(String taskId) {

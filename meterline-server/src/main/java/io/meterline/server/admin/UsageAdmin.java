@@ -10,8 +10,6 @@ import java.util.Map;
 
 /** The usage ledger, per hour, in pages (SPEC §3.1). */
 final class UsageAdmin {
-  static final int DEFAULT_LIMIT = 100;
-  static final int MAX_LIMIT = 1000;
   private static final String TOKEN_KIND = "usage";
 
   private final AdminContext ctx;
@@ -23,7 +21,7 @@ final class UsageAdmin {
   Map<String, Object> query(Map<String, String> params) {
     Instant from = params.containsKey("from") ? Body.instant("from", params.get("from")) : null;
     Instant to = params.containsKey("to") ? Body.instant("to", params.get("to")) : null;
-    int limit = limit(params.get("limit"));
+    int limit = Paging.limit(params);
     UsageQuery.After after =
         params.containsKey("nextToken") ? after(params.get("nextToken")) : null;
     // One row more than the page tells whether another page follows.
@@ -44,24 +42,6 @@ final class UsageAdmin {
       view.put("nextToken", token(UsageQuery.After.of(page.get(limit - 1))));
     }
     return view;
-  }
-
-  private static int limit(String given) {
-    if (given == null) {
-      return DEFAULT_LIMIT;
-    }
-    int limit;
-    try {
-      limit = Integer.parseInt(given);
-    } catch (NumberFormatException e) {
-      limit = -1;
-    }
-    if (limit < 1 || limit > MAX_LIMIT) {
-      throw AdminException.badField(
-          "limit",
-          "limit must be an integer from 1 to " + MAX_LIMIT + ", was \"" + Body.clip(given) + "\"");
-    }
-    return limit;
   }
 
   private static String token(UsageQuery.After a) {

@@ -4,6 +4,7 @@ import io.meterline.server.domain.Account;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -12,13 +13,31 @@ import java.util.Map;
 public final class AccountsTable {
   private static final String COLUMNS = "aws_account_id, customer_identifier, created_at";
 
-  public void insert(Connection c, Account account) throws SQLException {
+  /**
+   * Inserts an account.
+   *
+   * @param buyer whether it is created as a buyer (listed under {@code /buyers}); a seller's
+   *     account is created with its first product
+   */
+  public void insert(Connection c, Account account, boolean buyer) throws SQLException {
     Jdbc.update(
         c,
-        "INSERT INTO accounts (" + COLUMNS + ") VALUES (?, ?, ?)",
+        "INSERT INTO accounts (" + COLUMNS + ", buyer) VALUES (?, ?, ?, ?)",
         account.awsAccountId(),
         account.customerIdentifier(),
-        account.createdAt());
+        account.createdAt(),
+        buyer);
+  }
+
+  /** Buyer accounts, newest first, after a position ({@code null} for the first page). */
+  public List<Account> listBuyers(Connection c, Keyset after, int limit) throws SQLException {
+    List<Object> args = new ArrayList<>();
+    String sql =
+        "SELECT "
+            + COLUMNS
+            + " FROM accounts WHERE buyer = 1"
+            + Keyset.page(after, "created_at", "aws_account_id", limit, args);
+    return Jdbc.query(c, sql, AccountsTable::map, args.toArray());
   }
 
   public Account find(Connection c, String awsAccountId) throws SQLException {

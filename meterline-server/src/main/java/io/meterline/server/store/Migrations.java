@@ -24,7 +24,8 @@ final class Migrations {
           new Migration(1, "initial schema", "db/migration/V001__initial.sql"),
           new Migration(2, "task platform", "db/migration/V002__task_platform.sql"),
           new Migration(3, "task stop counter", "db/migration/V003__task_stops.sql"),
-          new Migration(4, "ledger index by hour", "db/migration/V004__ledger_hour_index.sql"));
+          new Migration(4, "ledger index by hour", "db/migration/V004__ledger_hour_index.sql"),
+          new Migration(5, "lists newest first", "db/migration/V005__lists.sql"));
 
   private Migrations() {}
 

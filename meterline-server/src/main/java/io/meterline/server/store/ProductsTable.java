@@ -10,7 +10,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /** Products with their dimensions and signing keys; private keys are stored sealed. */
 public final class ProductsTable {
@@ -87,39 +89,18 @@ public final class ProductsTable {
             "SELECT " + COLUMNS + " FROM products " + "WHERE product_code = ?",
             ProductsTable::mapBare,
             productCode);
-    if (bare == null) {
-      return null;
-    }
-    List<Dimension> dimensions =
-        Jdbc.query(
-            c,
-            "SELECT name, unit, price FROM product_dimensions "
-                + "WHERE product_code = ? ORDER BY position",
-            rs ->
-                new Dimension(
-                    rs.getString("name"),
-                    rs.getString("unit"),
-                    new BigDecimal(rs.getString("price"))),
-            productCode);
-    List<ProductKey> keys =
-        Jdbc.query(
-            c,
-            "SELECT version, public_key_pem, private_key_sealed, "
-                + "created_at, retired_at FROM product_keys WHERE product_code = ? ORDER BY version",
-            this::mapKey,
-            productCode);
-    return new Product(
-        bare.productCode(),
-        bare.name(),
-        bare.pricing(),
-        bare.hourlyPrice(),
-        bare.monthlyPrice(),
-        dimensions,
-        bare.preview(),
-        bare.saas(),
-        bare.sellerAccountId(),
-        bare.createdAt(),
-        keys);
+    return bare == null ? null : complete(c, List.of(bare)).get(0);
+  }
+
+  /** Products, newest first, after a position ({@code null} for the first page). */
+  public List<Product> list(Connection c, Keyset after, int limit) throws SQLException {
+    List<Object> args = new ArrayList<>();
+    String sql =
+        "SELECT "
+            + COLUMNS
+            + " FROM products WHERE 1 = 1"
+            + Keyset.page(after, "created_at", "product_code", limit, args);
+    return complete(c, Jdbc.query(c, sql, ProductsTable::mapBare, args.toArray()));
   }
 
   /** Every product code, in the order the products were created. */
@@ -128,6 +109,58 @@ public final class ProductsTable {
         c,
         "SELECT product_code FROM products ORDER BY created_at, product_code",
         rs -> rs.getString(1));
+  }
+
+  /** The products with their dimensions and keys, read for all of them at once. */
+  private List<Product> complete(Connection c, List<Product> bare) throws SQLException {
+    Map<String, List<Dimension>> dimensions = new HashMap<>();
+    Map<String, List<ProductKey>> keys = new HashMap<>();
+    List<String> codes = bare.stream().map(Product::productCode).toList();
+    for (List<String> chunk : Jdbc.chunks(codes)) {
+      String in = Jdbc.placeholders(chunk.size());
+      Jdbc.query(
+          c,
+          "SELECT product_code, name, unit, price FROM product_dimensions "
+              + "WHERE product_code IN "
+              + in
+              + " ORDER BY product_code, position",
+          rs ->
+              dimensions
+                  .computeIfAbsent(rs.getString("product_code"), k -> new ArrayList<>())
+                  .add(
+                      new Dimension(
+                          rs.getString("name"),
+                          rs.getString("unit"),
+                          new BigDecimal(rs.getString("price")))),
+          chunk.toArray());
+      Jdbc.query(
+          c,
+          "SELECT product_code, version, public_key_pem, private_key_sealed, created_at, "
+              + "retired_at FROM product_keys WHERE product_code IN "
+              + in
+              + " ORDER BY product_code, version",
+          rs ->
+              keys.computeIfAbsent(rs.getString("product_code"), k -> new ArrayList<>())
+                  .add(mapKey(rs)),
+          chunk.toArray());
+    }
+    List<Product> products = new ArrayList<>(bare.size());
+    for (Product p : bare) {
+      products.add(
+          new Product(
+              p.productCode(),
+              p.name(),
+              p.pricing(),
+              p.hourlyPrice(),
+              p.monthlyPrice(),
+              dimensions.getOrDefault(p.productCode(), List.of()),
+              p.preview(),
+              p.saas(),
+              p.sellerAccountId(),
+              p.createdAt(),
+              keys.getOrDefault(p.productCode(), List.of())));
+    }
+    return products;
   }
 
   private ProductKey mapKey(ResultSet rs) throws SQLException {

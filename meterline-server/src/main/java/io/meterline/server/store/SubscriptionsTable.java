@@ -100,6 +100,49 @@ public final class SubscriptionsTable {
     return found;
   }
 
+  /**
+   * Subscriptions, newest first, after a position ({@code null} for the first page); {@code null}
+   * filters do not filter.
+   *
+   * @param active {@code true} for active ones only, {@code false} for ended ones only
+   */
+  public List<Subscription> list(
+      Connection c,
+      String productCode,
+      String awsAccountId,
+      Boolean active,
+      Keyset after,
+      int limit)
+      throws SQLException {
+    List<Object> args = new ArrayList<>();
+    String sql = listSql(productCode, awsAccountId, active, after, limit, args);
+    return Jdbc.query(c, sql, SubscriptionsTable::map, args.toArray());
+  }
+
+  /** The SQL of {@link #list}; its arguments are added to {@code args}. */
+  static String listSql(
+      String productCode,
+      String awsAccountId,
+      Boolean active,
+      Keyset after,
+      int limit,
+      List<Object> args) {
+    StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM subscriptions WHERE 1 = 1");
+    if (productCode != null) {
+      sql.append(" AND product_code = ?");
+      args.add(productCode);
+    }
+    if (awsAccountId != null) {
+      sql.append(" AND aws_account_id = ?");
+      args.add(awsAccountId);
+    }
+    if (active != null) {
+      sql.append(active ? " AND ended_at IS NULL" : " AND ended_at IS NOT NULL");
+    }
+    sql.append(Keyset.page(after, "started_at", "subscription_id", limit, args));
+    return sql.toString();
+  }
+
   /** Ends an active subscription; {@code false} when it was not active. */
   public boolean end(Connection c, String subscriptionId, Instant at) throws SQLException {
     return Jdbc.update(

@@ -6,6 +6,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 
 /** Tasks, pods and instance identities. */
@@ -68,6 +69,53 @@ public final class TasksTable {
         expireAt,
         taskId,
         expireAt);
+  }
+
+  /**
+   * Tasks, newest first, after a position ({@code null} for the first page); {@code null} filters
+   * do not filter.
+   *
+   * @param productCode only tasks admitted for this product
+   * @param running {@code true} for running tasks only, {@code false} for stopped ones only
+   */
+  public List<Task> list(
+      Connection c,
+      String awsAccountId,
+      String productCode,
+      Boolean running,
+      Keyset after,
+      int limit)
+      throws SQLException {
+    List<Object> args = new ArrayList<>();
+    String sql = listSql(awsAccountId, productCode, running, after, limit, args);
+    return Jdbc.query(c, sql, TasksTable::map, args.toArray());
+  }
+
+  /** The SQL of {@link #list}; its arguments are added to {@code args}. */
+  static String listSql(
+      String awsAccountId,
+      String productCode,
+      Boolean running,
+      Keyset after,
+      int limit,
+      List<Object> args) {
+    StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM tasks WHERE 1 = 1");
+    if (awsAccountId != null) {
+      sql.append(" AND aws_account_id = ?");
+      args.add(awsAccountId);
+    }
+    if (productCode != null) {
+      // Per candidate row, one lookup of the admissions' primary key.
+      sql.append(
+          " AND EXISTS (SELECT 1 FROM task_admissions a WHERE a.task_id = tasks.task_id"
+              + " AND a.product_code = ?)");
+      args.add(productCode);
+    }
+    if (running != null) {
+      sql.append(running ? " AND stopped_at IS NULL" : " AND stopped_at IS NOT NULL");
+    }
+    sql.append(Keyset.page(after, "started_at", "task_id", limit, args));
+    return sql.toString();
   }
 
   /** Running tasks whose newest credentials expired before the given real time. */

@@ -88,7 +88,7 @@ abstract class StoreContract {
   void writes_areVisibleToReadsOnceTheFutureCompletes() {
     write(
         c -> {
-          tables.accounts().insert(c, new Account("111122223333", "AbCdEfGhIjK", T0));
+          tables.accounts().insert(c, new Account("111122223333", "AbCdEfGhIjK", T0), true);
           return null;
         });
     Account read = db.read(c -> tables.accounts().find(c, "111122223333"));
@@ -104,19 +104,19 @@ abstract class StoreContract {
     Account a = new Account("111122223333", "AbCdEfGhIjK", T0);
     write(
         c -> {
-          tables.accounts().insert(c, a);
+          tables.accounts().insert(c, a, true);
           return null;
         });
     CompletableFuture<Object> dup =
         db.write(
             c -> {
-              tables.accounts().insert(c, a);
+              tables.accounts().insert(c, a, true);
               return null;
             });
     CompletableFuture<Object> other =
         db.write(
             c -> {
-              tables.accounts().insert(c, new Account("222233334444", "ZyXwVuTsRqP", T0));
+              tables.accounts().insert(c, new Account("222233334444", "ZyXwVuTsRqP", T0), true);
               return null;
             });
     assertThatThrownBy(dup::join)
@@ -351,6 +351,130 @@ abstract class StoreContract {
                     .usage()
                     .query(c, new UsageQuery(null, "444455556666", T0.plusSeconds(1), null, 100)));
     assertThat(v10).extracting(LedgerEntry::recordId).containsExactly("r3");
+  }
+
+  @Test
+  void lists_pageNewestFirst_tiesByIdDescending_withFilters() {
+    // Subscriptions at three instants; at T0 + 1 s three of them tie.
+    List<Subscription> subs = new ArrayList<>();
+    String[] ids = {"sub-a", "sub-d", "sub-b", "sub-c", "sub-e"};
+    long[] seconds = {0, 1, 1, 1, 2};
+    for (int i = 0; i < ids.length; i++) {
+      subs.add(
+          new Subscription(
+              ids[i],
+              i % 2 == 0 ? "prodcode1" : "prodcode2",
+              "44445555666" + i,
+              T0.plusSeconds(seconds[i]),
+              i == 3 ? T0.plusSeconds(5) : null,
+              null,
+              List.of()));
+    }
+    write(
+        c -> {
+          for (Subscription sub : subs) {
+            tables.subscriptions().insert(c, sub, null);
+          }
+          return null;
+        });
+
+    List<String> paged = new ArrayList<>();
+    Keyset after = null;
+    while (true) {
+      Keyset from = after;
+      List<Subscription> page =
+          db.read(c -> tables.subscriptions().list(c, null, null, null, from, 2));
+      page.forEach(sub -> paged.add(sub.subscriptionId()));
+      if (page.size() < 2) {
+        break;
+      }
+      Subscription last = page.get(1);
+      after = new Keyset(last.startedAt(), last.subscriptionId());
+    }
+    assertThat(paged).containsExactly("sub-e", "sub-d", "sub-c", "sub-b", "sub-a");
+    assertThat(
+            db.read(c -> tables.subscriptions().list(c, "prodcode1", null, null, null, 10)).stream()
+                .map(Subscription::subscriptionId))
+        .containsExactly("sub-e", "sub-b", "sub-a");
+    assertThat(
+            db
+                .read(c -> tables.subscriptions().list(c, null, "444455556663", false, null, 10))
+                .stream()
+                .map(Subscription::subscriptionId))
+        .containsExactly("sub-c");
+    assertThat(
+            db
+                .read(
+                    c ->
+                        tables
+                            .subscriptions()
+                            .list(c, null, null, true, new Keyset(T0.plusSeconds(1), "sub-d"), 10))
+                .stream()
+                .map(Subscription::subscriptionId))
+        .containsExactly("sub-b", "sub-a");
+  }
+
+  @Test
+  void tasksList_byAdmittedProduct_readsTheAdmissions() {
+    write(
+        c -> {
+          for (String id : List.of("t1", "t2", "t3")) {
+            tables
+                .tasks()
+                .insert(
+                    c,
+                    new Task(
+                        id,
+                        "arn:" + id,
+                        "444455556666",
+                        "us-east-1",
+                        Platform.FARGATE,
+                        "default",
+                        T0,
+                        null,
+                        null,
+                        null));
+          }
+          tables
+              .admissions()
+              .insert(
+                  c,
+                  List.of(
+                      new AdmissionsTable.Admission("t1", "prodcode1"),
+                      new AdmissionsTable.Admission("t3", "prodcode1"),
+                      new AdmissionsTable.Admission("t2", "prodcode2")),
+                  T0);
+          tables.tasks().stop(c, "t3", T0.plusSeconds(60));
+          return null;
+        });
+
+    assertThat(
+            db
+                .read(c -> tables.tasks().list(c, "444455556666", "prodcode1", null, null, 10))
+                .stream()
+                .map(Task::taskId))
+        .containsExactly("t3", "t1");
+    assertThat(
+            db.read(c -> tables.tasks().list(c, null, "prodcode1", true, null, 10)).stream()
+                .map(Task::taskId))
+        .containsExactly("t1");
+    List<Task> none = db.read(c -> tables.tasks().list(c, "999999999999", null, null, null, 10));
+    assertThat(none).isEmpty();
+  }
+
+  @Test
+  void buyersList_leavesSellersOut() {
+    write(
+        c -> {
+          tables.accounts().insert(c, new Account("111122223333", "AbCdEfGhIjK", T0), false);
+          tables
+              .accounts()
+              .insert(c, new Account("444455556666", "ZyXwVuTsRqP", T0.plusSeconds(1)), true);
+          return null;
+        });
+
+    List<Account> buyers = db.read(c -> tables.accounts().listBuyers(c, null, 10));
+    assertThat(buyers).extracting(Account::awsAccountId).containsExactly("444455556666");
   }
 
   @Test
@@ -594,7 +718,9 @@ abstract class StoreContract {
                 tables
                     .accounts()
                     .insert(
-                        c, new Account(String.format("%012d", n), String.format("C%010d", n), T0));
+                        c,
+                        new Account(String.format("%012d", n), String.format("C%010d", n), T0),
+                        true);
                 return null;
               }));
     }
