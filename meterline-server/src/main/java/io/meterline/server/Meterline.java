@@ -5,6 +5,8 @@ import io.meterline.server.admin.AdminContext;
 import io.meterline.server.auth.Authenticator;
 import io.meterline.server.auth.MasterKey;
 import io.meterline.server.auth.TemporaryCredentials;
+import io.meterline.server.billing.Billing;
+import io.meterline.server.billing.Reports;
 import io.meterline.server.config.ServerConfig;
 import io.meterline.server.config.ServiceClock;
 import io.meterline.server.domain.Ids;
@@ -86,6 +88,7 @@ public final class Meterline {
       Lookups lookups = new Lookups(db, tables, blocking);
       lookups.watchTaskStops(timer);
       Ledger ledger = new Ledger(db, lookups, clock);
+      Billing billing = new Billing(db, tables, clock);
       FaultInjector faults = new FaultInjector();
       MeteringService metering =
           new MeteringService(
@@ -120,6 +123,8 @@ public final class Meterline {
                   tables,
                   lookups,
                   ledger,
+                  billing,
+                  new Reports(billing, db, tables, clock, config.listingFeePercent()),
                   clock,
                   config.limits(),
                   config.regions(),

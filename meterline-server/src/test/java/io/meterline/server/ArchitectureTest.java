@@ -28,6 +28,7 @@ class ArchitectureTest {
           "platform", // container credentials, task metadata, IMDS, STS
           "metering", // the four operations
           "auth", // SigV4 callers, credentials, the master key
+          "billing", // invoices and seller reports over the ledger
           "ledger", // what is written and why: tokens, admission, dedup, task time
           "store", // tables, group commit, caches
           "exchange", // a request, a reply, a handler: what every surface answers with

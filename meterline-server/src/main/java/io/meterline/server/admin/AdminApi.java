@@ -70,12 +70,19 @@ public final class AdminApi implements Handler {
     TasksAdmin tasks = new TasksAdmin(ctx);
     UsageAdmin usage = new UsageAdmin(ctx);
     OperationsAdmin operations = new OperationsAdmin(ctx);
+    InvoicesAdmin invoices = new InvoicesAdmin(ctx);
+    ReportsAdmin reports = new ReportsAdmin(ctx);
     Set<String> paged = Set.of("limit", "nextToken");
     this.routes =
         List.of(
             route("POST", "/products", 201, (p, r, q) -> products.create(body(r))),
             route("GET", "/products", paged, 200, (p, r, q) -> products.list(q)),
             route("GET", "/products/([^/]+)", 200, (p, r, q) -> products.get(p.group(1))),
+            route(
+                "PUT",
+                "/products/([^/]+)/prices",
+                200,
+                (p, r, q) -> products.changePrices(p.group(1), body(r))),
             route(
                 "POST",
                 "/products/([^/]+)/keys/rotate",
@@ -118,6 +125,30 @@ public final class AdminApi implements Handler {
                 with(paged, "productCode", "awsAccountId", "from", "to"),
                 200,
                 (p, r, q) -> usage.query(q)),
+            route(
+                "GET",
+                "/invoices",
+                with(paged, "awsAccountId", "month", "format"),
+                200,
+                (p, r, q) -> invoices.get(r, q)),
+            route(
+                "GET",
+                "/reports/daily-subscribers",
+                Set.of("date", "sellerAccountId"),
+                200,
+                (p, r, q) -> reports.dailySubscribers(q)),
+            route(
+                "GET",
+                "/reports/daily-usage",
+                Set.of("date", "sellerAccountId"),
+                200,
+                (p, r, q) -> reports.dailyUsage(q)),
+            route(
+                "GET",
+                "/reports/monthly-billed-revenue",
+                Set.of("month", "sellerAccountId"),
+                200,
+                (p, r, q) -> reports.monthlyBilledRevenue(q)),
             route("GET", "/faults", 200, (p, r, q) -> operations.faults()),
             route("PUT", "/faults", 200, (p, r, q) -> operations.setFault(body(r))),
             route("DELETE", "/faults", 200, (p, r, q) -> operations.clearFaults()),
@@ -185,6 +216,13 @@ public final class AdminApi implements Handler {
         if (route.method().equals(request.method())) {
           requireKnown(route, uri.parameters().keySet());
           Object result = route.action().run(m, request, firstValues(uri));
+          if (result instanceof Csv csv) {
+            return HttpReply.of(
+                route.status(),
+                "text/csv; charset=utf-8",
+                csv.text().getBytes(StandardCharsets.UTF_8),
+                requestId);
+          }
           return result instanceof byte[] bytes
               ? HttpReply.of(route.status(), HttpReply.JSON, bytes, requestId)
               : HttpReply.of(

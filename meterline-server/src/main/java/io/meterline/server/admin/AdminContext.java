@@ -1,5 +1,7 @@
 package io.meterline.server.admin;
 
+import io.meterline.server.billing.Billing;
+import io.meterline.server.billing.Reports;
 import io.meterline.server.config.Limits;
 import io.meterline.server.config.ServiceClock;
 import io.meterline.server.ledger.Ledger;
@@ -21,6 +23,8 @@ public record AdminContext(
     Tables tables,
     Lookups lookups,
     Ledger ledger,
+    Billing billing,
+    Reports reports,
     ServiceClock clock,
     Limits limits,
     Set<String> regions,

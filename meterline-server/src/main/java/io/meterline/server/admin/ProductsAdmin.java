@@ -3,9 +3,11 @@ package io.meterline.server.admin;
 import io.meterline.server.domain.Account;
 import io.meterline.server.domain.Dimension;
 import io.meterline.server.domain.Ids;
+import io.meterline.server.domain.PriceList;
 import io.meterline.server.domain.Pricing;
 import io.meterline.server.domain.Product;
 import io.meterline.server.domain.ProductKey;
+import io.meterline.server.domain.UsageSource;
 import io.meterline.server.store.Keyset;
 import io.meterline.server.store.StoreException;
 import io.meterline.wire.crypto.Pem;
@@ -127,6 +129,93 @@ final class ProductsAdmin {
         Views::product);
   }
 
+  /**
+   * A price change (SPEC §3.2 "Price changes"): the prices given replace the current ones from now
+   * on, the others keep their value; which subscriptions pay the new prices when is the billing
+   * engine's rule. Answers the product with its price history.
+   */
+  Map<String, Object> changePrices(String code, Body body) {
+    body.only("hourlyPrice", "monthlyPrice", "dimensions");
+    BigDecimal hourly = body.optionalMoney("hourlyPrice");
+    BigDecimal monthly = body.optionalMoney("monthlyPrice");
+    List<Map.Entry<String, BigDecimal>> dimensions =
+        body.optionalList(
+            "dimensions",
+            d ->
+                Map.entry(
+                    d.only("name", "price").string("name"),
+                    require(d, "price", d.optionalMoney("price"))));
+    if (hourly == null && monthly == null && dimensions == null) {
+      throw AdminException.badRequest(
+          "give at least one of hourlyPrice, monthlyPrice or dimensions: [{name, price}]");
+    }
+    Instant now = ctx.clock().instant();
+    Product changed;
+    try {
+      changed =
+          ctx.write(
+              c -> {
+                Product p = ctx.tables().products().find(c, code);
+                if (p == null) {
+                  throw AdminException.notFound(null, "no product has the code " + code);
+                }
+                PriceList prices = newPrices(p, hourly, monthly, dimensions, now);
+                ctx.tables().products().insertPriceChange(c, code, p.priceHistory().size(), prices);
+                return p.withPrices(prices);
+              });
+    } catch (StoreException e) {
+      if (e.isUniqueViolation()) {
+        throw AdminException.conflict(
+            null,
+            "the prices of "
+                + code
+                + " were changed at the same time by another request; read the product and retry");
+      }
+      throw e;
+    }
+    ctx.lookups().invalidateProduct(code);
+    return Views.product(changed);
+  }
+
+  private static PriceList newPrices(
+      Product p,
+      BigDecimal hourly,
+      BigDecimal monthly,
+      List<Map.Entry<String, BigDecimal>> dimensions,
+      Instant now) {
+    if (hourly != null && p.pricing() != Pricing.HOURLY) {
+      throw AdminException.badField(
+          "hourlyPrice",
+          "hourlyPrice applies only to HOURLY pricing; " + p.productCode() + " is " + p.pricing());
+    }
+    if (monthly != null && p.pricing() != Pricing.MONTHLY) {
+      throw AdminException.badField(
+          "monthlyPrice",
+          "monthlyPrice applies only to MONTHLY pricing; "
+              + p.productCode()
+              + " is "
+              + p.pricing());
+    }
+    Map<String, BigDecimal> prices = new java.util.TreeMap<>();
+    p.dimensions().forEach(d -> prices.put(d.name(), d.price()));
+    if (dimensions != null) {
+      for (int i = 0; i < dimensions.size(); i++) {
+        String name = dimensions.get(i).getKey();
+        if (!prices.containsKey(name)) {
+          throw AdminException.badField(
+              "dimensions[" + i + "].name",
+              "product " + p.productCode() + " has no dimension \"" + Body.clip(name) + "\"");
+        }
+        prices.put(name, dimensions.get(i).getValue());
+      }
+    }
+    return new PriceList(
+        now,
+        hourly != null ? hourly : p.hourlyPrice(),
+        monthly != null ? monthly : p.monthlyPrice(),
+        prices);
+  }
+
   Map<String, Object> rotateKey(String code) {
     KeyPair pair = newKeyPair();
     Instant now = ctx.clock().instant();
@@ -214,6 +303,13 @@ final class ProductsAdmin {
     }
     Set<String> names = new HashSet<>();
     for (Dimension d : dimensions) {
+      if (d.name().equals(UsageSource.TASK_TIME_DIMENSION)) {
+        throw AdminException.badField(
+            "dimensions",
+            "\""
+                + UsageSource.TASK_TIME_DIMENSION
+                + "\" is the dimension of task time; name the dimension otherwise");
+      }
       if (!names.add(d.name())) {
         throw AdminException.badField(
             "dimensions", "dimension \"" + d.name() + "\" is listed twice");

@@ -2,16 +2,22 @@ package io.meterline.server.admin;
 
 import io.meterline.server.domain.ContractLine;
 import io.meterline.server.domain.Ids;
+import io.meterline.server.domain.Pricing;
 import io.meterline.server.domain.Product;
 import io.meterline.server.domain.Subscription;
+import io.meterline.server.domain.UsageSource;
 import io.meterline.server.store.Keyset;
 import io.meterline.server.store.StoreException;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /** Subscriptions; subscribing to a SaaS product mints its registration token. */
 final class SubscriptionsAdmin {
+  private static final long MAX_CONTRACT_QUANTITY = 1_000_000_000L;
+
   private final AdminContext ctx;
 
   SubscriptionsAdmin(AdminContext ctx) {
@@ -28,9 +34,11 @@ final class SubscriptionsAdmin {
             "contract",
             line ->
                 new ContractLine(
-                    line.only("dimension", "quantity", "per").string("dimension"),
-                    line.requiredLong("quantity", 0, Long.MAX_VALUE),
-                    line.enumValue("per", ContractLine.Per.class)));
+                    line.only("dimension", "quantity", "per", "price").string("dimension"),
+                    // At most a billion per hour or month keeps prepaid seconds within a long.
+                    line.requiredLong("quantity", 0, MAX_CONTRACT_QUANTITY),
+                    line.enumValue("per", ContractLine.Per.class),
+                    line.optionalMoney("price")));
     Instant now = ctx.clock().instant();
     try {
       return ctx.write(
@@ -45,13 +53,7 @@ final class SubscriptionsAdmin {
                   "no account " + accountId + "; create it with POST /admin/v1/buyers");
             }
             List<ContractLine> lines = contract == null ? List.of() : contract;
-            for (int i = 0; i < lines.size(); i++) {
-              if (product.dimension(lines.get(i).dimension()).isEmpty()) {
-                throw AdminException.badField(
-                    "contract[" + i + "].dimension",
-                    "product " + code + " has no dimension \"" + lines.get(i).dimension() + "\"");
-              }
-            }
+            checkContract(product, lines);
             String token = product.saas() ? Ids.registrationToken() : null;
             Subscription s =
                 new Subscription(
@@ -93,6 +95,38 @@ final class SubscriptionsAdmin {
         limit,
         s -> new Keyset(s.startedAt(), s.subscriptionId()),
         Views::subscription);
+  }
+
+  /**
+   * A contract covers the product's dimensions, or its task time ({@code TaskTime}, in task-hours)
+   * when it is priced HOURLY; each dimension at most once.
+   */
+  private static void checkContract(Product product, List<ContractLine> lines) {
+    Set<String> seen = new HashSet<>();
+    for (int i = 0; i < lines.size(); i++) {
+      String dimension = lines.get(i).dimension();
+      boolean taskTime =
+          dimension.equals(UsageSource.TASK_TIME_DIMENSION) && product.pricing() == Pricing.HOURLY;
+      if (!taskTime && product.dimension(dimension).isEmpty()) {
+        throw AdminException.badField(
+            "contract[" + i + "].dimension",
+            "product "
+                + product.productCode()
+                + " has no dimension \""
+                + Body.clip(dimension)
+                + "\""
+                + (product.pricing() == Pricing.HOURLY
+                    ? "; the task time of an HOURLY product is \""
+                        + UsageSource.TASK_TIME_DIMENSION
+                        + "\""
+                    : ""));
+      }
+      if (!seen.add(dimension)) {
+        throw AdminException.badField(
+            "contract[" + i + "].dimension",
+            "dimension \"" + Body.clip(dimension) + "\" is in the contract twice");
+      }
+    }
   }
 
   Map<String, Object> get(String id) {

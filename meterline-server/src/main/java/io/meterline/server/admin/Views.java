@@ -5,6 +5,7 @@ import io.meterline.server.domain.Account;
 import io.meterline.server.domain.ContractLine;
 import io.meterline.server.domain.Dimension;
 import io.meterline.server.domain.LedgerEntry;
+import io.meterline.server.domain.PriceList;
 import io.meterline.server.domain.Product;
 import io.meterline.server.domain.ProductKey;
 import io.meterline.server.domain.Subscription;
@@ -37,7 +38,20 @@ final class Views {
     m.put("publicKeyVersion", current.version());
     m.put("publicKeyPem", current.publicKeyPem());
     m.put("publicKeys", p.keys().stream().map(Views::key).toList());
+    m.put("priceHistory", p.priceHistory().stream().map(Views::prices).toList());
     m.put("createdAt", iso(p.createdAt()));
+    return m;
+  }
+
+  static Map<String, Object> prices(PriceList prices) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("since", iso(prices.since()));
+    putIfSet(m, "hourlyPrice", money(prices.hourlyPrice()));
+    putIfSet(m, "monthlyPrice", money(prices.monthlyPrice()));
+    List<Map<String, Object>> dimensions = new java.util.ArrayList<>();
+    new java.util.TreeMap<>(prices.dimensions())
+        .forEach((name, price) -> dimensions.add(Map.of("name", name, "price", money(price))));
+    m.put("dimensions", dimensions);
     return m;
   }
 
@@ -84,6 +98,7 @@ final class Views {
     m.put("dimension", c.dimension());
     m.put("quantity", c.quantity());
     m.put("per", c.per().name());
+    putIfSet(m, "price", money(c.price()));
     return m;
   }
 

@@ -1,6 +1,7 @@
 package io.meterline.server.config;
 
 import io.meterline.wire.Operation;
+import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.util.EnumMap;
 import java.util.Map;
@@ -26,6 +27,9 @@ import java.util.Set;
  * @param commit the group-commit settings of the write path
  * @param accessLog whether to log one JSON line per request to the logger meterline.access
  * @param http the body limit and budget, the connection limit and the request deadline
+ * @param listingFeePercent the share of a buyer's charges the seller reports count as AWS's listing
+ *     fee, in per cent
+ * @param callLogSize how many data-plane calls the call log keeps in memory
  */
 public record ServerConfig(
     String host,
@@ -42,10 +46,18 @@ public record ServerConfig(
     Limits limits,
     CommitSettings commit,
     boolean accessLog,
-    HttpLimits http) {
+    HttpLimits http,
+    BigDecimal listingFeePercent,
+    int callLogSize) {
 
   /** The port {@code serve} listens on unless told otherwise. */
   public static final int DEFAULT_PORT = 6387;
+
+  /** The listing fee of the seller reports unless told otherwise, in per cent. */
+  public static final BigDecimal DEFAULT_LISTING_FEE_PERCENT = BigDecimal.valueOf(3);
+
+  /** How many calls the call log keeps unless told otherwise (SPEC §3.1). */
+  public static final int DEFAULT_CALL_LOG_SIZE = 10_000;
 
   /** The body limit: BatchMeterUsage bodies must stay under 1 MB (facts §3.2). */
   public static final int DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
@@ -70,6 +82,15 @@ public record ServerConfig(
     Objects.requireNonNull(limits, "limits");
     Objects.requireNonNull(commit, "commit");
     Objects.requireNonNull(http, "http");
+    Objects.requireNonNull(listingFeePercent, "listingFeePercent");
+    if (listingFeePercent.signum() < 0
+        || listingFeePercent.compareTo(BigDecimal.valueOf(100)) > 0) {
+      throw new IllegalArgumentException(
+          "listingFeePercent must be from 0 to 100, was " + listingFeePercent.toPlainString());
+    }
+    if (callLogSize < 0) {
+      throw new IllegalArgumentException("callLogSize must be >= 0, was " + callLogSize);
+    }
   }
 
   /** The master key file in effect. */
@@ -115,6 +136,8 @@ public record ServerConfig(
     private int maxConnections;
     private boolean accessLog;
     private java.time.Duration requestDeadline = java.time.Duration.ofSeconds(30);
+    private BigDecimal listingFeePercent = DEFAULT_LISTING_FEE_PERCENT;
+    private int callLogSize = DEFAULT_CALL_LOG_SIZE;
 
     private Builder(Path dataDir) {
       this.dataDir = Objects.requireNonNull(dataDir, "dataDir");
@@ -216,6 +239,17 @@ public record ServerConfig(
       return this;
     }
 
+    public Builder listingFeePercent(BigDecimal listingFeePercent) {
+      this.listingFeePercent = listingFeePercent;
+      return this;
+    }
+
+    /** How many data-plane calls the call log keeps; 0 keeps none. */
+    public Builder callLogSize(int callLogSize) {
+      this.callLogSize = callLogSize;
+      return this;
+    }
+
     public ServerConfig build() {
       CommitSettings effectiveCommit = commit != null ? commit : CommitSettings.defaults(store);
       if (maxQueueWait != null) {
@@ -241,7 +275,9 @@ public record ServerConfig(
           limits,
           effectiveCommit,
           accessLog,
-          new HttpLimits(maxBodyBytes, bodyBudgetBytes, maxConnections, requestDeadline));
+          new HttpLimits(maxBodyBytes, bodyBudgetBytes, maxConnections, requestDeadline),
+          listingFeePercent,
+          callLogSize);
     }
   }
 }

@@ -2,6 +2,7 @@ package io.meterline.server.domain;
 
 import java.math.BigDecimal;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
@@ -9,6 +10,9 @@ import java.util.Optional;
 
 /**
  * A product on the marketplace, with its dimensions and signing keys.
+ *
+ * <p>Its prices ({@code hourlyPrice}, {@code monthlyPrice}, each dimension's {@code price}) are the
+ * current ones; {@code priceHistory} holds every version, the creation's first.
  *
  * @param preview whether the seller's own account may use it without a subscription
  * @param saas whether it is a SaaS product (BatchMeterUsage, ResolveCustomer) rather than a
@@ -25,7 +29,8 @@ public record Product(
     boolean saas,
     String sellerAccountId,
     Instant createdAt,
-    List<ProductKey> keys) {
+    List<ProductKey> keys,
+    List<PriceList> priceHistory) {
 
   public Product {
     Objects.requireNonNull(productCode, "productCode");
@@ -33,6 +38,66 @@ public record Product(
     Objects.requireNonNull(sellerAccountId, "sellerAccountId");
     dimensions = List.copyOf(dimensions);
     keys = keys.stream().sorted(Comparator.comparingInt(ProductKey::version)).toList();
+    priceHistory = List.copyOf(priceHistory);
+  }
+
+  /** A product whose prices never changed: its history is its creation's prices. */
+  public Product(
+      String productCode,
+      String name,
+      Pricing pricing,
+      BigDecimal hourlyPrice,
+      BigDecimal monthlyPrice,
+      List<Dimension> dimensions,
+      boolean preview,
+      boolean saas,
+      String sellerAccountId,
+      Instant createdAt,
+      List<ProductKey> keys) {
+    this(
+        productCode,
+        name,
+        pricing,
+        hourlyPrice,
+        monthlyPrice,
+        dimensions,
+        preview,
+        saas,
+        sellerAccountId,
+        createdAt,
+        keys,
+        List.of(
+            new PriceList(
+                createdAt,
+                hourlyPrice,
+                monthlyPrice,
+                dimensions.stream()
+                    .collect(
+                        java.util.stream.Collectors.toMap(Dimension::name, Dimension::price)))));
+  }
+
+  /** The same product with these prices in force from {@code since}, appended to its history. */
+  public Product withPrices(PriceList prices) {
+    List<Dimension> repriced = new ArrayList<>(dimensions.size());
+    for (Dimension d : dimensions) {
+      repriced.add(
+          new Dimension(d.name(), d.unit(), prices.dimensions().getOrDefault(d.name(), d.price())));
+    }
+    List<PriceList> history = new ArrayList<>(priceHistory);
+    history.add(prices);
+    return new Product(
+        productCode,
+        name,
+        pricing,
+        prices.hourlyPrice(),
+        prices.monthlyPrice(),
+        repriced,
+        preview,
+        saas,
+        sellerAccountId,
+        createdAt,
+        keys,
+        history);
   }
 
   /** The dimension with this name, if the product has it. */

@@ -4,5 +4,8 @@ package io.meterline.server.domain;
 public enum UsageSource {
   METER_USAGE,
   BATCH_METER_USAGE,
-  TASK_TIME
+  TASK_TIME;
+
+  /** The dimension of {@link #TASK_TIME} entries; their quantity is in seconds. */
+  public static final String TASK_TIME_DIMENSION = "TaskTime";
 }

@@ -181,6 +181,29 @@ public final class Ledger {
             });
   }
 
+  /**
+   * Records the hours running tasks have passed (SPEC §3.2: a running task's time is accrued at
+   * least hourly), up to the start of the current hour of service time, at most {@code limit} tasks
+   * in one transaction; returns how many tasks it brought up to date.
+   */
+  public int recordPassedHours(int limit) {
+    Instant hour = Hours.startOf(clock.instant());
+    // Found on a reader, so that the writer is taken only when there is something to write.
+    List<Task> behind = db.read(c -> tables.tasks().timeToRecord(c, hour, limit));
+    if (behind.isEmpty()) {
+      return 0;
+    }
+    db.write(
+            c -> {
+              for (Task task : behind) {
+                TaskLifecycle.recordPassedHours(c, tables, task.taskId(), hour);
+              }
+              return null;
+            })
+        .join();
+    return behind.size();
+  }
+
   /** Ledger entries matching the query, by hour, then product, account and dimension. */
   public List<LedgerEntry> entries(UsageQuery query) {
     return db.read(c -> tables.usage().query(c, query));

@@ -19,9 +19,6 @@ import java.util.List;
  * hourly or monthly"). The products are those the task was admitted for.
  */
 final class TaskLifecycle {
-  /** The ledger dimension of task time; its quantity is in seconds. */
-  static final String TASK_TIME_DIMENSION = "TaskTime";
-
   private TaskLifecycle() {}
 
   /**
@@ -33,27 +30,58 @@ final class TaskLifecycle {
     if (task == null || !tables.tasks().stop(c, taskId, at)) {
       return new TaskStop(task, false);
     }
-    List<LedgerEntry> entries = new ArrayList<>();
-    for (String productCode : tables.admissions().productsOf(c, taskId)) {
-      Product product = tables.products().find(c, productCode);
-      if (product != null && product.pricing().isTimeBased()) {
-        entries.addAll(taskTime(task, product, at));
-      }
-    }
-    tables.usage().insertOrFind(c, entries);
+    record(c, tables, task, TaskTime.split(task.startedAt(), at), at);
+    tables.tasks().setTimeRecordedUntil(c, taskId, at);
     return new TaskStop(task.stoppedAt(at), true);
   }
 
-  private static List<LedgerEntry> taskTime(Task task, Product product, Instant stop) {
+  /**
+   * Records the whole hours a running task has run before {@code hour} (an hour's start), which are
+   * the same slices its stop would write for them (the one-minute minimum and the rounding of
+   * seconds only ever touch its last hour), and notes how far its time is recorded.
+   */
+  static void recordPassedHours(Connection c, Tables tables, String taskId, Instant hour)
+      throws SQLException {
+    Task task = tables.tasks().find(c, taskId);
+    if (task == null || task.isStopped()) {
+      // stopped meanwhile: its stop recorded all of its time
+      return;
+    }
+    List<TaskTime.Slice> passed = new ArrayList<>();
+    for (TaskTime.Slice slice : TaskTime.split(task.startedAt(), hour)) {
+      if (slice.hour().isBefore(hour)) {
+        passed.add(slice);
+      }
+    }
+    record(c, tables, task, passed, hour);
+    tables.tasks().setTimeRecordedUntil(c, task.taskId(), hour);
+  }
+
+  /** Writes the slices for each time-priced product the task was admitted for. */
+  private static void record(
+      Connection c, Tables tables, Task task, List<TaskTime.Slice> slices, Instant recordedAt)
+      throws SQLException {
     List<LedgerEntry> entries = new ArrayList<>();
-    for (TaskTime.Slice slice : TaskTime.split(task.startedAt(), stop)) {
+    for (String productCode : tables.admissions().productsOf(c, task.taskId())) {
+      Product product = tables.products().find(c, productCode);
+      if (product != null && product.pricing().isTimeBased()) {
+        entries.addAll(taskTime(task, product, slices, recordedAt));
+      }
+    }
+    tables.usage().insertOrFind(c, entries);
+  }
+
+  private static List<LedgerEntry> taskTime(
+      Task task, Product product, List<TaskTime.Slice> slices, Instant recordedAt) {
+    List<LedgerEntry> entries = new ArrayList<>();
+    for (TaskTime.Slice slice : slices) {
       entries.add(
           new LedgerEntry(
               Ids.recordId(),
               new DedupKey(
                   "tasktime/" + task.taskId(),
                   product.productCode(),
-                  TASK_TIME_DIMENSION,
+                  UsageSource.TASK_TIME_DIMENSION,
                   slice.hour()),
               task.awsAccountId(),
               slice.seconds(),
@@ -62,7 +90,7 @@ final class TaskLifecycle {
               UsageSource.TASK_TIME,
               task.taskId(),
               slice.hour(),
-              stop));
+              recordedAt));
     }
     return entries;
   }

@@ -18,6 +18,9 @@ import org.slf4j.LoggerFactory;
  * before the old ones expire, so a task whose newest credentials expired (real time) without a
  * newer set is gone. It is stopped at the next sweep, at the service time of that sweep, and its
  * task time is metered up to then.
+ *
+ * <p>Each sweep also has the ledger record the whole hours running tasks have passed, so that their
+ * time shows on invoices before they stop.
  */
 public final class TaskReaper implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(TaskReaper.class);
@@ -66,6 +69,10 @@ public final class TaskReaper implements AutoCloseable {
           LOG.info("stopped task {}: its credentials expired without being refreshed", taskId);
         }
       }
+      int caughtUp;
+      do {
+        caughtUp = ledger.recordPassedHours(PER_SWEEP);
+      } while (caughtUp == PER_SWEEP);
       return stopped;
     } catch (RuntimeException e) {
       LOG.warn("the sweep for abandoned tasks failed; it runs again later", e);

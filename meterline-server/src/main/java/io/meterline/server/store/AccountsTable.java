@@ -29,6 +29,23 @@ public final class AccountsTable {
         buyer);
   }
 
+  /** The ids of accounts after this id ({@code null}: from the first), in order. */
+  public List<String> idsAfter(Connection c, String after, int limit) throws SQLException {
+    return after == null
+        ? Jdbc.query(
+            c,
+            "SELECT aws_account_id FROM accounts ORDER BY aws_account_id LIMIT ?",
+            rs -> rs.getString(1),
+            limit)
+        : Jdbc.query(
+            c,
+            "SELECT aws_account_id FROM accounts WHERE aws_account_id > ? "
+                + "ORDER BY aws_account_id LIMIT ?",
+            rs -> rs.getString(1),
+            after,
+            limit);
+  }
+
   /** Buyer accounts, newest first, after a position ({@code null} for the first page). */
   public List<Account> listBuyers(Connection c, Keyset after, int limit) throws SQLException {
     List<Object> args = new ArrayList<>();

@@ -25,7 +25,9 @@ final class Migrations {
           new Migration(2, "task platform", "db/migration/V002__task_platform.sql"),
           new Migration(3, "task stop counter", "db/migration/V003__task_stops.sql"),
           new Migration(4, "ledger index by hour", "db/migration/V004__ledger_hour_index.sql"),
-          new Migration(5, "lists newest first", "db/migration/V005__lists.sql"));
+          new Migration(5, "lists newest first", "db/migration/V005__lists.sql"),
+          new Migration(
+              6, "price changes, task time as it passes", "db/migration/V006__billing.sql"));
 
   private Migrations() {}
 

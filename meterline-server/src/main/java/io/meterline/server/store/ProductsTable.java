@@ -1,6 +1,9 @@
 package io.meterline.server.store;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.meterline.server.domain.Dimension;
+import io.meterline.server.domain.PriceList;
 import io.meterline.server.domain.Pricing;
 import io.meterline.server.domain.Product;
 import io.meterline.server.domain.ProductKey;
@@ -13,9 +16,11 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /** Products with their dimensions and signing keys; private keys are stored sealed. */
 public final class ProductsTable {
+  private static final ObjectMapper JSON = new ObjectMapper();
   private static final String COLUMNS =
       "product_code, name, pricing, hourly_price, "
           + "monthly_price, seller_account_id, preview, saas, created_at";
@@ -69,6 +74,26 @@ public final class ProductsTable {
         k.retiredAt());
   }
 
+  /**
+   * Records a price change: the product's prices from {@code prices.since()} on.
+   *
+   * @param version the change's number, 1 for the first; taken already means another change raced
+   *     this one (a unique violation)
+   */
+  public void insertPriceChange(Connection c, String productCode, int version, PriceList prices)
+      throws SQLException {
+    Jdbc.update(
+        c,
+        "INSERT INTO product_price_changes (product_code, version, changed_at, hourly_price, "
+            + "monthly_price, dimension_prices) VALUES (?, ?, ?, ?, ?, ?)",
+        productCode,
+        version,
+        prices.since(),
+        text(prices.hourlyPrice()),
+        text(prices.monthlyPrice()),
+        encodePrices(prices.dimensions()));
+  }
+
   /** Retires the current key version; {@code false} when that version was not current. */
   public boolean retireKey(Connection c, String productCode, int version, Instant at)
       throws SQLException {
@@ -90,6 +115,25 @@ public final class ProductsTable {
             ProductsTable::mapBare,
             productCode);
     return bare == null ? null : complete(c, List.of(bare)).get(0);
+  }
+
+  /** The products with these codes, by code; unknown codes are absent. */
+  public Map<String, Product> findAll(Connection c, List<String> codes) throws SQLException {
+    List<Product> bare = new ArrayList<>();
+    for (List<String> chunk : Jdbc.chunks(codes.stream().distinct().toList())) {
+      bare.addAll(
+          Jdbc.query(
+              c,
+              "SELECT "
+                  + COLUMNS
+                  + " FROM products WHERE product_code IN "
+                  + Jdbc.placeholders(chunk.size()),
+              ProductsTable::mapBare,
+              chunk.toArray()));
+    }
+    Map<String, Product> found = new HashMap<>();
+    complete(c, bare).forEach(p -> found.put(p.productCode(), p));
+    return found;
   }
 
   /** Products, newest first, after a position ({@code null} for the first page). */
@@ -144,9 +188,10 @@ public final class ProductsTable {
                   .add(mapKey(rs)),
           chunk.toArray());
     }
+    Map<String, List<PriceList>> changes = priceChanges(c, codes);
     List<Product> products = new ArrayList<>(bare.size());
     for (Product p : bare) {
-      products.add(
+      Product created =
           new Product(
               p.productCode(),
               p.name(),
@@ -158,9 +203,59 @@ public final class ProductsTable {
               p.saas(),
               p.sellerAccountId(),
               p.createdAt(),
-              keys.getOrDefault(p.productCode(), List.of())));
+              keys.getOrDefault(p.productCode(), List.of()));
+      for (PriceList change : changes.getOrDefault(p.productCode(), List.of())) {
+        created = created.withPrices(change);
+      }
+      products.add(created);
     }
     return products;
+  }
+
+  private static Map<String, List<PriceList>> priceChanges(Connection c, List<String> codes)
+      throws SQLException {
+    Map<String, List<PriceList>> changes = new HashMap<>();
+    for (List<String> chunk : Jdbc.chunks(codes)) {
+      Jdbc.query(
+          c,
+          "SELECT product_code, changed_at, hourly_price, monthly_price, dimension_prices "
+              + "FROM product_price_changes WHERE product_code IN "
+              + Jdbc.placeholders(chunk.size())
+              + " ORDER BY product_code, version",
+          rs ->
+              changes
+                  .computeIfAbsent(rs.getString("product_code"), k -> new ArrayList<>())
+                  .add(
+                      new PriceList(
+                          Jdbc.instant(rs, "changed_at"),
+                          decimal(rs.getString("hourly_price")),
+                          decimal(rs.getString("monthly_price")),
+                          decodePrices(rs.getString("dimension_prices")))),
+          chunk.toArray());
+    }
+    return changes;
+  }
+
+  private static String encodePrices(Map<String, BigDecimal> prices) {
+    Map<String, String> text = new TreeMap<>();
+    prices.forEach((name, price) -> text.put(name, price.toPlainString()));
+    try {
+      return JSON.writeValueAsString(text);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("a map of strings always serializes", e);
+    }
+  }
+
+  private static Map<String, BigDecimal> decodePrices(String json) {
+    try {
+      Map<String, BigDecimal> prices = new TreeMap<>();
+      JSON.readTree(json)
+          .fields()
+          .forEachRemaining(e -> prices.put(e.getKey(), new BigDecimal(e.getValue().asText())));
+      return prices;
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("stored dimension prices are not JSON: " + json, e);
+    }
   }
 
   private ProductKey mapKey(ResultSet rs) throws SQLException {

@@ -143,6 +143,33 @@ public final class SubscriptionsTable {
     return sql.toString();
   }
 
+  /**
+   * The subscriptions active at the last moment before {@code end}: started before it, not ended
+   * before it; by account, then product.
+   */
+  public List<Subscription> activeAtEndOf(Connection c, Instant end) throws SQLException {
+    return Jdbc.query(
+        c,
+        "SELECT "
+            + COLUMNS
+            + " FROM subscriptions WHERE started_at < ? AND (ended_at IS NULL OR ended_at >= ?) "
+            + "ORDER BY aws_account_id, product_code, started_at",
+        SubscriptionsTable::map,
+        end,
+        end);
+  }
+
+  /** Every subscription of an account, past or present, oldest first. */
+  public List<Subscription> ofAccount(Connection c, String awsAccountId) throws SQLException {
+    return Jdbc.query(
+        c,
+        "SELECT "
+            + COLUMNS
+            + " FROM subscriptions WHERE aws_account_id = ? ORDER BY started_at, subscription_id",
+        SubscriptionsTable::map,
+        awsAccountId);
+  }
+
   /** Ends an active subscription; {@code false} when it was not active. */
   public boolean end(Connection c, String subscriptionId, Instant at) throws SQLException {
     return Jdbc.update(

@@ -15,6 +15,11 @@ public final class TasksTable {
       "task_id, task_arn, aws_account_id, region, platform, cluster, started_at, stopped_at, "
           + "product_code, credentials_expire_at";
 
+  // The task was admitted for a product whose task time is billed.
+  private static final String TIME_PRICED =
+      "EXISTS (SELECT 1 FROM task_admissions a JOIN products p ON p.product_code = a.product_code"
+          + " WHERE a.task_id = tasks.task_id AND p.pricing IN ('HOURLY', 'MONTHLY'))";
+
   public void insert(Connection c, Task task) throws SQLException {
     Jdbc.update(
         c,
@@ -116,6 +121,79 @@ public final class TasksTable {
     }
     sql.append(Keyset.page(after, "started_at", "task_id", limit, args));
     return sql.toString();
+  }
+
+  /** A task and how far its time is in the ledger ({@code null}: none of it yet). */
+  public record WithTime(Task task, Instant timeRecordedUntil) {}
+
+  /**
+   * The tasks of an account that ran at some moment in {@code [from, to)}: started before {@code
+   * to}, not stopped before {@code from}.
+   */
+  public List<WithTime> ranBetween(Connection c, String awsAccountId, Instant from, Instant to)
+      throws SQLException {
+    return Jdbc.query(
+        c,
+        "SELECT "
+            + COLUMNS
+            + ", time_recorded_until FROM tasks WHERE aws_account_id = ? AND started_at < ? "
+            + "AND (stopped_at IS NULL OR stopped_at >= ?)",
+        rs -> new WithTime(map(rs), Jdbc.instant(rs, "time_recorded_until")),
+        awsAccountId,
+        to,
+        from);
+  }
+
+  /**
+   * Whether some running task of the account admitted for an HOURLY or MONTHLY product started
+   * before {@code until} and has its time recorded only to before it.
+   */
+  public boolean hasTimeUnrecorded(Connection c, String awsAccountId, Instant until)
+      throws SQLException {
+    return Jdbc.queryOne(
+            c,
+            "SELECT 1 FROM tasks WHERE aws_account_id = ? AND stopped_at IS NULL "
+                + "AND started_at < ? AND (time_recorded_until IS NULL OR time_recorded_until < ?)"
+                + " AND "
+                + TIME_PRICED
+                + " LIMIT 1",
+            rs -> Boolean.TRUE,
+            awsAccountId,
+            until,
+            until)
+        != null;
+  }
+
+  /** The accounts with a running task admitted for an HOURLY or MONTHLY product. */
+  public List<String> accountsRunningTimePriced(Connection c) throws SQLException {
+    return Jdbc.query(
+        c,
+        "SELECT DISTINCT aws_account_id FROM tasks WHERE stopped_at IS NULL AND " + TIME_PRICED,
+        rs -> rs.getString(1));
+  }
+
+  /** Notes how far a task's time is in the ledger. */
+  public void setTimeRecordedUntil(Connection c, String taskId, Instant until) throws SQLException {
+    Jdbc.update(c, "UPDATE tasks SET time_recorded_until = ? WHERE task_id = ?", until, taskId);
+  }
+
+  /**
+   * Running tasks admitted for an HOURLY or MONTHLY product that started before {@code hour} and
+   * whose time is recorded to before it.
+   */
+  public List<Task> timeToRecord(Connection c, Instant hour, int limit) throws SQLException {
+    return Jdbc.query(
+        c,
+        "SELECT "
+            + COLUMNS
+            + " FROM tasks WHERE stopped_at IS NULL AND started_at < ? "
+            + "AND (time_recorded_until IS NULL OR time_recorded_until < ?) AND "
+            + TIME_PRICED
+            + " LIMIT ?",
+        TasksTable::map,
+        hour,
+        hour,
+        limit);
   }
 
   /** Running tasks whose newest credentials expired before the given real time. */

@@ -7,9 +7,11 @@ import io.meterline.server.domain.UsageSource;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -23,6 +25,67 @@ public final class UsageRecordsTable {
       List.of(
           "text", "text", "text", "text", "int8", "text", "int8", "text", "text", "text", "text",
           "int8", "int8");
+
+  /** The sum of one product's, dimension's and source's quantities in one hour. */
+  public record HourTotal(
+      String productCode, String dimension, Instant hour, UsageSource source, long quantity) {}
+
+  /**
+   * The quantities the identities ({@code scope}s) reported in the hours {@code [from, to)}, summed
+   * per product, dimension, hour and source. Each identity is read through the dedup key's index.
+   */
+  public List<HourTotal> totalsByHour(Connection c, List<String> scopes, Instant from, Instant to)
+      throws SQLException {
+    Map<List<Object>, long[]> sums = new LinkedHashMap<>();
+    for (List<String> chunk : Jdbc.chunks(scopes)) {
+      Object[] args = new Object[chunk.size() + 2];
+      for (int i = 0; i < chunk.size(); i++) {
+        args[i] = chunk.get(i);
+      }
+      args[chunk.size()] = from;
+      args[chunk.size() + 1] = to;
+      Jdbc.query(
+          c,
+          "SELECT product_code, dimension, hour, source, SUM(quantity) AS quantity "
+              + "FROM usage_records WHERE scope IN "
+              + Jdbc.placeholders(chunk.size())
+              + " AND hour >= ? AND hour < ? GROUP BY product_code, dimension, hour, source",
+          rs -> {
+            List<Object> key =
+                List.of(
+                    rs.getString("product_code"),
+                    rs.getString("dimension"),
+                    Jdbc.instant(rs, "hour"),
+                    UsageSource.valueOf(rs.getString("source")));
+            sums.computeIfAbsent(key, k -> new long[1])[0] += rs.getLong("quantity");
+            return null;
+          },
+          args);
+    }
+    List<HourTotal> totals = new ArrayList<>(sums.size());
+    sums.forEach(
+        (k, sum) ->
+            totals.add(
+                new HourTotal(
+                    (String) k.get(0),
+                    (String) k.get(1),
+                    (Instant) k.get(2),
+                    (UsageSource) k.get(3),
+                    sum[0])));
+    return totals;
+  }
+
+  /** The accounts with usage in the hours {@code [from, to)}, read through the hour index. */
+  public List<String> accountsWithUsage(Connection c, Instant from, Instant to)
+      throws SQLException {
+    return Jdbc.query(
+        c,
+        "SELECT DISTINCT aws_account_id FROM usage_records WHERE hour >= ? AND hour < ? "
+            + "ORDER BY aws_account_id",
+        rs -> rs.getString(1),
+        from,
+        to);
+  }
 
   /** A stored record's id and content fingerprint. */
   public record Stored(String recordId, String fingerprint) {}

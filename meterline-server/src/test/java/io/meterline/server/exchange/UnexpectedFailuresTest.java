@@ -67,7 +67,7 @@ class UnexpectedFailuresTest {
     AdminApi admin =
         new AdminApi(
             "token",
-            new AdminContext(null, null, null, null, null, null, null, null, null),
+            new AdminContext(null, null, null, null, null, null, null, null, null, null, null),
             null,
             Runnable::run);
 

@@ -11,6 +11,7 @@ import io.meterline.server.domain.DedupKey;
 import io.meterline.server.domain.Dimension;
 import io.meterline.server.domain.LedgerEntry;
 import io.meterline.server.domain.Platform;
+import io.meterline.server.domain.PriceList;
 import io.meterline.server.domain.Pricing;
 import io.meterline.server.domain.Product;
 import io.meterline.server.domain.ProductKey;
@@ -475,6 +476,242 @@ abstract class StoreContract {
 
     List<Account> buyers = db.read(c -> tables.accounts().listBuyers(c, null, 10));
     assertThat(buyers).extracting(Account::awsAccountId).containsExactly("444455556666");
+  }
+
+  /** A product of this pricing with one dimension, Hosts at 1, and a key. */
+  private Product billable(String code, Pricing pricing) throws Exception {
+    KeyPair pair = rsa();
+    return new Product(
+        code,
+        "Billable " + code,
+        pricing,
+        pricing == Pricing.HOURLY ? new BigDecimal("2") : null,
+        pricing == Pricing.MONTHLY ? new BigDecimal("30") : null,
+        List.of(new Dimension("Hosts", null, BigDecimal.ONE)),
+        false,
+        false,
+        "111122223333",
+        T0,
+        List.of(new ProductKey(1, Pem.encode(pair.getPublic()), pair.getPrivate(), T0, null)));
+  }
+
+  private static Task task(String id, String account, Instant started) {
+    return new Task(
+        id,
+        "arn:" + id,
+        account,
+        "us-east-1",
+        Platform.FARGATE,
+        "default",
+        started,
+        null,
+        null,
+        null);
+  }
+
+  @Test
+  void priceChanges_areReadBackInOrder_overTheCreationsPrices() throws Exception {
+    Product p = billable("prodprice1", Pricing.HOURLY);
+    write(
+        c -> {
+          tables.products().insert(c, p);
+          tables
+              .products()
+              .insertPriceChange(
+                  c,
+                  "prodprice1",
+                  1,
+                  new PriceList(
+                      T0.plusSeconds(60),
+                      new BigDecimal("2.5"),
+                      null,
+                      Map.of("Hosts", new BigDecimal("1.25"))));
+          tables
+              .products()
+              .insertPriceChange(
+                  c,
+                  "prodprice1",
+                  2,
+                  new PriceList(
+                      T0.plusSeconds(120),
+                      new BigDecimal("1.5"),
+                      null,
+                      Map.of("Hosts", new BigDecimal("1.25"))));
+          return null;
+        });
+    CompletableFuture<Object> again =
+        db.write(
+            c -> {
+              tables
+                  .products()
+                  .insertPriceChange(
+                      c, "prodprice1", 2, new PriceList(T0, BigDecimal.ONE, null, Map.of()));
+              return null;
+            });
+
+    Product read = db.read(c -> tables.products().find(c, "prodprice1"));
+    Map<String, Product> all =
+        db.read(c -> tables.products().findAll(c, List.of("prodprice1", "nosuchproduct")));
+
+    assertThat(read.priceHistory())
+        .extracting(PriceList::since)
+        .containsExactly(T0, T0.plusSeconds(60), T0.plusSeconds(120));
+    assertThat(read.priceHistory().get(0).hourlyPrice()).isEqualByComparingTo("2");
+    assertThat(read.hourlyPrice()).isEqualByComparingTo("1.5");
+    assertThat(read.dimensions().get(0).price()).isEqualByComparingTo("1.25");
+    assertThat(all).containsOnlyKeys("prodprice1");
+    assertThat(all.get("prodprice1").priceHistory()).hasSize(3);
+    assertThatThrownBy(again::join)
+        .hasCauseInstanceOf(StoreException.class)
+        .satisfies(e -> assertThat(((StoreException) e.getCause()).isUniqueViolation()).isTrue());
+  }
+
+  @Test
+  void billingReads_totalsByHourOfSomeIdentities_andTheTasksThatRan() throws Exception {
+    Product hourly = billable("prodhourly", Pricing.HOURLY);
+    Product custom = billable("prodcustom", Pricing.CUSTOM);
+    write(
+        c -> {
+          tables.products().insert(c, hourly);
+          tables.products().insert(c, custom);
+          tables.tasks().insert(c, task("ta", "444455556666", T0));
+          tables.tasks().insert(c, task("tb", "444455556666", T0.plusSeconds(7200)));
+          tables.tasks().insert(c, task("tc", "777788889999", T0));
+          tables.tasks().insert(c, task("td", "444455556666", T0.minusSeconds(86_400 * 3)));
+          tables.tasks().stop(c, "td", T0.minusSeconds(86_400 * 2));
+          tables
+              .admissions()
+              .insert(
+                  c,
+                  List.of(
+                      new AdmissionsTable.Admission("ta", "prodhourly"),
+                      new AdmissionsTable.Admission("tb", "prodcustom")),
+                  T0);
+          tables
+              .usage()
+              .insertOrFind(
+                  c,
+                  List.of(
+                      entry("u1", new DedupKey("task/ta", "prodcustom", "Hosts", T0), 3),
+                      entry("u2", new DedupKey("task/ta", "prodcustom", "Users", T0), 4),
+                      entry("u3", new DedupKey("task/tb", "prodcustom", "Hosts", T0), 5),
+                      entry(
+                          "u4",
+                          new DedupKey("task/ta", "prodcustom", "Hosts", T0.plusSeconds(3600)),
+                          6),
+                      new LedgerEntry(
+                          "u5",
+                          new DedupKey("task/tc", "prodcustom", "Hosts", T0),
+                          "777788889999",
+                          7,
+                          "q7",
+                          null,
+                          UsageSource.METER_USAGE,
+                          "tc",
+                          T0,
+                          T0),
+                      entry(
+                          "u6",
+                          new DedupKey("task/ta", "prodcustom", "Hosts", T0.plusSeconds(7200)),
+                          8)));
+          return null;
+        });
+
+    List<UsageRecordsTable.HourTotal> totals =
+        db.read(
+            c ->
+                tables
+                    .usage()
+                    .totalsByHour(c, List.of("task/ta", "task/tb"), T0, T0.plusSeconds(7200)));
+    List<TasksTable.WithTime> ran =
+        db.read(
+            c ->
+                tables
+                    .tasks()
+                    .ranBetween(c, "444455556666", T0.minusSeconds(86_400), T0.plusSeconds(3600)));
+    List<String> active =
+        db.read(c -> tables.usage().accountsWithUsage(c, T0, T0.plusSeconds(3600)));
+    boolean behind =
+        db.read(c -> tables.tasks().hasTimeUnrecorded(c, "444455556666", T0.plusSeconds(3600)));
+    List<Task> toRecord = db.read(c -> tables.tasks().timeToRecord(c, T0.plusSeconds(3600), 10));
+    List<String> timePriced = db.read(c -> tables.tasks().accountsRunningTimePriced(c));
+    write(
+        c -> {
+          tables.tasks().setTimeRecordedUntil(c, "ta", T0.plusSeconds(3600));
+          return null;
+        });
+    boolean caughtUp =
+        db.read(c -> tables.tasks().hasTimeUnrecorded(c, "444455556666", T0.plusSeconds(3600)));
+
+    // The hours [T0, T0 + 2 h) of task/ta and task/tb: Hosts 3 + 5 at T0, Users 4, Hosts 6 after.
+    assertThat(totals)
+        .containsExactlyInAnyOrder(
+            new UsageRecordsTable.HourTotal("prodcustom", "Hosts", T0, UsageSource.METER_USAGE, 8),
+            new UsageRecordsTable.HourTotal("prodcustom", "Users", T0, UsageSource.METER_USAGE, 4),
+            new UsageRecordsTable.HourTotal(
+                "prodcustom", "Hosts", T0.plusSeconds(3600), UsageSource.METER_USAGE, 6));
+    // tb started after the window; td stopped before it; tc is another account's.
+    assertThat(ran).extracting(w -> w.task().taskId()).containsExactly("ta");
+    assertThat(ran.get(0).timeRecordedUntil()).isNull();
+    assertThat(active).containsExactly("444455556666", "777788889999");
+    // ta is admitted for an HOURLY product and its time is not recorded; tb's product is CUSTOM.
+    assertThat(behind).isTrue();
+    assertThat(toRecord).extracting(Task::taskId).containsExactly("ta");
+    assertThat(timePriced).containsExactly("444455556666");
+    assertThat(caughtUp).isFalse();
+  }
+
+  @Test
+  void subscriptionsAndAccounts_forInvoicesAndReports() {
+    write(
+        c -> {
+          for (String id : List.of("444455556666", "111122223333", "777788889999")) {
+            tables.accounts().insert(c, new Account(id, "C" + id.substring(0, 10), T0), true);
+          }
+          tables
+              .subscriptions()
+              .insert(
+                  c,
+                  new Subscription(
+                      "sub-1", "p1", "444455556666", T0, T0.plusSeconds(60), null, List.of()),
+                  null);
+          tables
+              .subscriptions()
+              .insert(
+                  c,
+                  new Subscription(
+                      "sub-2", "p1", "444455556666", T0.plusSeconds(120), null, null, List.of()),
+                  null);
+          tables
+              .subscriptions()
+              .insert(
+                  c,
+                  new Subscription(
+                      "sub-3",
+                      "p2",
+                      "777788889999",
+                      T0.plusSeconds(30),
+                      T0.plusSeconds(86_400),
+                      null,
+                      List.of()),
+                  null);
+          return null;
+        });
+
+    List<Subscription> ofAccount =
+        db.read(c -> tables.subscriptions().ofAccount(c, "444455556666"));
+    List<Subscription> atEnd =
+        db.read(c -> tables.subscriptions().activeAtEndOf(c, T0.plusSeconds(86_400)));
+    List<String> first = db.read(c -> tables.accounts().idsAfter(c, null, 2));
+    List<String> rest = db.read(c -> tables.accounts().idsAfter(c, "444455556666", 10));
+
+    assertThat(ofAccount)
+        .extracting(Subscription::subscriptionId)
+        .containsExactly("sub-1", "sub-2");
+    // sub-3 ended exactly at the end: active to its last moment.
+    assertThat(atEnd).extracting(Subscription::subscriptionId).containsExactly("sub-2", "sub-3");
+    assertThat(first).containsExactly("111122223333", "444455556666");
+    assertThat(rest).containsExactly("777788889999");
   }
 
   @Test
