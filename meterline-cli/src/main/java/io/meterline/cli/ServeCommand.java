@@ -9,6 +9,7 @@ import io.meterline.server.config.ServerConfig;
 import io.meterline.server.config.StoreKind;
 import io.meterline.wire.Operation;
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -137,6 +138,22 @@ final class ServeCommand implements Callable<Integer> {
               + "logger meterline.access, on standard error. No headers or bodies.")
   boolean accessLog;
 
+  @Option(
+      names = "--call-log-size",
+      paramLabel = "N",
+      description =
+          "How many data-plane calls the call log keeps in memory for GET /admin/v1/calls and the "
+              + "console (default: 10000; 0 keeps none).")
+  Integer callLogSize;
+
+  @Option(
+      names = "--listing-fee-percent",
+      paramLabel = "PERCENT",
+      description =
+          "AWS's listing fee in the seller reports, in per cent of what buyers are billed "
+              + "(default: 3).")
+  BigDecimal listingFeePercent;
+
   @Override
   public Integer call() throws Exception {
     ServerConfig config = config();
@@ -201,6 +218,11 @@ final class ServeCommand implements Callable<Integer> {
           .masterKeyFile(masterKeyFile)
           .limits(limits())
           .accessLog(accessLog)
+          .callLogSize(callLogSize != null ? callLogSize : ServerConfig.DEFAULT_CALL_LOG_SIZE)
+          .listingFeePercent(
+              listingFeePercent != null
+                  ? listingFeePercent
+                  : ServerConfig.DEFAULT_LISTING_FEE_PERCENT)
           .build();
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());

@@ -7,6 +7,7 @@ import io.meterline.server.auth.MasterKey;
 import io.meterline.server.auth.TemporaryCredentials;
 import io.meterline.server.billing.Billing;
 import io.meterline.server.billing.Reports;
+import io.meterline.server.calls.CallLog;
 import io.meterline.server.config.ServerConfig;
 import io.meterline.server.config.ServiceClock;
 import io.meterline.server.domain.Ids;
@@ -88,6 +89,7 @@ public final class Meterline {
       Lookups lookups = new Lookups(db, tables, blocking);
       lookups.watchTaskStops(timer);
       Ledger ledger = new Ledger(db, lookups, clock);
+      CallLog calls = new CallLog(config.callLogSize(), realClock, clock);
       Billing billing = new Billing(db, tables, clock);
       FaultInjector faults = new FaultInjector();
       MeteringService metering =
@@ -125,6 +127,7 @@ public final class Meterline {
                   ledger,
                   billing,
                   new Reports(billing, db, tables, clock, config.listingFeePercent()),
+                  calls,
                   clock,
                   config.limits(),
                   config.regions(),
@@ -139,7 +142,7 @@ public final class Meterline {
                   adminApi,
                   new PlatformEndpoints(lookups, masterKey, issuer, realClock),
                   new StsEndpoint(lookups, webIdentity, issuer),
-                  new DataPlane(authenticator, metering),
+                  new DataPlane(authenticator, metering, calls),
                   new OperatorEndpoints(db, registry, blocking)),
               registry,
               config.accessLog());

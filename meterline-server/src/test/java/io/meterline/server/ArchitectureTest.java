@@ -31,6 +31,7 @@ class ArchitectureTest {
           "billing", // invoices and seller reports over the ledger
           "ledger", // what is written and why: tokens, admission, dedup, task time
           "store", // tables, group commit, caches
+          "calls", // the call log
           "exchange", // a request, a reply, a handler: what every surface answers with
           "domain", // values
           "config"); // settings

@@ -72,6 +72,7 @@ public final class AdminApi implements Handler {
     OperationsAdmin operations = new OperationsAdmin(ctx);
     InvoicesAdmin invoices = new InvoicesAdmin(ctx);
     ReportsAdmin reports = new ReportsAdmin(ctx);
+    CallsAdmin calls = new CallsAdmin(ctx);
     Set<String> paged = Set.of("limit", "nextToken");
     this.routes =
         List.of(
@@ -149,6 +150,12 @@ public final class AdminApi implements Handler {
                 Set.of("month", "sellerAccountId"),
                 200,
                 (p, r, q) -> reports.monthlyBilledRevenue(q)),
+            route(
+                "GET",
+                "/calls",
+                Set.of("productCode", "awsAccountId", "operation", "outcome", "limit"),
+                200,
+                (p, r, q) -> calls.list(q)),
             route("GET", "/faults", 200, (p, r, q) -> operations.faults()),
             route("PUT", "/faults", 200, (p, r, q) -> operations.setFault(body(r))),
             route("DELETE", "/faults", 200, (p, r, q) -> operations.clearFaults()),

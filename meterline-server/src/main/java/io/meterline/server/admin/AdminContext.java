@@ -2,6 +2,7 @@ package io.meterline.server.admin;
 
 import io.meterline.server.billing.Billing;
 import io.meterline.server.billing.Reports;
+import io.meterline.server.calls.CallLog;
 import io.meterline.server.config.Limits;
 import io.meterline.server.config.ServiceClock;
 import io.meterline.server.ledger.Ledger;
@@ -25,6 +26,7 @@ public record AdminContext(
     Ledger ledger,
     Billing billing,
     Reports reports,
+    CallLog calls,
     ServiceClock clock,
     Limits limits,
     Set<String> regions,

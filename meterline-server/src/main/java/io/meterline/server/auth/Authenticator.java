@@ -2,6 +2,7 @@ package io.meterline.server.auth;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import io.meterline.server.calls.Call;
 import io.meterline.server.store.Lookups;
 import io.meterline.wire.ErrorCode;
 import io.meterline.wire.ServiceException;
@@ -47,16 +48,19 @@ public final class Authenticator {
   }
 
   /**
-   * The caller, or a failed future with the authentication error that applies.
+   * The caller, or a failed future with the authentication error that applies. The call learns
+   * whose credentials signed it as soon as they are known, even if the signature then fails.
    *
    * @throws ServiceException for errors found without a lookup (thrown, not returned)
    */
-  public CompletableFuture<Caller> authenticate(SignableRequest request) {
+  public CompletableFuture<Caller> authenticate(SignableRequest request, Call call) {
     SignatureClaim claim = verifier.check(request, realClock.instant());
-    return claim.securityToken() != null ? withSessionToken(claim) : withLongTermKey(claim);
+    return claim.securityToken() != null
+        ? withSessionToken(claim, call)
+        : withLongTermKey(claim, call);
   }
 
-  private CompletableFuture<Caller> withSessionToken(SignatureClaim claim) {
+  private CompletableFuture<Caller> withSessionToken(SignatureClaim claim, Call call) {
     MasterKey.SessionClaims session =
         masterKey
             .parseSessionToken(claim.securityToken())
@@ -65,6 +69,7 @@ public final class Authenticator {
     if (realClock.instant().isAfter(session.expiresAt())) {
       throw new ServiceException(ErrorCode.EXPIRED_TOKEN, EXPIRED_TOKEN);
     }
+    call.caller(null, session.taskId());
     claim.requireSignedWithKey(signingKey(claim, masterKey::temporarySecret));
     return lookups
         .task(session.taskId())
@@ -79,12 +84,13 @@ public final class Authenticator {
                         + " The task or pod these credentials belong to has "
                         + "stopped.");
               }
+              call.caller(task.get().awsAccountId(), task.get().taskId());
               return new Caller(
                   new Principal.TaskCredentials(task.get(), claim.accessKeyId()), claim.region());
             });
   }
 
-  private CompletableFuture<Caller> withLongTermKey(SignatureClaim claim) {
+  private CompletableFuture<Caller> withLongTermKey(SignatureClaim claim, Call call) {
     if (claim.accessKeyId().startsWith("ASIA")) {
       // Temporary key ids are only valid together with their session token.
       throw unrecognized(INVALID_TOKEN);
@@ -96,6 +102,7 @@ public final class Authenticator {
               if (key.isEmpty()) {
                 throw unrecognized(INVALID_TOKEN);
               }
+              call.caller(key.get().awsAccountId(), null);
               claim.requireSignedWithKey(signingKey(claim, masterKey::longTermSecret));
               return new Caller(new Principal.AccountKey(key.get()), claim.region());
             });

@@ -86,10 +86,10 @@ public record ServerConfig(
     if (listingFeePercent.signum() < 0
         || listingFeePercent.compareTo(BigDecimal.valueOf(100)) > 0) {
       throw new IllegalArgumentException(
-          "listingFeePercent must be from 0 to 100, was " + listingFeePercent.toPlainString());
+          "--listing-fee-percent must be from 0 to 100, was " + listingFeePercent.toPlainString());
     }
     if (callLogSize < 0) {
-      throw new IllegalArgumentException("callLogSize must be >= 0, was " + callLogSize);
+      throw new IllegalArgumentException("--call-log-size must be 0 or more, was " + callLogSize);
     }
   }
 

@@ -1,6 +1,11 @@
 package io.meterline.server.http;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import io.meterline.server.auth.Authenticator;
+import io.meterline.server.calls.Call;
+import io.meterline.server.calls.CallLog;
 import io.meterline.server.domain.Ids;
 import io.meterline.server.exchange.Handler;
 import io.meterline.server.exchange.HttpReply;
@@ -8,38 +13,86 @@ import io.meterline.server.exchange.HttpRequestView;
 import io.meterline.server.metering.MeteringService;
 import io.meterline.wire.ErrorCode;
 import io.meterline.wire.Operation;
+import java.io.IOException;
 import java.util.concurrent.CompletableFuture;
 
 /**
  * The metering API's edge: authenticate, route on {@code X-Amz-Target} (any path: clients may add a
- * prefix, GOLDEN §6), answer in awsJson1_1.
+ * prefix, GOLDEN §6), answer in awsJson1_1; every call, answered or refused, goes to the call log.
  */
 public final class DataPlane implements Handler {
   private final Authenticator authenticator;
   private final MeteringService metering;
+  private final CallLog calls;
 
-  public DataPlane(Authenticator authenticator, MeteringService metering) {
+  public DataPlane(Authenticator authenticator, MeteringService metering, CallLog calls) {
     this.authenticator = authenticator;
     this.metering = metering;
+    this.calls = calls;
   }
 
   @Override
   public CompletableFuture<HttpReply> handle(HttpRequestView request) {
     String requestId = Ids.uuid();
+    Call call = calls.open(requestId, operationName(request));
     CompletableFuture<byte[]> answer;
     try {
       answer =
           authenticator
-              .authenticate(request)
-              .thenCompose(caller -> metering.handle(operation(request), caller, request.body()));
+              .authenticate(request, call)
+              .thenCompose(
+                  caller -> metering.handle(operation(request), caller, request.body(), call));
     } catch (RuntimeException e) {
       answer = CompletableFuture.failedFuture(e);
     }
     return answer.handle(
-        (body, failure) ->
-            failure == null
-                ? HttpReply.of(200, HttpReply.AMZ_JSON, body, requestId)
-                : ErrorReplies.of(failure, request, requestId));
+        (body, failure) -> {
+          if (failure == null) {
+            call.succeeded();
+            return HttpReply.of(200, HttpReply.AMZ_JSON, body, requestId);
+          }
+          ErrorReplies.WireError error = ErrorReplies.classify(failure, request, requestId);
+          if (!call.hasProductCode()) {
+            call.productCode(productCodeIn(request.body()));
+          }
+          call.failed(error.code().wireName(), error.message());
+          return ErrorReplies.of(error.code(), error.message(), requestId);
+        });
+  }
+
+  private static final JsonFactory JSON = new JsonFactory();
+
+  /**
+   * The {@code ProductCode} a body names at its top level, for the call log of a call refused
+   * before the operation read it; {@code null} when the body does not say.
+   */
+  static String productCodeIn(byte[] body) {
+    try (JsonParser p = JSON.createParser(body)) {
+      if (p.nextToken() != JsonToken.START_OBJECT) {
+        return null;
+      }
+      while (p.nextToken() == JsonToken.FIELD_NAME) {
+        String name = p.currentName();
+        JsonToken value = p.nextToken();
+        if ("ProductCode".equals(name) && value == JsonToken.VALUE_STRING) {
+          String code = p.getText();
+          return code.length() <= 255 ? code : null;
+        }
+        p.skipChildren();
+      }
+      return null;
+    } catch (IOException e) {
+      return null;
+    }
+  }
+
+  // What the call log names the operation: its name, or what the header said.
+  private static String operationName(HttpRequestView request) {
+    String target = request.header("x-amz-target");
+    return Operation.fromTarget(target)
+        .map(Operation::wireName)
+        .orElse(
+            target == null ? "unknown" : target.length() > 100 ? target.substring(0, 100) : target);
   }
 
   private static Operation operation(HttpRequestView request) {

@@ -20,37 +20,40 @@ public final class ErrorReplies {
 
   private ErrorReplies() {}
 
+  /** A failure as the wire names it: the error and its message. */
+  public record WireError(ErrorCode code, String message) {}
+
   /** The reply for a failure of this request, whose id is given. */
   public static HttpReply of(Throwable failure, HttpRequestView request, String requestId) {
-    Throwable t = Unexpected.unwrap(failure);
-    HttpReply expected = expected(t, requestId);
-    return expected != null
-        ? expected
-        : internal(Unexpected.report(SURFACE, request, requestId, t), requestId);
+    WireError e = classify(failure, request, requestId);
+    return of(e.code(), e.message(), requestId);
   }
 
   /** The reply for a failure outside any request the server could read. */
   public static HttpReply of(Throwable failure, String requestId) {
-    Throwable t = Unexpected.unwrap(failure);
-    HttpReply expected = expected(t, requestId);
-    return expected != null
-        ? expected
-        : internal(Unexpected.report(SURFACE, requestId, t), requestId);
+    WireError e = classify(failure, null, requestId);
+    return of(e.code(), e.message(), requestId);
   }
 
-  /** The reply for a service error or a full queue; {@code null} for anything else. */
-  private static HttpReply expected(Throwable t, String requestId) {
+  /**
+   * The wire error of a failure: a service error as it is, a full queue as a throttle, anything
+   * else an internal error reported under the rule of {@link Unexpected}.
+   *
+   * @param request the request that failed; {@code null} when none could be read
+   */
+  public static WireError classify(Throwable failure, HttpRequestView request, String requestId) {
+    Throwable t = Unexpected.unwrap(failure);
     if (t instanceof ServiceException e) {
-      return of(e.code(), e.getMessage(), requestId);
+      return new WireError(e.code(), e.getMessage());
     }
     if (t instanceof StoreBusyException || t instanceof RejectedExecutionException) {
-      return of(ErrorCode.THROTTLING, "The service is at capacity; retry with backoff", requestId);
+      return new WireError(ErrorCode.THROTTLING, "The service is at capacity; retry with backoff");
     }
-    return null;
-  }
-
-  private static HttpReply internal(String message, String requestId) {
-    return of(ErrorCode.INTERNAL_SERVICE_ERROR, message, requestId);
+    return new WireError(
+        ErrorCode.INTERNAL_SERVICE_ERROR,
+        request == null
+            ? Unexpected.report(SURFACE, requestId, t)
+            : Unexpected.report(SURFACE, request, requestId, t));
   }
 
   /** The reply for an error of this kind. */

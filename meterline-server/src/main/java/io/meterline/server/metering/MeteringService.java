@@ -1,6 +1,7 @@
 package io.meterline.server.metering;
 
 import io.meterline.server.auth.Caller;
+import io.meterline.server.calls.Call;
 import io.meterline.server.config.Limits;
 import io.meterline.server.ledger.Ledger;
 import io.meterline.server.store.Lookups;
@@ -8,7 +9,11 @@ import io.meterline.wire.Operation;
 import io.meterline.wire.ServiceException;
 import io.meterline.wire.json.RequestReader;
 import io.meterline.wire.json.ResponseWriter;
+import io.meterline.wire.model.BatchMeterUsageResult;
+import io.meterline.wire.model.UsageRecordResult;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -48,27 +53,47 @@ public final class MeteringService {
     this.resolveCustomer = new ResolveCustomerOperation(lookups, serviceClock);
   }
 
-  /** Answers one request; errors come back as a failed future, never thrown. */
-  public CompletableFuture<byte[]> handle(Operation op, Caller caller, byte[] body) {
+  /**
+   * Answers one request; errors come back as a failed future, never thrown. The call learns the
+   * product the body names and the records the answer carries.
+   */
+  public CompletableFuture<byte[]> handle(Operation op, Caller caller, byte[] body, Call call) {
     try {
       throttler.acquire(caller.awsAccountId(), caller.region(), op);
       return switch (op) {
         case METER_USAGE -> {
           var request = RequestReader.meterUsage(body);
+          call.productCode(request.productCode());
           yield withFault(
-              op, () -> meterUsage.meter(caller, request).thenApply(ResponseWriter::meterUsage));
+              op,
+              () ->
+                  meterUsage
+                      .meter(caller, request)
+                      .thenApply(
+                          id -> {
+                            if (id != null) {
+                              call.meteringRecordIds(List.of(id));
+                            }
+                            return ResponseWriter.meterUsage(id);
+                          }));
         }
         case BATCH_METER_USAGE -> {
           var request = RequestReader.batchMeterUsage(body);
+          call.productCode(request.productCode());
           yield withFault(
               op,
               () ->
                   batchMeterUsage
                       .meter(caller, request)
-                      .thenApply(ResponseWriter::batchMeterUsage));
+                      .thenApply(
+                          result -> {
+                            call.meteringRecordIds(recorded(result));
+                            return ResponseWriter.batchMeterUsage(result);
+                          }));
         }
         case REGISTER_USAGE -> {
           var request = RequestReader.registerUsage(body);
+          call.productCode(request.productCode());
           yield withFault(
               op,
               () ->
@@ -81,12 +106,26 @@ public final class MeteringService {
               () ->
                   resolveCustomer
                       .resolve(caller, request)
-                      .thenApply(ResponseWriter::resolveCustomer));
+                      .thenApply(
+                          result -> {
+                            call.productCode(result.productCode());
+                            return ResponseWriter.resolveCustomer(result);
+                          }));
         }
       };
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }
+  }
+
+  private static List<String> recorded(BatchMeterUsageResult result) {
+    List<String> ids = new ArrayList<>(result.results().size());
+    for (UsageRecordResult r : result.results()) {
+      if (r.meteringRecordId() != null) {
+        ids.add(r.meteringRecordId());
+      }
+    }
+    return ids;
   }
 
   private CompletableFuture<byte[]> withFault(

@@ -52,7 +52,11 @@ class UnexpectedFailuresTest {
   @Test
   void dataPlane_failureInside_isInternalServiceErrorWithOnlyTheId() throws Exception {
     HttpReply reply =
-        new DataPlane(null, null)
+        new DataPlane(
+                null,
+                null,
+                new io.meterline.server.calls.CallLog(
+                    10, java.time.Clock.systemUTC(), java.time.Clock.systemUTC()))
             .handle(request("POST", "/", "x-amz-target", "AWSMPMeteringService.MeterUsage"))
             .get();
 
@@ -67,7 +71,8 @@ class UnexpectedFailuresTest {
     AdminApi admin =
         new AdminApi(
             "token",
-            new AdminContext(null, null, null, null, null, null, null, null, null, null, null),
+            new AdminContext(
+                null, null, null, null, null, null, null, null, null, null, null, null),
             null,
             Runnable::run);
 
