@@ -42,22 +42,52 @@ final class AdminHttp {
     return send("DELETE", path, null, Map.of());
   }
 
+  JsonNode get(String path) {
+    return send("GET", path, null, Map.of());
+  }
+
+  JsonNode put(String path, Object body) {
+    return send("PUT", path, body, Map.of());
+  }
+
+  /** A GET answered in CSV, as text. */
+  String getCsv(String path) {
+    return new String(
+        raw("GET", path, null, "text/csv", Map.of()), java.nio.charset.StandardCharsets.UTF_8);
+  }
+
   private JsonNode send(
       String method, String path, Object body, Map<String, String> optionOfField) {
+    byte[] answer = raw(method, path, body, "application/json", optionOfField);
+    try {
+      return answer.length == 0 ? JSON.createObjectNode() : JSON.readTree(answer);
+    } catch (IOException e) {
+      throw new IllegalStateException(method + " " + path + " answered something not JSON", e);
+    }
+  }
+
+  private byte[] raw(
+      String method, String path, Object body, String accept, Map<String, String> optionOfField) {
     try {
       HttpRequest.Builder b =
           HttpRequest.newBuilder(endpoint.resolve("/admin/v1" + path))
-              .timeout(Duration.ofSeconds(30))
+              .timeout(Duration.ofSeconds(60))
               .header("Authorization", "Bearer " + token)
               .header("Content-Type", "application/json")
+              .header("Accept", accept)
               .method(
                   method,
                   body == null
                       ? HttpRequest.BodyPublishers.noBody()
                       : HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body)));
       HttpResponse<byte[]> r = http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
-      JsonNode json = r.body().length == 0 ? JSON.createObjectNode() : JSON.readTree(r.body());
       if (r.statusCode() >= 300) {
+        JsonNode json;
+        try {
+          json = JSON.readTree(r.body());
+        } catch (IOException notJson) {
+          json = JSON.createObjectNode();
+        }
         String field = json.path("field").asText("");
         throw new IllegalStateException(
             method
@@ -67,9 +97,13 @@ final class AdminHttp {
                 + r.statusCode()
                 + "): "
                 + json.path("message").asText(new String(r.body()))
-                + (field.isEmpty() ? "" : " [field " + field + "]"));
+                + (field.isEmpty()
+                    ? ""
+                    : optionOfField.containsKey(field)
+                        ? " [" + optionOfField.get(field) + ", field " + field + "]"
+                        : " [field " + field + "]"));
       }
-      return json;
+      return r.body();
     } catch (ConnectException e) {
       throw new IllegalStateException(
           "cannot reach the server at " + endpoint + ": is it running?", e);

@@ -9,7 +9,18 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "meterline 0.1.0",
     description = "The AWS Marketplace Metering Service as software you run yourself.",
-    subcommands = {ServeCommand.class, RunTaskCommand.class, TaskCommand.class})
+    subcommands = {
+      ServeCommand.class,
+      RunTaskCommand.class,
+      TaskCommand.class,
+      ProductCommand.class,
+      BuyerCommand.class,
+      SubscriptionCommand.class,
+      UsageCommand.class,
+      InvoiceCommand.class,
+      ReportCommand.class,
+      CallsCommand.class
+    })
 public final class Main implements Runnable {
   @CommandLine.Spec private CommandLine.Model.CommandSpec spec;
 
