@@ -2,6 +2,7 @@ package io.meterline.server;
 
 import io.meterline.server.admin.AdminApi;
 import io.meterline.server.admin.AdminContext;
+import io.meterline.server.admin.ConsoleFiles;
 import io.meterline.server.auth.Authenticator;
 import io.meterline.server.auth.MasterKey;
 import io.meterline.server.auth.TemporaryCredentials;
@@ -143,7 +144,8 @@ public final class Meterline {
                   new PlatformEndpoints(lookups, masterKey, issuer, realClock),
                   new StsEndpoint(lookups, webIdentity, issuer),
                   new DataPlane(authenticator, metering, calls),
-                  new OperatorEndpoints(db, registry, blocking)),
+                  new OperatorEndpoints(db, registry, blocking),
+                  new ConsoleFiles()),
               registry,
               config.accessLog());
       HttpServer http =

@@ -156,6 +156,12 @@ public final class AdminApi implements Handler {
                 Set.of("productCode", "awsAccountId", "operation", "outcome", "limit"),
                 200,
                 (p, r, q) -> calls.list(q)),
+            route(
+                "GET",
+                "/usage/summary",
+                Set.of("productCode", "awsAccountId", "from", "to"),
+                200,
+                (p, r, q) -> usage.summary(q)),
             route("GET", "/faults", 200, (p, r, q) -> operations.faults()),
             route("PUT", "/faults", 200, (p, r, q) -> operations.setFault(body(r))),
             route("DELETE", "/faults", 200, (p, r, q) -> operations.clearFaults()),

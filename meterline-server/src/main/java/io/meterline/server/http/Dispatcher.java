@@ -22,17 +22,30 @@ public final class Dispatcher implements Handler {
   private final Handler sts;
   private final Handler dataPlane;
   private final Handler operations;
+  private final Handler console;
 
   /**
    * @param operations answers {@code /ready} and {@code /metrics}
+   * @param console serves the console's files under {@code /console}
    */
   public Dispatcher(
-      Handler admin, Handler platform, Handler sts, Handler dataPlane, Handler operations) {
+      Handler admin,
+      Handler platform,
+      Handler sts,
+      Handler dataPlane,
+      Handler operations,
+      Handler console) {
     this.admin = admin;
     this.platform = platform;
     this.sts = sts;
     this.dataPlane = dataPlane;
     this.operations = operations;
+    this.console = console;
+  }
+
+  /** Whether a path is the console's. */
+  static boolean isConsole(String path) {
+    return path.equals("/console") || path.startsWith("/console/");
   }
 
   /** Whether a request is an STS query-protocol call rather than a metering call. */
@@ -52,6 +65,9 @@ public final class Dispatcher implements Handler {
     }
     if (path.startsWith("/platform/")) {
       return platform.handle(request);
+    }
+    if (isConsole(path)) {
+      return console.handle(request);
     }
     if (isQueryProtocol(request)) {
       return sts.handle(request);

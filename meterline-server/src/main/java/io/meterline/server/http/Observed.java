@@ -117,6 +117,9 @@ public final class Observed implements Handler {
     if (path.startsWith("/platform/")) {
       return "platform";
     }
+    if (Dispatcher.isConsole(path)) {
+      return "console";
+    }
     if (Dispatcher.isQueryProtocol(request)) {
       return "sts";
     }

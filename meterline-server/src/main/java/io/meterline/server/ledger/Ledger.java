@@ -18,6 +18,7 @@ import io.meterline.server.store.Database;
 import io.meterline.server.store.Lookups;
 import io.meterline.server.store.StoreBusyException;
 import io.meterline.server.store.Tables;
+import io.meterline.server.store.UsageRecordsTable;
 import io.meterline.server.store.WriteJob;
 import io.meterline.wire.model.MeterUsageRequest;
 import io.meterline.wire.model.UsageRecord;
@@ -202,6 +203,15 @@ public final class Ledger {
             })
         .join();
     return behind.size();
+  }
+
+  /**
+   * The ledger's quantities per hour and dimension over the hours {@code [from, to)}; {@code null}
+   * filters do not filter.
+   */
+  public List<UsageRecordsTable.DimensionHour> totalsByHour(
+      String productCode, String awsAccountId, Instant from, Instant to) {
+    return db.read(c -> tables.usage().totalsByDimension(c, productCode, awsAccountId, from, to));
   }
 
   /** Ledger entries matching the query, by hour, then product, account and dimension. */

@@ -75,6 +75,39 @@ public final class UsageRecordsTable {
     return totals;
   }
 
+  /** One dimension's total in one hour. */
+  public record DimensionHour(Instant hour, String dimension, long quantity) {}
+
+  /**
+   * The quantities of the hours {@code [from, to)}, summed per hour and dimension, by hour; {@code
+   * null} filters do not filter. Read through the hour index.
+   */
+  public List<DimensionHour> totalsByDimension(
+      Connection c, String productCode, String awsAccountId, Instant from, Instant to)
+      throws SQLException {
+    List<Object> args = new ArrayList<>(List.of(from, to));
+    StringBuilder sql =
+        new StringBuilder(
+            "SELECT hour, dimension, SUM(quantity) AS quantity FROM usage_records "
+                + "WHERE hour >= ? AND hour < ?");
+    if (productCode != null) {
+      sql.append(" AND product_code = ?");
+      args.add(productCode);
+    }
+    if (awsAccountId != null) {
+      sql.append(" AND aws_account_id = ?");
+      args.add(awsAccountId);
+    }
+    sql.append(" GROUP BY hour, dimension ORDER BY hour, dimension");
+    return Jdbc.query(
+        c,
+        sql.toString(),
+        rs ->
+            new DimensionHour(
+                Jdbc.instant(rs, "hour"), rs.getString("dimension"), rs.getLong("quantity")),
+        args.toArray());
+  }
+
   /** The accounts with usage in the hours {@code [from, to)}, read through the hour index. */
   public List<String> accountsWithUsage(Connection c, Instant from, Instant to)
       throws SQLException {
