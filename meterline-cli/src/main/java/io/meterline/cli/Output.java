@@ -65,11 +65,23 @@ final class Output {
       List<String> row = new ArrayList<>();
       for (Column c : columns) {
         JsonNode v = item.at(c.pointer());
-        row.add(v.isMissingNode() || v.isNull() ? "" : v.isValueNode() ? v.asText() : v.toString());
+        row.add(cell(v));
       }
       rows.add(row);
     }
     rows(out, columns.stream().map(Column::heading).toList(), rows);
+  }
+
+  private static String cell(JsonNode v) {
+    if (v.isMissingNode() || v.isNull()) {
+      return "";
+    }
+    if (v.isArray()) {
+      List<String> parts = new ArrayList<>();
+      v.forEach(e -> parts.add(e.isValueNode() ? e.asText() : e.toString()));
+      return String.join(" ", parts);
+    }
+    return v.isValueNode() ? v.asText() : v.toString();
   }
 
   /** Prints one item: a table of one row or CSV, or the item as JSON. */
