@@ -1,7 +1,6 @@
 package io.meterline.server.admin;
 
 import io.meterline.server.domain.Hours;
-import io.meterline.server.domain.LedgerEntry;
 import io.meterline.server.domain.UsageQuery;
 import io.meterline.server.store.UsageRecordsTable;
 import java.time.DateTimeException;
@@ -30,21 +29,27 @@ final class UsageAdmin {
     UsageQuery.After after =
         params.containsKey("nextToken") ? after(params.get("nextToken")) : null;
     // One row more than the page tells whether another page follows.
-    List<LedgerEntry> rows =
-        ctx.ledger()
-            .entries(
-                new UsageQuery(
-                    params.get("productCode"),
-                    params.get("awsAccountId"),
-                    from,
-                    to,
-                    limit + 1,
-                    after));
-    List<LedgerEntry> page = rows.size() > limit ? rows.subList(0, limit) : rows;
+    List<UsageRecordsTable.Listed> rows;
+    try {
+      rows =
+          ctx.ledger()
+              .entries(
+                  new UsageQuery(
+                      params.get("productCode"),
+                      params.get("awsAccountId"),
+                      from,
+                      to,
+                      limit + 1,
+                      after));
+    } catch (IllegalArgumentException e) {
+      // The token named a position this store does not have.
+      throw PageTokens.invalid(params.get("nextToken"));
+    }
+    List<UsageRecordsTable.Listed> page = rows.size() > limit ? rows.subList(0, limit) : rows;
     Map<String, Object> view = new LinkedHashMap<>();
-    view.put("records", page.stream().map(Views::usage).toList());
+    view.put("records", page.stream().map(r -> Views.usage(r.entry())).toList());
     if (rows.size() > limit) {
-      view.put("nextToken", token(UsageQuery.After.of(page.get(limit - 1))));
+      view.put("nextToken", token(page.get(limit - 1).position()));
     }
     return view;
   }
@@ -95,21 +100,13 @@ final class UsageAdmin {
   }
 
   private static String token(UsageQuery.After a) {
-    return PageTokens.encode(
-        TOKEN_KIND,
-        List.of(
-            a.hour().toEpochMilli(), a.productCode(), a.awsAccountId(), a.dimension(), a.scope()));
+    return PageTokens.encode(TOKEN_KIND, List.of(a.hour().toEpochMilli(), a.position()));
   }
 
   private static UsageQuery.After after(String token) {
-    List<String> key = PageTokens.decode(TOKEN_KIND, token, 5);
+    List<String> key = PageTokens.decode(TOKEN_KIND, token, 2);
     try {
-      return new UsageQuery.After(
-          Instant.ofEpochMilli(Long.parseLong(key.get(0))),
-          key.get(1),
-          key.get(2),
-          key.get(3),
-          key.get(4));
+      return new UsageQuery.After(Instant.ofEpochMilli(Long.parseLong(key.get(0))), key.get(1));
     } catch (NumberFormatException | DateTimeException e) {
       throw PageTokens.invalid(token);
     }

@@ -4,7 +4,7 @@ import java.time.Instant;
 
 /**
  * A filter on the ledger; {@code null} members do not filter. Entries come in the ledger's order:
- * by hour, then product, account, dimension and the identity that reported them.
+ * by hour, then in the order the store keeps them within the hour.
  *
  * @param from the earliest hour to include
  * @param to the hour before which to stop (exclusive)
@@ -23,17 +23,9 @@ public record UsageQuery(
     this(productCode, awsAccountId, from, to, limit, null);
   }
 
-  /** The position of an entry in the ledger's order, which is unique: it holds the dedup key. */
-  public record After(
-      Instant hour, String productCode, String awsAccountId, String dimension, String scope) {
-    /** The position of this entry. */
-    public static After of(LedgerEntry e) {
-      return new After(
-          e.key().hour(),
-          e.key().productCode(),
-          e.awsAccountId(),
-          e.key().dimension(),
-          e.key().scope());
-    }
-  }
+  /**
+   * Where an entry stands in the ledger's order: its hour, then its place among the hour's entries
+   * as the store keeps them (opaque: the store's row number or the record id).
+   */
+  public record After(Instant hour, String position) {}
 }

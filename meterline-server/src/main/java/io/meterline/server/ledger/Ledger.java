@@ -214,8 +214,8 @@ public final class Ledger {
     return db.read(c -> tables.usage().totalsByDimension(c, productCode, awsAccountId, from, to));
   }
 
-  /** Ledger entries matching the query, by hour, then product, account and dimension. */
-  public List<LedgerEntry> entries(UsageQuery query) {
+  /** Ledger entries matching the query, by hour, each with where it stands. */
+  public List<UsageRecordsTable.Listed> entries(UsageQuery query) {
     return db.read(c -> tables.usage().query(c, query));
   }
 

@@ -28,6 +28,9 @@ public final class Database implements AutoCloseable {
   // (docs/performance.md).
   private static final int WRITER_CACHE_KIB = 2 * 1024;
   private static final int READER_CACHE_KIB = 2 * 1024;
+  // Readers map the database file instead of copying its pages in through the small cache: a
+  // month's invoices or chart visit rows all over the table (docs/performance.md).
+  private static final long READER_MMAP_BYTES = 1L << 30;
 
   private final Dialect dialect;
   private final HikariDataSource readPool;
@@ -84,7 +87,10 @@ public final class Database implements AutoCloseable {
       version = Migrations.migrate(c, Dialect.SQLITE, clock);
     }
     HikariConfig reads = new HikariConfig();
-    reads.setDataSource(sqlite(url, true, READER_CACHE_KIB));
+    SQLiteDataSource readers = sqlite(url, true, READER_CACHE_KIB);
+    readers.getConfig().setPragma(SQLiteConfig.Pragma.MMAP_SIZE, Long.toString(READER_MMAP_BYTES));
+    readers.setConfig(readers.getConfig());
+    reads.setDataSource(readers);
     reads.setMaximumPoolSize(READ_POOL_SIZE);
     reads.setPoolName("meterline-sqlite-read");
     reads.setReadOnly(true);

@@ -27,7 +27,9 @@ final class Migrations {
           new Migration(4, "ledger index by hour", "db/migration/V004__ledger_hour_index.sql"),
           new Migration(5, "lists newest first", "db/migration/V005__lists.sql"),
           new Migration(
-              6, "price changes, task time as it passes", "db/migration/V006__billing.sql"));
+              6, "price changes, task time as it passes", "db/migration/V006__billing.sql"),
+          new Migration(
+              7, "ledger index by product", "db/migration/V007__ledger_product_index.sql"));
 
   private Migrations() {}
 

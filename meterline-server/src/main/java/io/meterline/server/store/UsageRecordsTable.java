@@ -80,12 +80,27 @@ public final class UsageRecordsTable {
 
   /**
    * The quantities of the hours {@code [from, to)}, summed per hour and dimension, by hour; {@code
-   * null} filters do not filter. Read through the hour index.
+   * null} filters do not filter. One product's are read through the product index, the rest through
+   * the hour index.
    */
   public List<DimensionHour> totalsByDimension(
       Connection c, String productCode, String awsAccountId, Instant from, Instant to)
       throws SQLException {
-    List<Object> args = new ArrayList<>(List.of(from, to));
+    List<Object> args = new ArrayList<>();
+    return Jdbc.query(
+        c,
+        totalsSql(productCode, awsAccountId, from, to, args),
+        rs ->
+            new DimensionHour(
+                Jdbc.instant(rs, "hour"), rs.getString("dimension"), rs.getLong("quantity")),
+        args.toArray());
+  }
+
+  /** The SQL of {@link #totalsByDimension}; its arguments are added to {@code args}. */
+  static String totalsSql(
+      String productCode, String awsAccountId, Instant from, Instant to, List<Object> args) {
+    args.add(from);
+    args.add(to);
     StringBuilder sql =
         new StringBuilder(
             "SELECT hour, dimension, SUM(quantity) AS quantity FROM usage_records "
@@ -99,13 +114,7 @@ public final class UsageRecordsTable {
       args.add(awsAccountId);
     }
     sql.append(" GROUP BY hour, dimension ORDER BY hour, dimension");
-    return Jdbc.query(
-        c,
-        sql.toString(),
-        rs ->
-            new DimensionHour(
-                Jdbc.instant(rs, "hour"), rs.getString("dimension"), rs.getLong("quantity")),
-        args.toArray());
+    return sql.toString();
   }
 
   /** The accounts with usage in the hours {@code [from, to)}, read through the hour index. */
@@ -210,18 +219,39 @@ public final class UsageRecordsTable {
     return found;
   }
 
+  /** An entry of a query's answer and where it stands, to resume after it. */
+  public record Listed(LedgerEntry entry, UsageQuery.After position) {}
+
   /**
-   * Ledger entries matching the query, by hour, then product, account, dimension and scope; at most
-   * its limit.
+   * Ledger entries matching the query, by hour, then in the order the store keeps the hour's
+   * entries; at most its limit. That order is the hour index's own (SQLite keeps its row number in
+   * every index entry), so a page costs the same at any depth.
    */
-  public List<LedgerEntry> query(Connection c, UsageQuery q) throws SQLException {
+  public List<Listed> query(Connection c, UsageQuery q) throws SQLException {
     List<Object> args = new ArrayList<>();
-    return Jdbc.query(c, querySql(q, args), UsageRecordsTable::map, args.toArray());
+    return Jdbc.query(
+        c,
+        querySql(q, args, c.isWrapperFor(org.sqlite.SQLiteConnection.class)),
+        rs ->
+            new Listed(
+                map(rs), new UsageQuery.After(Jdbc.instant(rs, "hour"), rs.getString("position"))),
+        args.toArray());
   }
 
   /** The SQL of {@link #query}; its arguments are added to {@code args}. */
-  static String querySql(UsageQuery q, List<Object> args) {
-    StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM usage_records WHERE 1=1");
+  static String querySql(UsageQuery q, List<Object> args, boolean sqlite) {
+    String position = sqlite ? "rowid" : "record_id";
+    // On SQLite the hour index alone keeps each hour's entries in row order; the product index
+    // would have them sorted hour by hour.
+    StringBuilder sql =
+        new StringBuilder(
+            "SELECT "
+                + COLUMNS
+                + ", "
+                + position
+                + " AS position FROM usage_records"
+                + (sqlite ? " INDEXED BY usage_records_by_hour" : "")
+                + " WHERE 1=1");
     if (q.productCode() != null) {
       sql.append(" AND product_code = ?");
       args.add(q.productCode());
@@ -239,14 +269,21 @@ public final class UsageRecordsTable {
       args.add(q.to());
     }
     if (q.after() != null) {
-      // Keyset paging: a row value comparison in the order of the ORDER BY, which is unique.
-      sql.append(" AND (hour, product_code, aws_account_id, dimension, scope) > (?, ?, ?, ?, ?)");
-      UsageQuery.After a = q.after();
-      args.addAll(List.of(a.hour(), a.productCode(), a.awsAccountId(), a.dimension(), a.scope()));
+      sql.append(" AND (hour, ").append(position).append(") > (?, ?)");
+      args.add(q.after().hour());
+      args.add(sqlite ? (Object) rowNumber(q.after().position()) : q.after().position());
     }
-    sql.append(" ORDER BY hour, product_code, aws_account_id, dimension, scope LIMIT ?");
+    sql.append(" ORDER BY hour, ").append(position).append(" LIMIT ?");
     args.add(q.limit());
     return sql.toString();
+  }
+
+  private static long rowNumber(String position) {
+    try {
+      return Long.parseLong(position);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("not a position in this ledger: " + position, e);
+    }
   }
 
   private static LedgerEntry map(ResultSet rs) throws SQLException {

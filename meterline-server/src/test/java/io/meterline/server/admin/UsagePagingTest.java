@@ -123,7 +123,13 @@ class UsagePagingTest {
         Set.of(
             "garbage",
             encode("WyJ1c2FnZSIsMV0"), // ["usage",1]: too few parts
-            encode("WyJwcm9kdWN0cyIsMSwiYSIsImIiLCJjIiwiZCJd")); // another list's kind
+            encode("WyJwcm9kdWN0cyIsMSwiYSIsImIiLCJjIiwiZCJd"), // another list's kind
+            encode("WyJ1c2FnZSIsMSwieCJd"), // ["usage",1,"x"]: no place in this ledger
+            encode(
+                "WyJ1c2FnZSIsMSwicCIsIjExMTEyMjIyMzMzMyIsIlVzZXJzIiwidGFzay9hIl0")); // a token of
+    // the old
+    // form: the
+    // whole key
     for (String token : forged) {
       JsonNode error = admin.usagePage("nextToken=" + token).expect(400);
 

@@ -9,6 +9,7 @@ import io.meterline.server.domain.Account;
 import io.meterline.server.domain.ContractLine;
 import io.meterline.server.domain.DedupKey;
 import io.meterline.server.domain.Dimension;
+import io.meterline.server.domain.Ids;
 import io.meterline.server.domain.LedgerEntry;
 import io.meterline.server.domain.Platform;
 import io.meterline.server.domain.PriceList;
@@ -31,6 +32,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -341,16 +343,10 @@ abstract class StoreContract {
                     .find(c, List.of(key, new DedupKey("task/zzz", "prodcode1", "Hosts", T0))));
     assertThat(found).containsOnlyKeys(key);
     assertThat(found.get(key)).isEqualTo(new UsageRecordsTable.Stored("r1", "q3"));
-    List<LedgerEntry> all =
-        db.read(c -> tables.usage().query(c, new UsageQuery("prodcode1", null, null, null, 100)));
+    List<LedgerEntry> all = entries(new UsageQuery("prodcode1", null, null, null, 100));
     assertThat(all).extracting(LedgerEntry::recordId).containsExactly("r1", "r3");
     assertThat(all.get(0)).isEqualTo(first);
-    var v10 =
-        db.read(
-            c ->
-                tables
-                    .usage()
-                    .query(c, new UsageQuery(null, "444455556666", T0.plusSeconds(1), null, 100)));
+    var v10 = entries(new UsageQuery(null, "444455556666", T0.plusSeconds(1), null, 100));
     assertThat(v10).extracting(LedgerEntry::recordId).containsExactly("r3");
   }
 
@@ -729,36 +725,83 @@ abstract class StoreContract {
       }
     }
     write(c -> tables.usage().insertOrFind(c, entries));
-    List<LedgerEntry> whole =
-        db.read(c -> tables.usage().query(c, new UsageQuery("prodcode1", null, null, null, 100)));
+    List<LedgerEntry> whole = entries(new UsageQuery("prodcode1", null, null, null, 100));
 
     List<LedgerEntry> paged = new ArrayList<>();
     UsageQuery.After after = null;
     while (true) {
       UsageQuery.After from = after;
-      List<LedgerEntry> page =
+      List<UsageRecordsTable.Listed> page =
           db.read(
               c -> tables.usage().query(c, new UsageQuery("prodcode1", null, null, null, 3, from)));
-      paged.addAll(page);
+      page.forEach(listed -> paged.add(listed.entry()));
       if (page.size() < 3) {
         break;
       }
-      after = UsageQuery.After.of(page.get(page.size() - 1));
+      after = page.get(page.size() - 1).position();
     }
 
     assertThat(whole).containsExactlyInAnyOrderElementsOf(entries);
     assertThat(paged).containsExactlyElementsOf(whole);
     assertThat(whole)
-        .extracting(e -> e.key().hour() + "/" + e.key().dimension() + "/" + e.key().scope())
+        .extracting(e -> e.key().hour())
         .containsExactly(
-            T0 + "/Hosts/task/a",
-            T0 + "/Hosts/task/b",
-            T0 + "/Users/task/a",
-            T0 + "/Users/task/b",
-            T0.plusSeconds(3600) + "/Hosts/task/a",
-            T0.plusSeconds(3600) + "/Hosts/task/b",
-            T0.plusSeconds(3600) + "/Users/task/a",
-            T0.plusSeconds(3600) + "/Users/task/b");
+            T0,
+            T0,
+            T0,
+            T0,
+            T0.plusSeconds(3600),
+            T0.plusSeconds(3600),
+            T0.plusSeconds(3600),
+            T0.plusSeconds(3600));
+  }
+
+  /** Entries written between pages, into hours behind and ahead, never make one appear twice. */
+  @Test
+  void usage_pagesWhileEntriesAreAdded_visitEveryEarlierEntryExactlyOnce() {
+    List<LedgerEntry> before = new ArrayList<>();
+    for (int i = 0; i < 12; i++) {
+      before.add(
+          entry(
+              Ids.recordId(),
+              new DedupKey("task/" + i, "prodcode1", "Hosts", T0.plusSeconds(3600L * (i % 3))),
+              1));
+    }
+    write(c -> tables.usage().insertOrFind(c, before));
+
+    List<String> seen = new ArrayList<>();
+    UsageQuery.After after = null;
+    int added = 0;
+    for (int pages = 0; pages < 50; pages++) {
+      UsageQuery.After from = after;
+      List<UsageRecordsTable.Listed> page =
+          db.read(
+              c -> tables.usage().query(c, new UsageQuery("prodcode1", null, null, null, 4, from)));
+      page.forEach(listed -> seen.add(listed.entry().recordId()));
+      if (page.size() < 4) {
+        break;
+      }
+      after = page.get(page.size() - 1).position();
+      // Between pages, entries arrive in the first hour, the page's last hour and a later one.
+      List<LedgerEntry> more = new ArrayList<>();
+      for (long hour : List.of(0L, after.hour().getEpochSecond() - T0.getEpochSecond(), 7200L)) {
+        more.add(
+            entry(
+                Ids.recordId(),
+                new DedupKey("task/new" + added++, "prodcode1", "Hosts", T0.plusSeconds(hour)),
+                1));
+      }
+      write(c -> tables.usage().insertOrFind(c, more));
+    }
+
+    assertThat(new HashSet<>(seen)).hasSize(seen.size());
+    assertThat(seen).containsAll(before.stream().map(LedgerEntry::recordId).toList());
+  }
+
+  private List<LedgerEntry> entries(UsageQuery q) {
+    return db.read(c -> tables.usage().query(c, q)).stream()
+        .map(UsageRecordsTable.Listed::entry)
+        .toList();
   }
 
   @Test
@@ -851,9 +894,7 @@ abstract class StoreContract {
       assertThat(tokens.get(reservations.get(i).key()))
           .isEqualTo(new ClientTokensTable.Stored(text, i % 2 == 0 ? null : "rec" + i));
     }
-    List<LedgerEntry> all =
-        db.read(
-            c -> tables.usage().query(c, new UsageQuery(null, "444455556666", null, null, 100)));
+    List<LedgerEntry> all = entries(new UsageQuery(null, "444455556666", null, null, 100));
     assertThat(all).containsExactlyInAnyOrderElementsOf(entries);
   }
 
