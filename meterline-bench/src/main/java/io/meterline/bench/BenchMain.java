@@ -134,6 +134,9 @@ public final class BenchMain {
       if (options.runs(BenchOptions.Scenario.STARTUP)) {
         startup();
       }
+      if (options.runs(BenchOptions.Scenario.BILLING)) {
+        billing();
+      }
       print(
           "client and server share this machine's " + MachineCpu.cores() + " cores and one JVM",
           "load generator, server, database, kernel");
@@ -361,6 +364,15 @@ public final class BenchMain {
             "<= 2,000 ms",
             figures.worst() <= 2_000,
             true));
+  }
+
+  /** The admin API over a closed 1 M-row month (SPEC §6, what comes on top of the data plane). */
+  private void billing() throws Exception {
+    say("invoices, pages and the console over a month of 1,000 buyers and 1 M ledger rows ...");
+    BillingScenario.Outcome o =
+        new BillingScenario(this::say).run(options.dataDir().resolve("billing"));
+    absolutes.addAll(o.absolutes());
+    o.notes().forEach(n -> notes.add("billing: " + n));
   }
 
   private RunResult record(RunResult r) {

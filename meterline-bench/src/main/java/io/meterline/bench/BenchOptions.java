@@ -49,7 +49,11 @@ public record BenchOptions(
     /** RegisterUsage on SQLite and the raw PS256 signing baseline. */
     REGISTER,
     /** Start-up to ready of {@code meterline serve} in a new JVM. */
-    STARTUP
+    STARTUP,
+    /**
+     * Invoices, pages at depth, the console's first page and a month's chart over a 1 M-row month.
+     */
+    BILLING
   }
 
   /** The scenarios a run against {@code --target} can measure. */
@@ -85,7 +89,7 @@ public record BenchOptions(
         --jdbc-batch 256      rows per transaction in the PostgreSQL JDBC baseline
         --max-requests 1500000  cap on pre-signed distinct requests per measured period
         --data-dir DIR        where databases go (default: a new folder under ./target)
-        --scenarios LIST      any of meter,batch,register,startup (default: all of them);
+        --scenarios LIST      any of meter,batch,register,startup,billing (default: all of them);
                               meter runs MeterUsage on the stores of --store
 
       A server in another process or on another machine, instead of one started here:
@@ -137,8 +141,9 @@ public record BenchOptions(
     }
     if (target != null && !TARGET_SCENARIOS.containsAll(scenarios)) {
       throw new IllegalArgumentException(
-          "--scenarios startup times meterline serve started on this machine, so it does not"
-              + " run with --target; choose from meter, batch and register");
+          "--scenarios startup and billing run on a server started here (startup times its"
+              + " start, billing fills its database), so they do not run with --target; choose"
+              + " from meter, batch and register");
     }
   }
 
@@ -286,7 +291,7 @@ public record BenchOptions(
         scenarios.add(Scenario.valueOf(name.trim().toUpperCase(Locale.ROOT)));
       } catch (IllegalArgumentException e) {
         throw new IllegalArgumentException(
-            "--scenarios takes meter, batch, register and startup, separated by commas; '"
+            "--scenarios takes meter, batch, register, startup and billing, separated by commas; '"
                 + name.trim()
                 + "' is none of them",
             e);
