@@ -219,20 +219,21 @@
     const list = await api('/buyers?limit=1000');
     page('Buyers',
       table(['Account', 'Customer identifier', 'Created'],
-        list.items.map(b => [link('#/buyers/' + b.awsAccountId, b.awsAccountId), b.customerIdentifier, b.createdAt]), 'buyers'),
+        list.items.map(b => [link('#/buyers/' + encodeURIComponent(b.awsAccountId), b.awsAccountId), b.customerIdentifier, b.createdAt]), 'buyers'),
       el('h2', { text: 'New buyer' }),
       form([field('Account id (12 digits)', el('input', { name: 'awsAccountId', required: '', size: 14 }))], 'Create', async (data) => {
         const b = await api('/buyers', { method: 'POST', body: { awsAccountId: data.get('awsAccountId') } });
         say('Created buyer ' + b.awsAccountId, true);
-        location.hash = '#/buyers/' + b.awsAccountId;
+        location.hash = '#/buyers/' + encodeURIComponent(b.awsAccountId);
       }));
   }
 
-  async function buyer(account, month) {
+  async function buyer(account, month, now) {
     const [b, subs, products] = await Promise.all([
-      api('/buyers/' + account), api('/subscriptions' + query({ awsAccountId: account, limit: 1000 })), api('/products?limit=1000')
+      api('/buyers/' + encodeURIComponent(account)), api('/subscriptions' + query({ awsAccountId: account, limit: 1000 })), api('/products?limit=1000')
     ]);
-    const shownMonth = month || new Date().toISOString().substring(0, 7);
+    // The month of service time, which the test clock may have moved away from the browser's.
+    const shownMonth = month || now.substring(0, 7);
     const invoice = await api('/invoices' + query({ awsAccountId: account, month: shownMonth }));
     page('Buyer ' + account,
       el('p', { class: 'muted', text: 'Customer identifier ' + b.customerIdentifier }),
@@ -240,7 +241,7 @@
       table(['Subscription', 'Product', 'Status', 'Started', 'Ended', ''], subs.items.map(s => [s.subscriptionId, s.productCode, s.status, s.startedAt, s.endedAt,
         s.status === 'ACTIVE' ? button('Unsubscribe', async () => {
           try {
-            await api('/subscriptions/' + s.subscriptionId, { method: 'DELETE' });
+            await api('/subscriptions/' + encodeURIComponent(s.subscriptionId), { method: 'DELETE' });
             say('Unsubscribed', true);
             route();
           } catch (err) { say(err.message); }
@@ -253,7 +254,7 @@
         }),
       el('h2', { text: 'Invoice' }),
       form([field('Month', el('input', { type: 'month', name: 'month', value: shownMonth }))], 'Show', async (data) => {
-        location.hash = '#/buyers/' + account + '/' + data.get('month');
+        location.hash = '#/buyers/' + encodeURIComponent(account) + '/' + data.get('month');
       }),
       invoiceTable(invoice));
   }
@@ -275,7 +276,7 @@
       table(['Task', 'Buyer', 'Platform', 'Region', 'Status', 'Started', 'Stopped', ''], list.items.map(t => [t.taskId, t.awsAccountId, t.platform, t.region, t.status, t.startedAt, t.stoppedAt,
         t.status === 'RUNNING' ? button('Stop', async () => {
           try {
-            await api('/tasks/' + t.taskId, { method: 'DELETE' });
+            await api('/tasks/' + encodeURIComponent(t.taskId), { method: 'DELETE' });
             say('Stopped task ' + t.taskId, true);
             route();
           } catch (err) { say(err.message); }
@@ -424,7 +425,7 @@
       document.getElementById('clock').textContent = 'Service time ' + clock.now;
       switch (parts[0]) {
         case 'products': await (parts[1] ? product(parts[1]) : products()); break;
-        case 'buyers': await (parts[1] ? buyer(parts[1], parts[2]) : buyers()); break;
+        case 'buyers': await (parts[1] ? buyer(parts[1], parts[2], clock.now) : buyers()); break;
         case 'tasks': await tasks(parts[1]); break;
         case 'usage': await usage(params); break;
         case 'calls': await calls(params); break;

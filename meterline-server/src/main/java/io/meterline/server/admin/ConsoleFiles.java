@@ -27,7 +27,7 @@ public final class ConsoleFiles implements Handler {
       Map.of(
           "Content-Security-Policy",
           "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-              + "connect-src 'self'; frame-ancestors 'none'; form-action 'self'",
+              + "connect-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'",
           "X-Content-Type-Options",
           "nosniff",
           "Referrer-Policy",

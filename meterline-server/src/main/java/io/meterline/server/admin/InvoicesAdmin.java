@@ -41,6 +41,18 @@ final class InvoicesAdmin {
     YearMonth month = month(query.get("month"));
     boolean csv = wantsCsv(request, query.get("format"));
     String account = query.get("awsAccountId");
+    if (account != null || csv) {
+      // One invoice, or every line in one spreadsheet: no pages to ask for.
+      for (String paging : List.of("limit", "nextToken")) {
+        if (query.containsKey(paging)) {
+          throw AdminException.badField(
+              paging,
+              paging
+                  + " pages the JSON invoices of every buyer; it does not apply to "
+                  + (account != null ? "one buyer's invoice" : "CSV, which has every line"));
+        }
+      }
+    }
     if (account != null) {
       if (!Ids.ACCOUNT_ID.matcher(account).matches()) {
         throw AdminException.badField(

@@ -70,11 +70,13 @@ public final class Authenticator {
       throw new ServiceException(ErrorCode.EXPIRED_TOKEN, EXPIRED_TOKEN);
     }
     call.caller(null, session.taskId());
-    claim.requireSignedWithKey(signingKey(claim, masterKey::temporarySecret));
     return lookups
         .task(session.taskId())
         .thenApply(
             task -> {
+              // The call log names the account even when the signature or the task fails.
+              task.ifPresent(t -> call.caller(t.awsAccountId(), t.taskId()));
+              claim.requireSignedWithKey(signingKey(claim, masterKey::temporarySecret));
               if (task.isEmpty()) {
                 throw unrecognized(INVALID_TOKEN);
               }
@@ -84,7 +86,6 @@ public final class Authenticator {
                         + " The task or pod these credentials belong to has "
                         + "stopped.");
               }
-              call.caller(task.get().awsAccountId(), task.get().taskId());
               return new Caller(
                   new Principal.TaskCredentials(task.get(), claim.accessKeyId()), claim.region());
             });

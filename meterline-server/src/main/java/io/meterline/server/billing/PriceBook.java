@@ -7,27 +7,31 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.temporal.ChronoUnit;
-import java.util.HashMap;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Function;
 
 /**
  * Which of a product's prices a subscription pays at a moment (SPEC §3.2 "Price changes"; facts
- * §6): each version of the price list is in force for the subscription from its change if the
- * subscription started at or after the change, or if the new price is not above the one in force
- * for the subscription just before the change; an increase for an existing subscription is in force
- * from the first day of the month that begins at least 90 days after the change. At any moment the
- * newest version in force applies. Prices are compared one by one (hourly, monthly, each
- * dimension), so one change may lower one price at once and raise another later.
+ * §6), one price at a time (hourly, monthly, each dimension), so one change may lower one price at
+ * once and raise another later.
+ *
+ * <p>Each change of the price takes effect for the subscription at the change if the subscription
+ * started at or after it, or if the new price is not above what the subscription pays just before
+ * it; an increase for an existing subscription takes effect on the first day of the month that
+ * begins at least 90 days after the change. A change that has not taken effect for the subscription
+ * when the next change comes never does: the seller withdrew that price, and the next change is
+ * judged against what the subscription still pays. At any moment the newest change in effect
+ * applies.
  */
 final class PriceBook {
   private static final long NOTICE_DAYS = 90;
 
-  private final List<PriceList> versions;
-  private final Instant subscribedAt;
-  private final Function<PriceList, BigDecimal> field;
-  private final Map<Integer, BigDecimal> justBefore = new HashMap<>();
+  /** A change of the price, and when it takes effect for this subscription. */
+  private record Change(Instant since, BigDecimal price, Instant effective) {}
+
+  // In order of change; a withdrawn change is left out.
+  private final List<Change> changes = new ArrayList<>();
 
   /**
    * The prices of one field for one subscription.
@@ -36,50 +40,40 @@ final class PriceBook {
    *     preview product), which pays like a subscription as old as the product
    */
   PriceBook(Product product, Instant subscribedAt, Function<PriceList, BigDecimal> field) {
-    this.versions = product.priceHistory();
-    this.subscribedAt = subscribedAt != null ? subscribedAt : product.createdAt();
-    this.field = field;
+    Instant started = subscribedAt != null ? subscribedAt : product.createdAt();
+    BigDecimal listed = null;
+    for (PriceList version : product.priceHistory()) {
+      BigDecimal price = field.apply(version);
+      if (!changes.isEmpty() && same(price, listed)) {
+        continue; // the version changed other prices
+      }
+      listed = price;
+      Instant since = version.since();
+      // A change still waiting to take effect is withdrawn by this one.
+      while (!changes.isEmpty() && changes.get(changes.size() - 1).effective().isAfter(since)) {
+        changes.remove(changes.size() - 1);
+      }
+      BigDecimal paid = changes.isEmpty() ? null : changes.get(changes.size() - 1).price();
+      boolean increase = paid != null && price != null && price.compareTo(paid) > 0;
+      Instant effective =
+          increase && started.isBefore(since) ? firstMonthAfterNotice(since) : since;
+      changes.add(new Change(since, price, effective));
+    }
   }
 
   /** The price in force at {@code at}; {@code null} when the product has no such price. */
   BigDecimal at(Instant at) {
-    return field.apply(versions.get(newestInForce(at, versions.size())));
-  }
-
-  private int newestInForce(Instant at, int below) {
-    int newest = 0;
-    for (int i = 1; i < below; i++) {
-      if (inForce(i, at)) {
-        newest = i;
+    BigDecimal price = changes.get(0).price();
+    for (Change c : changes) {
+      if (!at.isBefore(c.effective())) {
+        price = c.price();
       }
     }
-    return newest;
+    return price;
   }
 
-  private boolean inForce(int version, Instant at) {
-    Instant changed = versions.get(version).since();
-    if (at.isBefore(changed)) {
-      return false;
-    }
-    if (!subscribedAt.isBefore(changed)) {
-      return true;
-    }
-    BigDecimal price = field.apply(versions.get(version));
-    BigDecimal before = justBefore(version);
-    return price == null
-        || before == null
-        || price.compareTo(before) <= 0
-        || !at.isBefore(firstMonthAfterNotice(changed));
-  }
-
-  // What the subscription paid just before the change: only earlier versions can be in force.
-  private BigDecimal justBefore(int version) {
-    return justBefore.computeIfAbsent(
-        version,
-        v -> {
-          Instant moment = versions.get(v).since().minusNanos(1);
-          return field.apply(versions.get(newestInForce(moment, v)));
-        });
+  private static boolean same(BigDecimal a, BigDecimal b) {
+    return a == null ? b == null : b != null && a.compareTo(b) == 0;
   }
 
   /** The first day of the month that begins at least 90 days after the change. */

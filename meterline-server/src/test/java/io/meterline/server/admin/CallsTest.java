@@ -12,6 +12,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
 import software.amazon.awssdk.services.marketplacemetering.MarketplaceMeteringClient;
 import software.amazon.awssdk.services.marketplacemetering.model.DuplicateRequestException;
 import software.amazon.awssdk.services.marketplacemetering.model.MarketplaceMeteringException;
@@ -103,6 +104,58 @@ class CallsTest {
     assertThat(logged.get("awsAccountId").asText()).isEqualTo(seller);
     assertThat(logged.get("operation").asText()).isEqualTo("ResolveCustomer");
     assertThat(call(batch.requestId()).get("productCode").asText()).isEqualTo(code);
+  }
+
+  @Test
+  void refusedTaskCredentials_areLogged_withTheTasksAccount() {
+    String code =
+        admin().customProduct(ServerExtension.newAccountId(), "Hosts").get("productCode").asText();
+    String buyer = server.buyer();
+    admin().subscribe(code, buyer);
+    JsonNode task = admin().task(buyer, "us-east-1", "FARGATE");
+    JsonNode credentials = task.get("credentials");
+    MarketplaceMeteringClient forged =
+        server.client(
+            AwsSessionCredentials.create(
+                credentials.get("accessKeyId").asText(),
+                "not-the-secret-at-all",
+                credentials.get("sessionToken").asText()),
+            "us-east-1");
+    MarketplaceMeteringClient stopped = server.taskClient(task);
+    Instant now = server.now();
+
+    MarketplaceMeteringException badSignature =
+        (MarketplaceMeteringException)
+            org.assertj.core.api.Assertions.catchThrowable(
+                () ->
+                    forged.meterUsage(
+                        b ->
+                            b.productCode(code)
+                                .usageDimension("Hosts")
+                                .usageQuantity(1)
+                                .timestamp(now)));
+    admin().stopTask(task.get("taskId").asText());
+    MarketplaceMeteringException afterStop =
+        (MarketplaceMeteringException)
+            org.assertj.core.api.Assertions.catchThrowable(
+                () ->
+                    stopped.meterUsage(
+                        b ->
+                            b.productCode(code)
+                                .usageDimension("Hosts")
+                                .usageQuantity(1)
+                                .timestamp(now)));
+
+    JsonNode bad = call(badSignature.requestId());
+    assertThat(bad.get("outcome").asText()).isEqualTo("InvalidSignatureException");
+    assertThat(bad.get("awsAccountId").asText()).isEqualTo(buyer);
+    assertThat(bad.get("taskId").asText()).isEqualTo(task.get("taskId").asText());
+    JsonNode late = call(afterStop.requestId());
+    assertThat(late.get("outcome").asText()).isEqualTo("UnrecognizedClientException");
+    assertThat(late.get("awsAccountId").asText()).isEqualTo(buyer);
+    assertThat(calls("awsAccountId=" + buyer))
+        .extracting(c -> c.get("requestId").asText())
+        .contains(badSignature.requestId(), afterStop.requestId());
   }
 
   @Test

@@ -397,6 +397,62 @@ class InvoicesTest {
     assertThat(view.at("/dimensions/0/price").asText()).isEqualTo("3");
   }
 
+  /** A pending increase withdrawn by a later change never reaches the existing subscriber. */
+  @Test
+  void priceIncreaseChangedAgainBeforeItTookEffect_isWithdrawn() {
+    clock("2027-06-10T12:00:00Z");
+    String product = customProduct("1");
+    String existing = server.buyer();
+    subscribe(product, existing, null);
+    clock("2027-06-15T12:00:00Z");
+    setHostsPrice(product, "3"); // for the subscriber from 1 October
+    clock("2027-07-10T12:00:00Z");
+    setHostsPrice(product, "2"); // above the 1 it pays: from 1 November
+
+    Map<String, String> paid = new LinkedHashMap<>();
+    for (String day : List.of("2027-09-30", "2027-10-05", "2027-11-02")) {
+      clock(day + "T10:30:00Z");
+      meter(server.taskClient(admin().task(existing, "us-east-1", "FARGATE")), product, "Hosts", 1);
+      paid.put(day, lines(invoice(existing, day.substring(0, 7))).get(0).get("unitPrice").asText());
+    }
+
+    assertThat(paid)
+        .containsEntry("2027-09-30", "1")
+        .containsEntry("2027-10-05", "1")
+        .containsEntry("2027-11-02", "2");
+  }
+
+  /** An increase, then a decrease below what the subscriber pays: the decrease applies at once. */
+  @Test
+  void priceIncreaseThenDecreaseBelowThePaidPrice_appliesAtOnce() {
+    clock("2027-06-10T12:00:00Z");
+    String product = customProduct("1");
+    String existing = server.buyer();
+    subscribe(product, existing, null);
+    clock("2027-06-15T12:00:00Z");
+    setHostsPrice(product, "3");
+    clock("2027-07-10T12:00:00Z");
+    setHostsPrice(product, "0.5");
+
+    Map<String, String> paid = new LinkedHashMap<>();
+    for (String day : List.of("2027-07-11", "2027-10-05")) {
+      clock(day + "T10:30:00Z");
+      meter(server.taskClient(admin().task(existing, "us-east-1", "FARGATE")), product, "Hosts", 1);
+      paid.put(day, lines(invoice(existing, day.substring(0, 7))).get(0).get("unitPrice").asText());
+    }
+
+    assertThat(paid).containsEntry("2027-07-11", "0.5").containsEntry("2027-10-05", "0.5");
+  }
+
+  private static void setHostsPrice(String product, String price) {
+    admin()
+        .send(
+            "PUT",
+            "/products/" + product + "/prices",
+            Map.of("dimensions", List.of(Map.of("name", "Hosts", "price", price))))
+        .expect(200);
+  }
+
   @Test
   void priceDecrease_reachesExistingSubscribersAtOnce() {
     clock("2027-02-10T10:30:00Z");
@@ -576,6 +632,16 @@ class InvoicesTest {
                 .get("field")
                 .asText())
         .isEqualTo("date");
+    String buyer = server.buyer();
+    for (String paged :
+        List.of(
+            "/invoices?month=2026-11&awsAccountId=" + buyer + "&limit=5",
+            "/invoices?month=2026-11&format=csv&limit=5",
+            "/invoices?month=2026-11&awsAccountId=" + buyer + "&nextToken=x")) {
+      JsonNode error = admin().send("GET", paged, null).expect(400);
+      assertThat(error.get("field").asText()).as(paged).isIn("limit", "nextToken");
+      assertThat(error.get("message").asText()).as(paged).contains("does not apply");
+    }
   }
 
   private static String customProduct(String price) {

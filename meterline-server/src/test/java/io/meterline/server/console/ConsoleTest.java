@@ -72,6 +72,8 @@ class ConsoleTest {
   @Test
   void signIn_showsTheOverview_andKeepsTheTokenInTheTabOnly() {
     open("");
+    browser.executeScript("sessionStorage.clear()");
+    open("");
     type("token", TestServer.ADMIN_TOKEN);
     shown(By.cssSelector("#login button")).click();
 
@@ -172,6 +174,20 @@ class ConsoleTest {
     server.admin().clearFaults();
   }
 
+  /** A buyer's page opens on the invoice of the service time's month, not the browser's. */
+  @Test
+  void buyerPage_showsTheInvoiceOfTheServiceMonth() {
+    Instant later = server.now().plus(Duration.ofDays(40));
+    server.admin().setClock(later.toString());
+    String account = server.buyer();
+    signIn();
+
+    open("#/buyers/" + account);
+
+    String month = later.toString().substring(0, 7);
+    assertThat(shown(By.name("month")).getAttribute("value")).isEqualTo(month);
+  }
+
   @Test
   void consoleFiles_comeWithAStrictContentSecurityPolicy() throws Exception {
     var response =
@@ -184,7 +200,7 @@ class ConsoleTest {
 
     assertThat(response.statusCode()).isEqualTo(200);
     assertThat(response.headers().firstValue("content-security-policy").orElse(""))
-        .contains("script-src 'self'")
+        .contains("script-src 'self'", "frame-ancestors 'none'", "base-uri 'none'")
         .doesNotContain("unsafe-inline");
     assertThat(response.body()).doesNotContain("<script>");
   }

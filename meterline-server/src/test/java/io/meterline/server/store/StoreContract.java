@@ -476,6 +476,10 @@ abstract class StoreContract {
 
   /** A product of this pricing with one dimension, Hosts at 1, and a key. */
   private Product billable(String code, Pricing pricing) throws Exception {
+    return billable(code, pricing, T0);
+  }
+
+  private Product billable(String code, Pricing pricing, Instant createdAt) throws Exception {
     KeyPair pair = rsa();
     return new Product(
         code,
@@ -487,7 +491,7 @@ abstract class StoreContract {
         false,
         false,
         "111122223333",
-        T0,
+        createdAt,
         List.of(new ProductKey(1, Pem.encode(pair.getPublic()), pair.getPrivate(), T0, null)));
   }
 
@@ -796,6 +800,76 @@ abstract class StoreContract {
 
     assertThat(new HashSet<>(seen)).hasSize(seen.size());
     assertThat(seen).containsAll(before.stream().map(LedgerEntry::recordId).toList());
+  }
+
+  @Test
+  void products_listNewestFirst_tiesByCodeDescending_withTheirDimensions() throws Exception {
+    List<Product> products =
+        List.of(
+            billable("prodlista", Pricing.CUSTOM, T0),
+            billable("prodlistc", Pricing.CUSTOM, T0.plusSeconds(1)),
+            billable("prodlistb", Pricing.HOURLY, T0.plusSeconds(1)),
+            billable("prodlistd", Pricing.CUSTOM, T0.plusSeconds(2)));
+    write(
+        c -> {
+          for (Product p : products) {
+            tables.products().insert(c, p);
+          }
+          return null;
+        });
+
+    List<Product> first = db.read(c -> tables.products().list(c, null, 2));
+    List<Product> rest =
+        db.read(c -> tables.products().list(c, new Keyset(T0.plusSeconds(1), "prodlistc"), 10));
+
+    assertThat(first).extracting(Product::productCode).containsExactly("prodlistd", "prodlistc");
+    assertThat(rest).extracting(Product::productCode).containsExactly("prodlistb", "prodlista");
+    assertThat(rest.get(0).dimensions()).extracting(Dimension::name).containsExactly("Hosts");
+    assertThat(rest.get(0).hourlyPrice()).isEqualByComparingTo("2");
+  }
+
+  @Test
+  void usageTotals_sumPerHourAndDimension_forAProductOrAnAccount_overARange() {
+    List<LedgerEntry> ledger = new ArrayList<>();
+    int n = 0;
+    for (String product : List.of("prodcode1", "prodcode2")) {
+      for (long hour : List.of(0L, 3600L, 7200L)) {
+        for (String dimension : List.of("Users", "Hosts")) {
+          for (String scope : List.of("task/a", "task/b")) {
+            ledger.add(
+                entry(
+                    "t" + n++,
+                    new DedupKey(scope, product, dimension, T0.plusSeconds(hour)),
+                    hour / 3600 + 1 + (product.equals("prodcode2") ? 100 : 0)));
+          }
+        }
+      }
+    }
+    write(c -> tables.usage().insertOrFind(c, ledger));
+
+    List<UsageRecordsTable.DimensionHour> product =
+        db.read(
+            c -> tables.usage().totalsByDimension(c, "prodcode1", null, T0, T0.plusSeconds(7200)));
+    List<UsageRecordsTable.DimensionHour> everything =
+        db.read(
+            c ->
+                tables
+                    .usage()
+                    .totalsByDimension(
+                        c, null, "444455556666", T0.plusSeconds(7200), T0.plusSeconds(10800)));
+
+    // Two scopes of each (hour, dimension): quantities 1 and 2 in the first two hours doubled.
+    assertThat(product)
+        .containsExactly(
+            new UsageRecordsTable.DimensionHour(T0, "Hosts", 2),
+            new UsageRecordsTable.DimensionHour(T0, "Users", 2),
+            new UsageRecordsTable.DimensionHour(T0.plusSeconds(3600), "Hosts", 4),
+            new UsageRecordsTable.DimensionHour(T0.plusSeconds(3600), "Users", 4));
+    // The third hour, both products: 3 + 3 + 103 + 103.
+    assertThat(everything)
+        .containsExactly(
+            new UsageRecordsTable.DimensionHour(T0.plusSeconds(7200), "Hosts", 212),
+            new UsageRecordsTable.DimensionHour(T0.plusSeconds(7200), "Users", 212));
   }
 
   private List<LedgerEntry> entries(UsageQuery q) {
