@@ -88,7 +88,7 @@ public final class AdminApi implements Handler {
                 "POST",
                 "/products/([^/]+)/keys/rotate",
                 200,
-                (p, r, q) -> products.rotateKey(p.group(1))),
+                bodiless((p, r, q) -> products.rotateKey(p.group(1)))),
             route("POST", "/buyers", 201, (p, r, q) -> accounts.createBuyer(body(r))),
             route("GET", "/buyers", paged, 200, (p, r, q) -> accounts.listBuyers(q)),
             route("GET", "/buyers/([^/]+)", 200, (p, r, q) -> accounts.getBuyer(p.group(1))),
@@ -105,7 +105,7 @@ public final class AdminApi implements Handler {
                 "DELETE",
                 "/subscriptions/([^/]+)",
                 200,
-                (p, r, q) -> subscriptions.end(p.group(1))),
+                bodiless((p, r, q) -> subscriptions.end(p.group(1)))),
             route("POST", "/tasks", 201, (p, r, q) -> tasks.create(body(r))),
             route(
                 "GET",
@@ -114,12 +114,12 @@ public final class AdminApi implements Handler {
                 200,
                 (p, r, q) -> tasks.list(q)),
             route("GET", "/tasks/([^/]+)", 200, (p, r, q) -> tasks.get(p.group(1))),
-            route("DELETE", "/tasks/([^/]+)", 200, (p, r, q) -> tasks.stop(p.group(1))),
+            route("DELETE", "/tasks/([^/]+)", 200, bodiless((p, r, q) -> tasks.stop(p.group(1)))),
             route(
                 "POST",
                 "/tasks/([^/]+)/credentials",
                 200,
-                (p, r, q) -> tasks.refreshCredentials(p.group(1))),
+                bodiless((p, r, q) -> tasks.refreshCredentials(p.group(1)))),
             route(
                 "GET",
                 "/usage",
@@ -164,7 +164,7 @@ public final class AdminApi implements Handler {
                 (p, r, q) -> usage.summary(q)),
             route("GET", "/faults", 200, (p, r, q) -> operations.faults()),
             route("PUT", "/faults", 200, (p, r, q) -> operations.setFault(body(r))),
-            route("DELETE", "/faults", 200, (p, r, q) -> operations.clearFaults()),
+            route("DELETE", "/faults", 200, bodiless((p, r, q) -> operations.clearFaults())),
             route("GET", "/clock", 200, (p, r, q) -> operations.clock()),
             route("PUT", "/clock", 200, (p, r, q) -> operations.setClock(body(r))),
             route("GET", "/openapi.json", 200, (p, r, q) -> openApi));
@@ -294,6 +294,14 @@ public final class AdminApi implements Handler {
 
   private static Body body(HttpRequestView request) {
     return Body.parse(request.body());
+  }
+
+  /** An action that takes no body: any member in one is refused, as in every other body. */
+  private static Action bodiless(Action action) {
+    return (path, request, query) -> {
+      Body.parse(request.body()).only();
+      return action.run(path, request, query);
+    };
   }
 
   private static Map<String, String> firstValues(QueryStringDecoder uri) {

@@ -76,8 +76,9 @@ final class Body {
                 + clip(path(name))
                 + "\"; "
                 + (prefix.isEmpty() ? "the body" : prefix.substring(0, prefix.length() - 1))
-                + " takes "
-                + String.join(", ", new TreeSet<>(known)));
+                + (known.isEmpty()
+                    ? " takes no members"
+                    : " takes " + String.join(", ", new TreeSet<>(known))));
       }
     }
     return this;

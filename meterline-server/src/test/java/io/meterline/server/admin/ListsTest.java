@@ -249,6 +249,37 @@ class ListsTest {
     assertThat(field(all("/products", "", 1000), "name")).doesNotContain("Typo");
   }
 
+  /** Actions that take no body refuse one with members, and do nothing. */
+  @Test
+  void bodilessActions_refuseMembers_andDoNothing() {
+    String code =
+        admin().customProduct(ServerExtension.newAccountId(), "Hosts").get("productCode").asText();
+    String buyer = server.buyer();
+    String subscription = admin().subscribe(code, buyer).get("subscriptionId").asText();
+    String task = admin().task(buyer, "us-east-1", "FARGATE").get("taskId").asText();
+    Map<String, String> actions =
+        Map.of(
+            "POST /products/" + code + "/keys/rotate", "/products/" + code,
+            "DELETE /subscriptions/" + subscription, "/subscriptions/" + subscription,
+            "DELETE /tasks/" + task, "/tasks/" + task,
+            "POST /tasks/" + task + "/credentials", "/tasks/" + task);
+
+    actions.forEach(
+        (action, view) -> {
+          JsonNode before = admin().get(view);
+          String[] methodAndPath = action.split(" ");
+          JsonNode error =
+              admin()
+                  .send(methodAndPath[0], methodAndPath[1], Map.of("reason", "typo"))
+                  .expect(400);
+
+          assertThat(error.get("field").asText()).as(action).isEqualTo("reason");
+          assertThat(error.get("message").asText()).as(action).contains("takes no members");
+          assertThat(admin().get(view)).as(action).isEqualTo(before);
+        });
+    admin().send("DELETE", "/tasks/" + task, null).expect(200);
+  }
+
   @Test
   void badLimitStatusOrToken_isRefusedNamingTheParameter() {
     Map<String, String> cases =
