@@ -2,10 +2,14 @@ package io.meterline.client;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.marketplacemetering.MarketplaceMeteringClient;
@@ -27,7 +31,9 @@ import software.amazon.awssdk.services.marketplacemetering.model.ThrottlingExcep
  *       PS256 signature with the shipped public key; custom-metered products call MeterUsage with
  *       DryRun.
  *   <li>Throttling and transient failures are retried with jittered backoff for a bounded time (30
- *       minutes by default, as AWS advises); every other refusal is final.
+ *       minutes by default, as AWS advises), each kind of failure logged once; every other refusal
+ *       is final, and so is a configuration error (no region, no credentials, EKS IRSA without the
+ *       SDK's {@code sts} module): no retry can mend those.
  * </ul>
  *
  * <pre>{@code
@@ -40,19 +46,22 @@ import software.amazon.awssdk.services.marketplacemetering.model.ThrottlingExcep
  * }</pre>
  */
 public final class EntitlementCheck {
+  private static final Logger LOG = LoggerFactory.getLogger(EntitlementCheck.class);
+
   private final Map<String, TrustedProduct> trusted;
   private final String productCode;
-  private final String meteredDimension;
+  private final List<String> meteredDimensions;
   private final Duration retryFor;
   private final Backoff backoff;
   private final Duration maxIatSkew;
   private final Clock clock;
   private final MarketplaceMeteringClient client;
+  private final FailureLog retries = new FailureLog(LOG, "the entitlement check");
 
   private EntitlementCheck(Builder b) {
     this.trusted = Map.copyOf(b.trusted);
     this.productCode = b.productCode;
-    this.meteredDimension = b.meteredDimension;
+    this.meteredDimensions = List.copyOf(b.meteredDimensions);
     this.retryFor = b.retryFor;
     this.backoff = b.backoff;
     this.maxIatSkew = b.maxIatSkew;
@@ -76,9 +85,20 @@ public final class EntitlementCheck {
           EntitlementException.Reason.UNTRUSTED_PRODUCT_CODE,
           "product code '" + productCode + "' is not one this product accepts");
     }
-    MarketplaceMeteringClient c = client != null ? client : Clients.metering();
+    MarketplaceMeteringClient c = client != null ? client : Clients.meteringChecked();
+    LOG.info(
+        "checking the entitlement of {} with {}",
+        productCode,
+        meteredDimensions.isEmpty()
+            ? "RegisterUsage"
+            : "a MeterUsage DryRun of " + String.join(", ", meteredDimensions));
     try {
-      return withRetries(c, product);
+      Entitlement e = withRetries(c, product);
+      LOG.info("entitled to {} ({})", productCode, e.tier());
+      return e;
+    } catch (EntitlementException e) {
+      LOG.error("not entitled to run {}: {}", productCode, e.getMessage());
+      throw e;
     } finally {
       if (client == null) {
         c.close();
@@ -92,8 +112,16 @@ public final class EntitlementCheck {
     long deadline = System.nanoTime() + retryFor.toNanos();
     for (int attempt = 1; ; attempt++) {
       try {
-        return once(c, product);
-      } catch (ThrottlingException | SdkClientException e) {
+        Entitlement e = once(c, product);
+        retries.succeeded();
+        return e;
+      } catch (SdkClientException e) {
+        EntitlementException configuration = Clients.configurationError(e);
+        if (configuration != null) {
+          throw configuration;
+        }
+        retryOrGiveUp(e, attempt, deadline);
+      } catch (ThrottlingException e) {
         retryOrGiveUp(e, attempt, deadline);
       } catch (AwsServiceException e) {
         if (e.statusCode() < 500) {
@@ -106,14 +134,16 @@ public final class EntitlementCheck {
 
   private Entitlement once(MarketplaceMeteringClient c, TrustedProduct product)
       throws EntitlementException {
-    if (meteredDimension != null) {
-      c.meterUsage(
-          r ->
-              r.productCode(productCode)
-                  .usageDimension(meteredDimension)
-                  .usageQuantity(0)
-                  .timestamp(clock.instant())
-                  .dryRun(true));
+    if (!meteredDimensions.isEmpty()) {
+      for (String dimension : meteredDimensions) {
+        c.meterUsage(
+            r ->
+                r.productCode(productCode)
+                    .usageDimension(dimension)
+                    .usageQuantity(0)
+                    .timestamp(clock.instant())
+                    .dryRun(true));
+      }
       return new Entitlement(productCode, product.tier(), 0, clock.instant());
     }
     int version = product.latestVersion();
@@ -133,6 +163,7 @@ public final class EntitlementCheck {
   }
 
   private void retryOrGiveUp(Exception e, int attempt, long deadline) throws EntitlementException {
+    retries.failed(FailureLog.kindOf(e), Sender.message(e), e);
     Duration wait = backoff.delay(attempt);
     if (System.nanoTime() + wait.toNanos() - deadline > 0) {
       throw new EntitlementException(
@@ -171,7 +202,7 @@ public final class EntitlementCheck {
   public static final class Builder {
     private final Map<String, TrustedProduct> trusted = new LinkedHashMap<>();
     private String productCode;
-    private String meteredDimension;
+    private final List<String> meteredDimensions = new ArrayList<>();
     private Duration retryFor = Duration.ofMinutes(30);
     private Backoff backoff = new Backoff(Duration.ofMillis(500), Duration.ofSeconds(30));
     private Duration maxIatSkew = Duration.ofHours(24);
@@ -193,11 +224,17 @@ public final class EntitlementCheck {
     }
 
     /**
-     * Checks with a MeterUsage DryRun on this dimension instead of RegisterUsage: for products
-     * priced by custom dimensions.
+     * Checks with a MeterUsage DryRun of each of these dimensions instead of RegisterUsage: for
+     * products priced by custom dimensions. Name every dimension the product meters, so that a
+     * listing that lacks one fails here, at start-up, and not hours later.
      */
-    public Builder meteredBy(String dimension) {
-      this.meteredDimension = Objects.requireNonNull(dimension, "dimension");
+    public Builder meteredBy(String... dimensions) {
+      if (dimensions.length == 0) {
+        throw new IllegalArgumentException("meteredBy needs at least one dimension");
+      }
+      for (String d : dimensions) {
+        meteredDimensions.add(Objects.requireNonNull(d, "dimension"));
+      }
       return this;
     }
 

@@ -19,7 +19,12 @@ public final class EntitlementException extends Exception {
     /** The service refused the request for another reason (e.g. an unknown key version). */
     REJECTED,
     /** The service could not be reached, or kept throttling, for the whole retry period. */
-    UNAVAILABLE
+    UNAVAILABLE,
+    /**
+     * The product cannot call the service as deployed: no region, no credentials, or EKS IRSA
+     * without the SDK's {@code sts} module. The message names the cause and the fix.
+     */
+    CONFIGURATION
   }
 
   private final Reason reason;

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.EnumMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Objects;
@@ -19,6 +20,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.marketplacemetering.MarketplaceMeteringClient;
 
 /**
@@ -44,6 +47,11 @@ import software.amazon.awssdk.services.marketplacemetering.MarketplaceMeteringCl
  * }</pre>
  */
 public final class Meter implements AutoCloseable {
+  static final Logger LOG = LoggerFactory.getLogger(Meter.class);
+
+  /** How long {@link #close()} may take: inside the 30 s stop timeout of ECS and Kubernetes. */
+  public static final Duration DEFAULT_CLOSE_TIMEOUT = Duration.ofSeconds(20);
+
   private final String productCode;
   private final Set<String> dimensions;
   private final Clock clock;
@@ -52,23 +60,38 @@ public final class Meter implements AutoCloseable {
   private final MarketplaceMeteringClient client;
   private final boolean ownsClient;
   private final ScheduledExecutorService timer;
+  private final GracePolicy gracePolicy;
+  private final EntitlementListener listener;
+  private final FailureLog failureLog;
+  private final Thread shutdownHook;
   private final AtomicReference<Instant> lastSuccess = new AtomicReference<>();
   private final AtomicLong failures = new AtomicLong();
   private final AtomicReference<String> lastError = new AtomicReference<>();
+  private final AtomicReference<EntitlementState> entitlement =
+      new AtomicReference<>(EntitlementState.ENTITLED);
   // Counters for metrics only go up: settled records of this process, by outcome.
-  private final Map<Spool.Kind, AtomicLong> settledHere =
-      new java.util.EnumMap<>(
-          Map.of(
-              Spool.Kind.DELIVERED, new AtomicLong(),
-              Spool.Kind.EXPIRED, new AtomicLong(),
-              Spool.Kind.CONFLICT, new AtomicLong()));
+  private final Map<Spool.Kind, AtomicLong> settledHere = new EnumMap<>(Spool.Kind.class);
+  private final Object closing = new Object();
   private volatile boolean closed;
 
   private Meter(Builder b) throws IOException {
     this.productCode = b.productCode;
     this.dimensions = Set.copyOf(b.dimensions);
     this.clock = b.clock;
-    this.spool = Spool.open(b.spoolDirectory, "meter-" + safe(productCode), dimensions, clock);
+    this.gracePolicy = b.gracePolicy;
+    this.listener = b.listener;
+    this.failureLog = new FailureLog(LOG, "metering " + b.productCode);
+    for (Spool.Kind kind : Spool.Kind.values()) {
+      settledHere.put(kind, new AtomicLong());
+    }
+    this.spool =
+        Spool.open(
+            b.spoolDirectory, "meter-" + safe(productCode), dimensions, clock, b.spoolChannels);
+    LOG.info(
+        "metering {} ({}) with the spool in {}",
+        productCode,
+        String.join(", ", new TreeSet<>(dimensions)),
+        b.spoolDirectory.toAbsolutePath());
     this.ownsClient = b.client == null;
     this.client = ownsClient ? Clients.metering() : b.client;
     this.sender =
@@ -80,9 +103,22 @@ public final class Meter implements AutoCloseable {
             clock,
             b.window,
             b.backoff,
-            this::onSuccess,
-            this::onFailure,
-            kind -> settledHere.get(kind).incrementAndGet());
+            new Sender.Events() {
+              @Override
+              public void delivered(Instant at) {
+                onDelivered(at);
+              }
+
+              @Override
+              public void failed(Sender.Scope scope, String error, Throwable cause) {
+                onFailure(scope, error, cause);
+              }
+
+              @Override
+              public void settled(Spool.Kind kind) {
+                settledHere.get(kind).incrementAndGet();
+              }
+            });
     this.timer =
         Executors.newSingleThreadScheduledExecutor(
             r -> {
@@ -91,9 +127,16 @@ public final class Meter implements AutoCloseable {
               return t;
             });
     long every = b.sendInterval.toMillis();
-    timer.scheduleWithFixedDelay(sender::sendCompletedHours, every, every, TimeUnit.MILLISECONDS);
+    timer.scheduleWithFixedDelay(this::tick, every, every, TimeUnit.MILLISECONDS);
     if (b.registry != null) {
       register(b.registry);
+    }
+    if (b.closeOnShutdown != null) {
+      Duration timeout = b.closeOnShutdown;
+      shutdownHook = new Thread(() -> close(timeout), "meterline-meter-shutdown");
+      Runtime.getRuntime().addShutdownHook(shutdownHook);
+    } else {
+      shutdownHook = null;
     }
   }
 
@@ -105,6 +148,9 @@ public final class Meter implements AutoCloseable {
    * Adds usage of a dimension to the current hour; returns once it is durable.
    *
    * @throws IllegalArgumentException for a dimension not declared or a negative quantity
+   * @throws IllegalStateException once the meter is closed
+   * @throws java.io.UncheckedIOException when the spool cannot be written (the disk is full): the
+   *     usage was not recorded, and the meter goes on with the next add that can be
    */
   public void add(String dimension, long quantity) {
     if (!dimensions.contains(dimension)) {
@@ -126,10 +172,10 @@ public final class Meter implements AutoCloseable {
    * @return whether every due record is settled
    */
   public boolean flush() {
-    return sender.sendThrough(spool.closedBefore());
+    return sender.sendThrough(spool.closedBefore(), Long.MAX_VALUE);
   }
 
-  /** What the meter has done so far. */
+  /** What the meter has done so far; never waits for a send in progress. */
   public MeterStatus status() {
     Map<Spool.Kind, Long> settled = spool.settledCounts();
     return new MeterStatus(
@@ -139,45 +185,146 @@ public final class Meter implements AutoCloseable {
         failures.get(),
         settled.getOrDefault(Spool.Kind.EXPIRED, 0L),
         settled.getOrDefault(Spool.Kind.CONFLICT, 0L),
-        lastError.get());
+        settled.getOrDefault(Spool.Kind.REJECTED, 0L),
+        lastError.get(),
+        entitlement.get());
+  }
+
+  /** Whether the service accepts this product's usage, and what the grace policy says to do. */
+  public EntitlementState entitlement() {
+    return entitlement.get();
+  }
+
+  /** Stops metering within {@link #DEFAULT_CLOSE_TIMEOUT}; see {@link #close(Duration)}. */
+  @Override
+  public void close() {
+    close(DEFAULT_CLOSE_TIMEOUT);
   }
 
   /**
-   * Stops metering: sends the completed hours and the current one (the task is ending, so its hour
-   * is complete), then closes the spool.
+   * Stops metering within {@code timeout}: sends the completed hours and the current one (the task
+   * is ending, so its hour is complete), each call bounded by the time left, then closes the spool.
+   * What could not be sent in time stays in the spool and is sent by the next meter on the same
+   * spool directory. Safe to call more than once; later calls return at once.
+   *
+   * @return whether everything due was sent
    */
-  @Override
-  public void close() {
-    if (closed) {
-      return;
+  public boolean close(Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    synchronized (closing) {
+      if (closed) {
+        return false;
+      }
+      closed = true;
     }
-    closed = true;
-    timer.shutdownNow();
+    boolean sent = false;
     try {
-      timer.awaitTermination(30, TimeUnit.SECONDS);
-      sender.sendThrough(spool.closedBefore() + 3600);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+      timer.shutdown();
+      sent = sender.sendThrough(spool.closedBefore() + 3600, deadline);
+      if (!sent) {
+        LOG.warn(
+            "closing the meter of {}: not everything could be sent within {}; the rest stays in "
+                + "the spool for the next start",
+            productCode,
+            timeout);
+      }
     } finally {
+      timer.shutdownNow();
+      if (ownsClient) {
+        client.close(); // aborts a send still in flight on the timer's thread
+      }
+      try {
+        timer.awaitTermination(
+            Math.max(0, Math.min(deadline - System.nanoTime(), 1_000_000_000L)),
+            TimeUnit.NANOSECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
       try {
         spool.close();
       } catch (IOException e) {
-        throw new UncheckedIOException("closing the meter spool failed", e);
-      } finally {
-        if (ownsClient) {
-          client.close();
-        }
+        LOG.warn("closing the meter spool of {} failed", productCode, e);
+      }
+      removeShutdownHook();
+    }
+    return sent;
+  }
+
+  private void removeShutdownHook() {
+    if (shutdownHook != null && Thread.currentThread() != shutdownHook) {
+      try {
+        Runtime.getRuntime().removeShutdownHook(shutdownHook);
+      } catch (IllegalStateException e) {
+        // the JVM is shutting down already
       }
     }
   }
 
-  private void onSuccess(Instant at) {
-    lastSuccess.set(at);
+  // The timer's work. It must never throw: an exception would cancel the schedule for good.
+  private void tick() {
+    try {
+      sender.sendCompletedHours();
+      applyGracePolicy();
+    } catch (Throwable t) {
+      onFailure(Sender.Scope.TRANSIENT, Sender.message(t), t);
+    }
   }
 
-  private void onFailure(String error) {
+  private void onDelivered(Instant at) {
+    lastSuccess.set(at);
+    failureLog.succeeded();
+    EntitlementState was = entitlement.getAndSet(EntitlementState.ENTITLED);
+    if (was.mode() != EntitlementState.Mode.ENTITLED) {
+      LOG.info("metering {}: usage is accepted again", productCode);
+      tell(EntitlementState.ENTITLED);
+    }
+  }
+
+  private void onFailure(Sender.Scope scope, String error, Throwable cause) {
     failures.incrementAndGet();
     lastError.set(error);
+    failureLog.failed(FailureLog.kindOf(cause), error, cause);
+    if (scope == Sender.Scope.PRODUCT
+        && entitlement.get().mode() == EntitlementState.Mode.ENTITLED) {
+      Instant now = clock.instant();
+      EntitlementState lost =
+          new EntitlementState(gracePolicy.modeAfter(Duration.ZERO), error, now);
+      entitlement.set(lost);
+      LOG.warn(
+          "metering {}: the service refuses the product's usage ({}); grace policy: {}; now {}",
+          productCode,
+          error,
+          gracePolicy,
+          lost.mode());
+      tell(lost);
+    }
+  }
+
+  private void applyGracePolicy() {
+    EntitlementState state = entitlement.get();
+    if (state.lostAt() == null) {
+      return;
+    }
+    EntitlementState.Mode mode =
+        gracePolicy.modeAfter(Duration.between(state.lostAt(), clock.instant()));
+    if (mode != state.mode()) {
+      EntitlementState next = new EntitlementState(mode, state.cause(), state.lostAt());
+      if (entitlement.compareAndSet(state, next)) {
+        LOG.warn("metering {}: usage refused since {}; now {}", productCode, state.lostAt(), mode);
+        tell(next);
+      }
+    }
+  }
+
+  private void tell(EntitlementState state) {
+    if (listener == null) {
+      return;
+    }
+    try {
+      listener.onChange(state);
+    } catch (RuntimeException e) {
+      LOG.warn("the entitlement listener of {} failed", productCode, e);
+    }
   }
 
   private void register(MeterRegistry registry) {
@@ -220,6 +367,10 @@ public final class Meter implements AutoCloseable {
     private Duration sendInterval = Duration.ofMinutes(1);
     private Duration window = Duration.ofHours(6);
     private Backoff backoff = new Backoff(Duration.ofSeconds(1), Duration.ofMinutes(5));
+    private GracePolicy gracePolicy = GracePolicy.keepServing();
+    private EntitlementListener listener;
+    private Duration closeOnShutdown;
+    private Spool.Channels spoolChannels = Spool.Channels.FILES;
 
     private Builder() {}
 
@@ -277,6 +428,40 @@ public final class Meter implements AutoCloseable {
     /** The backoff between failed sends: full jitter up to base·2ⁿ, at most cap. */
     public Builder backoff(Duration base, Duration cap) {
       this.backoff = new Backoff(base, cap);
+      return this;
+    }
+
+    /**
+     * What the product is told to do while the service refuses its usage for a reason that concerns
+     * the whole product (default {@link GracePolicy#keepServing()}).
+     */
+    public Builder gracePolicy(GracePolicy policy) {
+      this.gracePolicy = Objects.requireNonNull(policy, "policy");
+      return this;
+    }
+
+    /** Told each time the {@link EntitlementState} changes. */
+    public Builder onEntitlementChange(EntitlementListener listener) {
+      this.listener = Objects.requireNonNull(listener, "listener");
+      return this;
+    }
+
+    /**
+     * Closes the meter from a JVM shutdown hook (on SIGTERM, as ECS and Kubernetes stop a
+     * container), within {@code timeout}: keep it under the platform's stop timeout (30 s by
+     * default) less the product's own shutdown.
+     */
+    public Builder closeOnShutdown(Duration timeout) {
+      if (timeout.isNegative()) {
+        throw new IllegalArgumentException("closeOnShutdown must be >= 0, was " + timeout);
+      }
+      this.closeOnShutdown = timeout;
+      return this;
+    }
+
+    /** How the spool's log is opened: the tests' way to make its writes fail. */
+    Builder spoolChannels(Spool.Channels channels) {
+      this.spoolChannels = channels;
       return this;
     }
 

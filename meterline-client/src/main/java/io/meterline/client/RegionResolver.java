@@ -20,6 +20,8 @@ import software.amazon.awssdk.regions.providers.InstanceProfileRegionProvider;
  * task metadata, hence this one.
  */
 final class RegionResolver {
+  private static final org.slf4j.Logger LOG =
+      org.slf4j.LoggerFactory.getLogger(RegionResolver.class);
   private static final Duration METADATA_TIMEOUT = Duration.ofSeconds(2);
 
   private final Map<String, String> env;
@@ -34,14 +36,20 @@ final class RegionResolver {
 
   Region region() {
     return fromEnvironment()
-        .or(this::fromTaskMetadata)
-        .or(RegionResolver::fromInstanceMetadata)
+        .map(r -> found(r, "AWS_REGION"))
+        .or(() -> fromTaskMetadata().map(r -> found(r, "the ECS task metadata")))
+        .or(() -> fromInstanceMetadata().map(r -> found(r, "the EC2 instance metadata")))
         .map(Region::of)
         .orElseThrow(
             () ->
                 new IllegalStateException(
                     "the region is unknown: no AWS_REGION, no ECS task metadata and no EC2 "
                         + "instance metadata. Is this running on ECS, EKS or EC2?"));
+  }
+
+  private static String found(String region, String where) {
+    LOG.info("region {}, from {}", region, where);
+    return region;
   }
 
   private Optional<String> fromEnvironment() {

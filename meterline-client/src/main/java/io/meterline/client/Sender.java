@@ -3,14 +3,21 @@ package io.meterline.client;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Set;
 import java.util.SortedSet;
-import java.util.function.Consumer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.marketplacemetering.MarketplaceMeteringClient;
+import software.amazon.awssdk.services.marketplacemetering.model.CustomerNotEntitledException;
 import software.amazon.awssdk.services.marketplacemetering.model.DuplicateRequestException;
+import software.amazon.awssdk.services.marketplacemetering.model.InvalidEndpointRegionException;
+import software.amazon.awssdk.services.marketplacemetering.model.InvalidProductCodeException;
+import software.amazon.awssdk.services.marketplacemetering.model.InvalidTagException;
+import software.amazon.awssdk.services.marketplacemetering.model.InvalidUsageAllocationsException;
+import software.amazon.awssdk.services.marketplacemetering.model.InvalidUsageDimensionException;
+import software.amazon.awssdk.services.marketplacemetering.model.PlatformNotSupportedException;
 import software.amazon.awssdk.services.marketplacemetering.model.TimestampOutOfBoundsException;
 
 /**
@@ -20,11 +27,41 @@ import software.amazon.awssdk.services.marketplacemetering.model.TimestampOutOfB
  * <p>Each send is noted in the spool first, so after a crash a record is sent again, not lost; the
  * service recognises an identical record of the same task and hour and answers with the same id. A
  * DuplicateRequest therefore means delivered when this meter had already tried the same quantity
- * (an answer lost in a crash), and a conflict otherwise. Any other failure stops the round and
- * backs off (on real time, with jitter), keeping the record.
+ * (an answer lost in a crash), and a conflict otherwise.
+ *
+ * <p>Errors by scope (SPEC §4 "it never stops metering silently"): one that concerns the record
+ * itself (an unknown dimension, a bad tag) rejects that record and the round goes on; one that
+ * concerns the whole product (not entitled, access denied, wrong region or credentials) stops the
+ * round, is reported to the product's listener, and is retried with backoff; anything else
+ * (throttling, 5xx, the network, the spool's disk) stops the round and is retried with backoff.
+ * Nothing is dropped but records the service refused or that aged out of its window.
  */
 final class Sender {
-  private static final Logger LOG = LoggerFactory.getLogger(Sender.class);
+  /** What a failed send concerns. */
+  enum Scope {
+    RECORD,
+    PRODUCT,
+    TRANSIENT
+  }
+
+  /** Error codes, unmodelled in the SDK, that concern the whole product: its credentials. */
+  private static final Set<String> PRODUCT_CODES =
+      Set.of(
+          "AccessDenied",
+          "AccessDeniedException",
+          "UnrecognizedClientException",
+          "InvalidClientTokenId",
+          "InvalidSignatureException",
+          "SignatureDoesNotMatch",
+          "ExpiredToken",
+          "ExpiredTokenException",
+          "MissingAuthenticationToken",
+          "MissingAuthenticationTokenException",
+          "IncompleteSignature",
+          "IncompleteSignatureException");
+
+  /** Error codes, unmodelled in the SDK, that concern the record's own fields. */
+  private static final Set<String> RECORD_CODES = Set.of("ValidationException");
 
   private final String productCode;
   private final SortedSet<String> dimensions;
@@ -33,11 +70,22 @@ final class Sender {
   private final Clock clock;
   private final Duration window;
   private final Backoff backoff;
-  private final Consumer<Instant> onSuccess;
-  private final Consumer<String> onFailure;
-  private final Consumer<Spool.Kind> onSettled;
+  private final Events events;
+  private final ReentrantLock lock = new ReentrantLock();
   private int consecutiveFailures;
   private long notBeforeNanos;
+
+  /** What the sender tells the meter. */
+  interface Events {
+    /** A record was delivered. */
+    void delivered(Instant at);
+
+    /** A send failed and will be retried; {@code cause} is the exception. */
+    void failed(Scope scope, String error, Throwable cause);
+
+    /** A record is settled for good with this outcome. */
+    void settled(Spool.Kind kind);
+  }
 
   Sender(
       String productCode,
@@ -47,9 +95,7 @@ final class Sender {
       Clock clock,
       Duration window,
       Backoff backoff,
-      Consumer<Instant> onSuccess,
-      Consumer<String> onFailure,
-      Consumer<Spool.Kind> onSettled) {
+      Events events) {
     this.productCode = productCode;
     this.dimensions = dimensions;
     this.spool = spool;
@@ -57,21 +103,55 @@ final class Sender {
     this.clock = clock;
     this.window = window;
     this.backoff = backoff;
-    this.onSuccess = onSuccess;
-    this.onFailure = onFailure;
-    this.onSettled = onSettled;
+    this.events = events;
   }
 
-  /** Sends the completed hours, unless backing off after a failure. */
-  synchronized void sendCompletedHours() {
-    if (consecutiveFailures > 0 && System.nanoTime() - notBeforeNanos < 0) {
-      return;
+  /** Sends the completed hours, unless backing off after a failure; never waits for the lock. */
+  void sendCompletedHours() {
+    if (!lock.tryLock()) {
+      return; // a flush or close is sending
     }
-    sendThrough(spool.closedBefore());
+    try {
+      if (consecutiveFailures > 0 && System.nanoTime() - notBeforeNanos < 0) {
+        return;
+      }
+      sendThrough(spool.closedBefore(), Long.MAX_VALUE);
+    } finally {
+      lock.unlock();
+    }
   }
 
-  /** Sends every unsettled record of the hours before {@code limitHour}; false if one failed. */
-  synchronized boolean sendThrough(long limitHour) {
+  /**
+   * Sends every unsettled record of the hours before {@code limitHour}, stopping at the first
+   * failure that is not the record's own, or when {@code deadlineNanos} (a {@link System#nanoTime}
+   * value, {@link Long#MAX_VALUE} for none) has passed.
+   *
+   * @return whether every due record is settled
+   */
+  boolean sendThrough(long limitHour, long deadlineNanos) {
+    try {
+      long wait =
+          deadlineNanos == Long.MAX_VALUE ? Long.MAX_VALUE : deadlineNanos - System.nanoTime();
+      if (!lock.tryLock(Math.max(0, wait), TimeUnit.NANOSECONDS)) {
+        return false;
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+    try {
+      return sendLocked(limitHour, deadlineNanos);
+    } catch (RuntimeException e) {
+      // The spool's disk (full, an I/O error) or anything unforeseen: what was noted stays noted,
+      // and the round is tried again after the backoff.
+      failed(Scope.TRANSIENT, message(e), e);
+      return false;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private boolean sendLocked(long limitHour, long deadlineNanos) {
     long oldestAllowed = Spool.hourOf(clock.instant().minus(window));
     for (long hour = spool.startHour(); hour < limitHour; hour += 3600) {
       for (String dimension : dimensions) {
@@ -82,12 +162,25 @@ final class Sender {
         }
         if (hour < oldestAllowed) {
           settle(slot, Spool.Kind.EXPIRED, quantity, "older than the " + window + " window");
-        } else if (!send(slot, quantity)) {
+          continue;
+        }
+        Duration left = remaining(deadlineNanos);
+        if (left != null && left.isZero()) {
+          return false;
+        }
+        if (!send(slot, quantity, left)) {
           return false;
         }
       }
     }
     return true;
+  }
+
+  private static Duration remaining(long deadlineNanos) {
+    if (deadlineNanos == Long.MAX_VALUE) {
+      return null;
+    }
+    return Duration.ofNanos(Math.max(0, deadlineNanos - System.nanoTime()));
   }
 
   // A delivered hour that gained usage since (a restart of the same task within the hour it
@@ -98,8 +191,8 @@ final class Sender {
         && (outcome.kind() != Spool.Kind.DELIVERED || outcome.quantity() == total);
   }
 
-  /** Records of completed hours not settled yet. */
-  synchronized long backlog() {
+  /** Records of completed hours not settled yet; reads the spool only, never waits for a send. */
+  long backlog() {
     long now = Spool.hourOf(clock.instant());
     long count = 0;
     for (long hour = spool.startHour(); hour < now; hour += 3600) {
@@ -113,7 +206,7 @@ final class Sender {
     return count;
   }
 
-  private boolean send(Spool.Slot slot, long quantity) {
+  private boolean send(Spool.Slot slot, long quantity, Duration timeLeft) {
     if (quantity > Integer.MAX_VALUE) {
       settle(slot, Spool.Kind.CONFLICT, quantity, "more than MeterUsage can carry in one hour");
       return true;
@@ -124,15 +217,19 @@ final class Sender {
       String id =
           client
               .meterUsage(
-                  r ->
-                      r.productCode(productCode)
-                          .timestamp(Instant.ofEpochSecond(slot.hour()))
-                          .usageDimension(slot.dimension())
-                          .usageQuantity((int) quantity))
+                  r -> {
+                    r.productCode(productCode)
+                        .timestamp(Instant.ofEpochSecond(slot.hour()))
+                        .usageDimension(slot.dimension())
+                        .usageQuantity((int) quantity);
+                    if (timeLeft != null) {
+                      r.overrideConfiguration(o -> o.apiCallTimeout(atLeastOneMilli(timeLeft)));
+                    }
+                  })
               .meteringRecordId();
       settle(slot, Spool.Kind.DELIVERED, quantity, id == null ? "" : id);
       consecutiveFailures = 0;
-      onSuccess.accept(clock.instant());
+      events.delivered(clock.instant());
       return true;
     } catch (DuplicateRequestException e) {
       if (triedBefore != null && triedBefore == quantity) {
@@ -145,23 +242,55 @@ final class Sender {
       settle(slot, Spool.Kind.EXPIRED, quantity, message(e));
       return true;
     } catch (SdkException e) {
-      consecutiveFailures++;
-      notBeforeNanos = System.nanoTime() + backoff.delay(consecutiveFailures).toNanos();
-      String error = message(e);
-      LOG.warn(
-          "metering {} of {} for {} failed, retrying later: {}",
-          slot.dimension(),
-          Instant.ofEpochSecond(slot.hour()),
-          productCode,
-          error);
-      onFailure.accept(error);
+      Scope scope = scopeOf(e);
+      if (scope == Scope.RECORD) {
+        settle(slot, Spool.Kind.REJECTED, quantity, message(e));
+        return true;
+      }
+      failed(scope, message(e), e);
       return false;
     }
   }
 
+  private static Duration atLeastOneMilli(Duration d) {
+    return d.compareTo(Duration.ofMillis(1)) < 0 ? Duration.ofMillis(1) : d;
+  }
+
+  /** Whether an error concerns one record, the whole product, or neither (a retry may pass). */
+  static Scope scopeOf(SdkException e) {
+    if (e instanceof InvalidUsageDimensionException
+        || e instanceof InvalidTagException
+        || e instanceof InvalidUsageAllocationsException) {
+      return Scope.RECORD;
+    }
+    if (e instanceof CustomerNotEntitledException
+        || e instanceof InvalidEndpointRegionException
+        || e instanceof InvalidProductCodeException
+        || e instanceof PlatformNotSupportedException) {
+      return Scope.PRODUCT;
+    }
+    if (e instanceof AwsServiceException s && s.awsErrorDetails() != null) {
+      String code = s.awsErrorDetails().errorCode();
+      if (PRODUCT_CODES.contains(code)) {
+        return Scope.PRODUCT;
+      }
+      if (RECORD_CODES.contains(code)) {
+        return Scope.RECORD;
+      }
+    }
+    return Scope.TRANSIENT;
+  }
+
+  private void failed(Scope scope, String error, Throwable cause) {
+    consecutiveFailures++;
+    notBeforeNanos = System.nanoTime() + backoff.delay(consecutiveFailures).toNanos();
+    events.failed(scope, error, cause);
+  }
+
   private void settle(Spool.Slot slot, Spool.Kind kind, long quantity, String detail) {
+    spool.settle(slot, new Spool.Outcome(kind, quantity, detail));
     if (kind != Spool.Kind.DELIVERED) {
-      LOG.warn(
+      Meter.LOG.warn(
           "usage of {} in the hour of {} ({} units) is {}: {}",
           slot.dimension(),
           Instant.ofEpochSecond(slot.hour()),
@@ -169,11 +298,10 @@ final class Sender {
           kind,
           detail);
     }
-    spool.settle(slot, new Spool.Outcome(kind, quantity, detail));
-    onSettled.accept(kind);
+    events.settled(kind);
   }
 
-  private static String message(SdkException e) {
+  static String message(Throwable e) {
     if (e instanceof AwsServiceException s && s.awsErrorDetails() != null) {
       return s.awsErrorDetails().errorCode() + ": " + s.awsErrorDetails().errorMessage();
     }

@@ -41,6 +41,7 @@ import java.util.zip.CRC32;
  * </ul>
  */
 final class Spool implements AutoCloseable {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Spool.class);
   private static final long COMPACT_BYTES = 4L * 1024 * 1024;
   private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
   private static final Base64.Decoder B64D = Base64.getUrlDecoder();
@@ -58,7 +59,34 @@ final class Spool implements AutoCloseable {
   enum Kind {
     DELIVERED,
     EXPIRED,
-    CONFLICT
+    CONFLICT,
+    /** The service refused the record itself (e.g. an unknown dimension); kept, not retried. */
+    REJECTED
+  }
+
+  /** Opens the spool's log for appending; tests substitute one whose writes fail. */
+  @FunctionalInterface
+  interface Channels {
+    Channels FILES =
+        file ->
+            FileChannel.open(
+                file,
+                StandardOpenOption.CREATE,
+                StandardOpenOption.WRITE,
+                StandardOpenOption.APPEND);
+
+    FileChannel openForAppend(Path file) throws IOException;
+  }
+
+  /** One append waiting for the group write that makes it durable. */
+  private static final class Pending {
+    final List<String> lines;
+    boolean done;
+    IOException failure;
+
+    Pending(List<String> lines) {
+      this.lines = lines;
+    }
   }
 
   /** A settled slot: its kind, the quantity sent, and the record id or the reason. */
@@ -69,15 +97,21 @@ final class Spool implements AutoCloseable {
   private final java.time.Clock clock;
   private final FileChannel lockChannel;
   private final FileLock lock;
+  private final Channels channels;
   private final ReentrantLock writeLock = new ReentrantLock();
   // Held shared by an add from reading the hour until its total is in memory, and exclusively by
   // whoever needs no add half-done: the sender closing hours, and compaction.
   private final ReentrantReadWriteLock gate = new ReentrantReadWriteLock();
   private final Object state = new Object();
-  private final List<String> queued = new ArrayList<>();
-  private long enqueued;
-  private long durable;
+  private final List<Pending> queued = new ArrayList<>();
   private FileChannel out;
+  // Guarded by writeLock: the log's length once the last good write was fsync'd. A failed write is
+  // cut back to it, so no torn line is left for later lines to follow (the load would stop there).
+  private volatile long durableBytes;
+  private boolean mustTruncate;
+  // The log's length after the last compaction: the next one waits until the log has doubled.
+  private volatile long compactedBytes;
+  private volatile boolean compactionFailing;
 
   // Guarded by state.
   private long startHour = Long.MIN_VALUE;
@@ -90,8 +124,10 @@ final class Spool implements AutoCloseable {
       java.util.Set<String> dimensions,
       java.time.Clock clock,
       FileChannel lockChannel,
-      FileLock lock) {
+      FileLock lock,
+      Channels channels) {
     this.file = file;
+    this.channels = channels;
     this.dimensions = java.util.Set.copyOf(dimensions);
     this.clock = clock;
     this.lockChannel = lockChannel;
@@ -103,6 +139,16 @@ final class Spool implements AutoCloseable {
    * hour. The dimensions are those every hour gets a record for.
    */
   static Spool open(Path dir, String name, java.util.Set<String> dimensions, java.time.Clock clock)
+      throws IOException {
+    return open(dir, name, dimensions, clock, Channels.FILES);
+  }
+
+  static Spool open(
+      Path dir,
+      String name,
+      java.util.Set<String> dimensions,
+      java.time.Clock clock,
+      Channels channels)
       throws IOException {
     long nowHour = hourOf(clock.instant());
     Files.createDirectories(dir);
@@ -120,14 +166,17 @@ final class Spool implements AutoCloseable {
       throw new IllegalStateException(
           "the spool " + dir.resolve(name) + " is in use by another process");
     }
-    Spool spool = new Spool(dir.resolve(name + ".log"), dimensions, clock, lockChannel, lock);
-    spool.load();
-    spool.out =
-        FileChannel.open(
-            spool.file,
-            StandardOpenOption.CREATE,
-            StandardOpenOption.WRITE,
-            StandardOpenOption.APPEND);
+    Spool spool =
+        new Spool(dir.resolve(name + ".log"), dimensions, clock, lockChannel, lock, channels);
+    try {
+      spool.load();
+      spool.out = channels.openForAppend(spool.file);
+      spool.durableBytes = spool.out.size();
+    } catch (IOException | RuntimeException e) {
+      lock.release();
+      lockChannel.close();
+      throw e;
+    }
     if (spool.startHour == Long.MIN_VALUE) {
       spool.startHour = nowHour;
       spool.append(List.of("S " + nowHour));
@@ -145,6 +194,7 @@ final class Spool implements AutoCloseable {
     } finally {
       gate.readLock().unlock();
     }
+    maybeCompact();
   }
 
   /** Adds usage to a given hour, durably. */
@@ -155,6 +205,7 @@ final class Spool implements AutoCloseable {
     } finally {
       gate.readLock().unlock();
     }
+    maybeCompact();
   }
 
   private void addToHour(long hour, String dimension, long quantity) {
@@ -192,62 +243,84 @@ final class Spool implements AutoCloseable {
 
   /** Settles a slot, durably. */
   void settle(Slot slot, Outcome outcome) {
-    String kind =
-        switch (outcome.kind()) {
-          case DELIVERED -> "D";
-          case EXPIRED -> "X";
-          case CONFLICT -> "C";
-        };
-    append(
-        List.of(
-            kind
-                + " "
-                + slot.hour()
-                + " "
-                + enc(slot.dimension())
-                + " "
-                + outcome.quantity()
-                + " "
-                + enc(outcome.detail())));
+    append(List.of(settledLine(slot, outcome)));
     synchronized (state) {
       outcomes.put(slot, outcome);
     }
     maybeCompact();
   }
 
+  /**
+   * Appends lines and returns once they are fsync'd, sharing the write and the fsync with every
+   * append queued meanwhile. A failed write or fsync fails every append of its group (none of them
+   * was acknowledged) and cuts the log back to its last durable length.
+   */
   private void append(List<String> lines) {
-    long mine;
+    Pending mine = new Pending(lines);
     synchronized (queued) {
-      queued.addAll(lines);
-      enqueued += lines.size();
-      mine = enqueued;
+      queued.add(mine);
     }
     writeLock.lock();
     try {
-      if (durable >= mine) {
-        return;
+      if (!mine.done) {
+        List<Pending> batch;
+        synchronized (queued) {
+          batch = new ArrayList<>(queued);
+          queued.clear();
+        }
+        IOException failure = write(batch);
+        for (Pending p : batch) {
+          p.failure = failure;
+          p.done = true;
+        }
       }
-      List<String> batch;
-      long last;
-      synchronized (queued) {
-        batch = new ArrayList<>(queued);
-        queued.clear();
-        last = enqueued;
+      if (mine.failure != null) {
+        throw new UncheckedIOException(
+            "the meter spool " + file + " cannot be written: " + mine.failure.getMessage(),
+            mine.failure);
       }
-      StringBuilder text = new StringBuilder();
-      for (String line : batch) {
+    } finally {
+      writeLock.unlock();
+    }
+  }
+
+  // Under writeLock.
+  private IOException write(List<Pending> batch) {
+    StringBuilder text = new StringBuilder();
+    for (Pending p : batch) {
+      for (String line : p.lines) {
         text.append(line).append(' ').append(crc(line)).append('\n');
       }
-      ByteBuffer bytes = ByteBuffer.wrap(text.toString().getBytes(StandardCharsets.UTF_8));
+    }
+    ByteBuffer bytes = ByteBuffer.wrap(text.toString().getBytes(StandardCharsets.UTF_8));
+    try {
+      if (out == null) {
+        out = channels.openForAppend(file);
+        durableBytes = out.size();
+        mustTruncate = false;
+      }
+      if (mustTruncate) {
+        out.truncate(durableBytes);
+        mustTruncate = false;
+      }
       while (bytes.hasRemaining()) {
         out.write(bytes);
       }
       out.force(false);
-      durable = last;
+      durableBytes += bytes.limit();
+      return null;
     } catch (IOException e) {
-      throw new UncheckedIOException("the meter spool " + file + " cannot be written", e);
-    } finally {
-      writeLock.unlock();
+      mustTruncate = true;
+      try {
+        if (out == null) {
+          throw new IOException("the spool's log is not open");
+        }
+        out.truncate(durableBytes);
+        mustTruncate = false;
+      } catch (IOException again) {
+        e.addSuppressed(again); // the next write tries again before it writes
+      }
+      return e;
     }
   }
 
@@ -292,26 +365,32 @@ final class Spool implements AutoCloseable {
     return counts;
   }
 
+  /** Replays the log line by line (never read whole); a torn or corrupt tail is cut off. */
   private void load() throws IOException {
     if (!Files.exists(file)) {
       return;
     }
-    byte[] bytes = Files.readAllBytes(file);
-    int offset = 0;
-    int valid = 0;
-    while (offset < bytes.length) {
-      int end = indexOf(bytes, (byte) '\n', offset);
-      if (end < 0) {
-        break;
+    long valid = 0;
+    long size;
+    try (java.io.InputStream in =
+        new java.io.BufferedInputStream(Files.newInputStream(file), 64 * 1024)) {
+      size = Files.size(file);
+      java.io.ByteArrayOutputStream line = new java.io.ByteArrayOutputStream(128);
+      long offset = 0;
+      for (int b = in.read(); b >= 0; b = in.read()) {
+        offset++;
+        if (b != '\n') {
+          line.write(b);
+          continue;
+        }
+        if (!apply(line.toString(StandardCharsets.UTF_8))) {
+          break;
+        }
+        valid = offset;
+        line.reset();
       }
-      String line = new String(bytes, offset, end - offset, StandardCharsets.UTF_8);
-      if (!apply(line)) {
-        break;
-      }
-      offset = end + 1;
-      valid = offset;
     }
-    if (valid < bytes.length) {
+    if (valid < size) {
       // A torn or corrupt tail (a crash mid-write): it was never acknowledged; drop it.
       try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
         ch.truncate(valid);
@@ -337,6 +416,8 @@ final class Spool implements AutoCloseable {
             outcomes.put(slot(f), new Outcome(Kind.EXPIRED, Long.parseLong(f[3]), dec(f[4])));
         case "C" ->
             outcomes.put(slot(f), new Outcome(Kind.CONFLICT, Long.parseLong(f[3]), dec(f[4])));
+        case "R" ->
+            outcomes.put(slot(f), new Outcome(Kind.REJECTED, Long.parseLong(f[3]), dec(f[4])));
         default -> {
           return false;
         }
@@ -349,15 +430,29 @@ final class Spool implements AutoCloseable {
 
   // ---- compaction ----------------------------------------------------------------------------
 
+  // The log stays bounded: adds of an hour are summed into one line per slot, settled hours go.
+  // Never throws: the caller's own write is durable already; a failed compaction is tried again
+  // at the next write past the threshold, and the log it leaves is whole.
   private void maybeCompact() {
-    try {
-      if (out.size() < COMPACT_BYTES) {
-        return;
-      }
-    } catch (IOException e) {
+    if (durableBytes < compactionThreshold()) {
       return;
     }
-    compact();
+    try {
+      compactIfAtLeast(compactionThreshold());
+      if (compactionFailing) {
+        compactionFailing = false;
+        LOG.info("the meter spool {} is compacted again", file);
+      }
+    } catch (UncheckedIOException e) {
+      if (!compactionFailing) {
+        compactionFailing = true;
+        LOG.warn("compacting the meter spool {} failed; tried again at later writes", file, e);
+      }
+    }
+  }
+
+  private long compactionThreshold() {
+    return Math.max(COMPACT_BYTES, 2 * compactedBytes);
   }
 
   /** The start (epoch seconds) of the hour an instant falls in. */
@@ -370,9 +465,16 @@ final class Spool implements AutoCloseable {
    * settled for good and dropped.
    */
   void compact() {
+    compactIfAtLeast(0);
+  }
+
+  private void compactIfAtLeast(long threshold) {
     gate.writeLock().lock();
     writeLock.lock();
     try {
+      if (durableBytes < threshold) {
+        return; // another thread compacted first
+      }
       List<String> lines = new ArrayList<>();
       synchronized (state) {
         long keepFrom = oldestUnsettledHour(hourOf(clock.instant()));
@@ -383,45 +485,39 @@ final class Spool implements AutoCloseable {
         lines.add("S " + startHour);
         totals.forEach((s, q) -> lines.add("A " + s.hour() + " " + enc(s.dimension()) + " " + q));
         attempts.forEach((s, q) -> lines.add("T " + s.hour() + " " + enc(s.dimension()) + " " + q));
-        outcomes.forEach(
-            (s, o) ->
-                lines.add(
-                    switch (o.kind()) {
-                          case DELIVERED -> "D";
-                          case EXPIRED -> "X";
-                          case CONFLICT -> "C";
-                        }
-                        + " "
-                        + s.hour()
-                        + " "
-                        + enc(s.dimension())
-                        + " "
-                        + o.quantity()
-                        + " "
-                        + enc(o.detail())));
+        outcomes.forEach((s, o) -> lines.add(settledLine(s, o)));
       }
       Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-      try (FileChannel ch =
-          FileChannel.open(
-              tmp,
-              StandardOpenOption.CREATE,
-              StandardOpenOption.WRITE,
-              StandardOpenOption.TRUNCATE_EXISTING)) {
+      Files.deleteIfExists(tmp);
+      try (FileChannel ch = channels.openForAppend(tmp)) {
         StringBuilder text = new StringBuilder();
         for (String line : lines) {
           text.append(line).append(' ').append(crc(line)).append('\n');
         }
-        ch.write(ByteBuffer.wrap(text.toString().getBytes(StandardCharsets.UTF_8)));
+        ByteBuffer bytes = ByteBuffer.wrap(text.toString().getBytes(StandardCharsets.UTF_8));
+        while (bytes.hasRemaining()) {
+          ch.write(bytes);
+        }
         ch.force(true);
+      } catch (IOException e) {
+        Files.deleteIfExists(tmp);
+        throw e;
       }
-      out.close();
       Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       try (FileChannel dir = FileChannel.open(file.getParent(), StandardOpenOption.READ)) {
         dir.force(true);
       } catch (IOException e) {
         // not every file system syncs directories; the rename is atomic regardless
       }
-      out = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+      // The old channel writes to the replaced file: it must not be written again. If the new one
+      // cannot be opened, the next write opens it.
+      FileChannel old = out;
+      out = null;
+      old.close();
+      out = channels.openForAppend(file);
+      durableBytes = out.size();
+      compactedBytes = durableBytes;
+      mustTruncate = false;
     } catch (IOException e) {
       throw new UncheckedIOException("the meter spool " + file + " cannot be compacted", e);
     } finally {
@@ -453,7 +549,6 @@ final class Spool implements AutoCloseable {
     writeLock.lock();
     try {
       if (out != null) {
-        out.force(true);
         out.close();
       }
     } finally {
@@ -461,6 +556,25 @@ final class Spool implements AutoCloseable {
       lock.release();
       lockChannel.close();
     }
+  }
+
+  private static String settledLine(Slot slot, Outcome outcome) {
+    String kind =
+        switch (outcome.kind()) {
+          case DELIVERED -> "D";
+          case EXPIRED -> "X";
+          case CONFLICT -> "C";
+          case REJECTED -> "R";
+        };
+    return kind
+        + " "
+        + slot.hour()
+        + " "
+        + enc(slot.dimension())
+        + " "
+        + outcome.quantity()
+        + " "
+        + enc(outcome.detail());
   }
 
   private static Slot slot(String[] f) {
@@ -479,14 +593,5 @@ final class Spool implements AutoCloseable {
     CRC32 crc = new CRC32();
     crc.update(line.getBytes(StandardCharsets.UTF_8));
     return Long.toHexString(crc.getValue());
-  }
-
-  private static int indexOf(byte[] bytes, byte b, int from) {
-    for (int i = from; i < bytes.length; i++) {
-      if (bytes[i] == b) {
-        return i;
-      }
-    }
-    return -1;
   }
 }

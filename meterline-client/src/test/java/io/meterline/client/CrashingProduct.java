@@ -6,6 +6,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
@@ -25,10 +26,12 @@ import software.amazon.awssdk.services.marketplacemetering.model.MeterUsageRespo
  * (add until killed); {@code close-after <n>} (add n units, print {@code closing}, close, print
  * {@code closed <status>}, exit); {@code close-after <n> die-on-answer} (the same, but the process
  * halts the moment the service's answer to a MeterUsage arrives, before the meter can note it: the
- * worst moment for a kill); {@code hold} (open the meter, print {@code ready}, wait). The option
- * {@code clock=<instant>} stands the meter's clock still at that instant (ISO-8601), so that all
- * its usage falls in that instant's hour whenever the run happens; without it the meter runs on the
- * system clock, as in production.
+ * worst moment for a kill); {@code hold} (open the meter, print {@code ready}, wait); {@code
+ * add-then-wait <n>} (add n units, print {@code waiting}, wait until stopped: with the option
+ * {@code close-on-shutdown=<seconds>} the library's shutdown hook closes the meter on SIGTERM, in
+ * that time). The option {@code clock=<instant>} stands the meter's clock still at that instant
+ * (ISO-8601), so that all its usage falls in that instant's hour whenever the run happens; without
+ * it the meter runs on the system clock, as in production.
  */
 public final class CrashingProduct {
   /** The exit status of a halt on the answer, as a kill -9 would give. */
@@ -52,6 +55,9 @@ public final class CrashingProduct {
       if (option.startsWith("clock=")) {
         builder.clock(Clock.fixed(Instant.parse(option.substring(6)), ZoneOffset.UTC));
       }
+      if (option.startsWith("close-on-shutdown=")) {
+        builder.closeOnShutdown(Duration.ofSeconds(Long.parseLong(option.substring(18))));
+      }
     }
     Meter meter = builder.build();
     out.println("ready");
@@ -71,6 +77,15 @@ public final class CrashingProduct {
         out.println("closing");
         meter.close();
         out.println("closed " + meter.status());
+      }
+      case "add-then-wait" -> {
+        long count = Long.parseLong(options.get(0));
+        for (long n = 1; n <= count; n++) {
+          meter.add(dimension, 1);
+          out.println("acked " + n);
+        }
+        out.println("waiting");
+        Thread.sleep(Long.MAX_VALUE);
       }
       case "hold" ->
           new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();

@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -297,6 +298,44 @@ class MeterCrashTest {
         .filteredOn(r -> r.get("taskId").asText().equals(env.get("METERLINE_TASK_ID")))
         .singleElement()
         .satisfies(r -> assertThat(r.get("quantity").asLong()).isEqualTo(7));
+  }
+
+  @Test
+  void
+      sigtermWhileTheServiceIsSlow_productExitsWithinThePlatformsStopTimeout_andTheNextStartSendsTheHourOnce()
+          throws Exception {
+    Map<String, String> env = launchTask();
+    String clock = "clock=" + startedAt(env);
+    Product product = new Product(env, "add-then-wait", "12", "close-on-shutdown=20", clock);
+    assertThat(product.next()).isEqualTo("ready");
+    product.ackedAtLeast(12);
+    assertThat(product.next()).isEqualTo("waiting");
+    server.admin().fault("MeterUsage", null, 1.0, 120_000);
+    try {
+      long stopped = System.nanoTime();
+      product.process.destroy(); // SIGTERM, as ECS and Kubernetes stop a container
+
+      // The platform kills 30 s after SIGTERM; the library's hook must be done before that.
+      boolean exited = product.process.waitFor(30, TimeUnit.SECONDS);
+      Duration took = Duration.ofNanos(System.nanoTime() - stopped);
+      assertThat(exited)
+          .as("exited by itself within 30 s of SIGTERM; stderr: %s", product.stderr())
+          .isTrue();
+      assertThat(took).isGreaterThan(Duration.ofSeconds(15)).isLessThan(Duration.ofSeconds(25));
+      assertThat(product.killAndCountAcknowledged()).isEqualTo(12);
+    } finally {
+      server.admin().clearFaults();
+    }
+    assertThat(unitsInTheSpool()).isEqualTo(12);
+
+    Product next = new Product(env, "close-after", "0", clock);
+    assertThat(next.process.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)).isTrue();
+    assertThat(next.process.exitValue()).as("stderr: %s", next.stderr()).isZero();
+
+    assertThat(server.admin().usage("productCode=" + code).get("records"))
+        .filteredOn(r -> r.get("taskId").asText().equals(env.get("METERLINE_TASK_ID")))
+        .singleElement()
+        .satisfies(r -> assertThat(r.get("quantity").asLong()).isEqualTo(12));
   }
 
   @Test

@@ -274,7 +274,8 @@ class MeterTest {
   @Test
   void status_reportsBacklogDeliveriesFailuresAndLastSuccess() {
     Meter meter = open(meter());
-    assertThat(meter.status()).isEqualTo(new MeterStatus(null, 0, 0, 0, 0, 0, null));
+    assertThat(meter.status())
+        .isEqualTo(new MeterStatus(null, 0, 0, 0, 0, 0, 0, null, EntitlementState.ENTITLED));
     meter.add("Requests", 1);
     advance(HOUR.multipliedBy(2));
 
