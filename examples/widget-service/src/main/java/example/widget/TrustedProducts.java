@@ -2,6 +2,7 @@ package example.widget;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.meterline.client.SellerEndpoint;
 import io.meterline.client.TrustedProduct;
 import java.io.IOException;
 import java.io.InputStream;
@@ -17,13 +18,25 @@ import java.util.Map;
  * or a key.
  *
  * <pre>{"products": [{"productCode": "…", "tier": "PAID", "entitlement": "meterUsage",
- *                     "publicKeys": {"1": "-----BEGIN PUBLIC KEY-----…"}}]}</pre>
+ *                     "publicKeys": {"1": "-----BEGIN PUBLIC KEY-----…"}}],
+ *  "endpointKeys": ["-----BEGIN PUBLIC KEY-----…"]}</pre>
  *
  * <p>{@code entitlement} is how the code is checked: {@code meterUsage} (a DryRun, for the paid
- * listing priced per request) or {@code registerUsage} (for the free listing).
+ * listing priced per request) or {@code registerUsage} (for the free listing). {@code endpointKeys}
+ * are the public halves of the seller's endpoint keys ({@code meterline endpoint-key}): an endpoint
+ * override in the environment is accepted only when its endpoint proves it holds one, so the
+ * service runs against the seller's Meterline and, at a buyer's, only against AWS.
  */
-record TrustedProducts(List<TrustedProduct> products, Map<String, String> entitlementOf) {
+record TrustedProducts(
+    List<TrustedProduct> products, Map<String, String> entitlementOf, List<String> endpointKeys) {
   static final String RESOURCE = "widget/trusted-products.json";
+
+  /** The endpoints besides AWS's this build accepts. */
+  SellerEndpoint sellerEndpoint() {
+    return endpointKeys.isEmpty()
+        ? SellerEndpoint.none()
+        : SellerEndpoint.signedBy(endpointKeys.toArray(String[]::new));
+  }
 
   static TrustedProducts load() {
     try (InputStream in = TrustedProducts.class.getClassLoader().getResourceAsStream(RESOURCE)) {
@@ -54,7 +67,11 @@ record TrustedProducts(List<TrustedProduct> products, Map<String, String> entitl
         products.add(product);
         modes.put(code, p.path("entitlement").asText("meterUsage"));
       }
-      return new TrustedProducts(products, modes);
+      List<String> endpointKeys = new ArrayList<>();
+      for (JsonNode key : root.path("endpointKeys")) {
+        endpointKeys.add(key.asText());
+      }
+      return new TrustedProducts(products, modes, List.copyOf(endpointKeys));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + RESOURCE, e);
     }

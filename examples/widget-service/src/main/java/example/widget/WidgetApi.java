@@ -96,7 +96,8 @@ final class WidgetApi implements AutoCloseable {
           body = Map.of("widgets", List.of("sprocket", "flange", "gizmo"));
         }
         case "POST /widgets/render" -> {
-          if (!entitlement.isPaid()) {
+          if (!entitlement.isPaid()
+              || (meter != null && !meter.entitlement().servesPaidFeatures())) {
             status = HttpResponseStatus.PAYMENT_REQUIRED;
             body = Map.of("error", "rendering needs the paid listing of the widget service");
           } else {

@@ -3,6 +3,8 @@ package example.widget;
 import io.meterline.client.Entitlement;
 import io.meterline.client.EntitlementCheck;
 import io.meterline.client.EntitlementException;
+import io.meterline.client.EntitlementState;
+import io.meterline.client.GracePolicy;
 import io.meterline.client.Meter;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -15,8 +17,13 @@ import java.util.concurrent.CountDownLatch;
  *
  * <p>Configuration, by environment: {@code PRODUCT_CODE} (which of the built-in product codes to
  * run as, e.g. a Helm value), {@code WIDGET_PORT} (default 8080), {@code WIDGET_SPOOL_DIR} (where
- * usage waits to be sent; a volume in production), {@code WIDGET_ENTITLEMENT_TIMEOUT} (how long to
- * retry an unreachable or throttling service at start-up, ISO-8601, default PT30M).
+ * usage waits to be sent: a volume that outlives the container; required for the paid listing),
+ * {@code WIDGET_ENTITLEMENT_TIMEOUT} (how long to retry an unreachable or throttling service at
+ * start-up, ISO-8601, default PT30M), {@code WIDGET_GRACE} (how long to keep serving once the
+ * service refuses the usage, ISO-8601, default PT24H; then the service stops).
+ *
+ * <p>On SIGTERM the library's shutdown hook sends what is due within 20 seconds, inside the 30
+ * seconds ECS and Kubernetes give a container; what it cannot send stays in the spool.
  */
 public final class WidgetService {
   private WidgetService() {}
@@ -28,7 +35,7 @@ public final class WidgetService {
     }
     TrustedProducts trusted = TrustedProducts.load();
     Entitlement entitlement = checkEntitlement(trusted, productCode.strip());
-    Meter meter = entitlement.isPaid() ? openMeter(entitlement) : null;
+    Meter meter = entitlement.isPaid() ? openMeter(trusted, entitlement) : null;
     WidgetApi api = new WidgetApi(intEnv("WIDGET_PORT", 8080), entitlement, meter);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
@@ -36,9 +43,6 @@ public final class WidgetService {
             new Thread(
                 () -> {
                   api.close();
-                  if (meter != null) {
-                    meter.close();
-                  }
                   stopped.countDown();
                 },
                 "widget-shutdown"));
@@ -53,10 +57,11 @@ public final class WidgetService {
     EntitlementCheck.Builder check =
         EntitlementCheck.builder()
             .productCode(productCode)
+            .sellerEndpoint(trusted.sellerEndpoint())
             .retryFor(Duration.parse(envOr("WIDGET_ENTITLEMENT_TIMEOUT", "PT30M")));
     trusted.products().forEach(check::trust);
     if ("meterUsage".equals(trusted.entitlementOf().get(productCode))) {
-      check.meteredBy("Requests");
+      check.meteredBy("Requests", "Renders");
     }
     try {
       return check.build().run();
@@ -66,16 +71,44 @@ public final class WidgetService {
     }
   }
 
-  private static Meter openMeter(Entitlement entitlement) {
+  private static Meter openMeter(TrustedProducts trusted, Entitlement entitlement) {
+    String spool = envOr("WIDGET_SPOOL_DIR", "");
+    if (spool.isEmpty()) {
+      fail(
+          "set WIDGET_SPOOL_DIR to a directory that outlives the container (a volume): usage "
+              + "waits there until it is sent, and a restart sends what the last run could not");
+    }
     return Meter.builder()
         .productCode(entitlement.productCode())
         .dimensions("Requests", "Renders")
-        .spoolDirectory(
-            Path.of(
-                envOr(
-                    "WIDGET_SPOOL_DIR",
-                    System.getProperty("java.io.tmpdir") + "/widget-service/spool")))
+        .spoolDirectory(Path.of(spool))
+        .sellerEndpoint(trusted.sellerEndpoint())
+        .gracePolicy(GracePolicy.stopAfter(Duration.parse(envOr("WIDGET_GRACE", "PT24H"))))
+        .onEntitlementChange(WidgetService::entitlementChanged)
+        .closeOnShutdown(Meter.DEFAULT_CLOSE_TIMEOUT)
         .build();
+  }
+
+  private static void entitlementChanged(EntitlementState state) {
+    switch (state.mode()) {
+      case ENTITLED -> System.err.println("widget-service: usage is accepted again");
+      case GRACE, DEGRADED ->
+          System.err.println(
+              "widget-service: the metering service refuses usage since "
+                  + state.lostAt()
+                  + " ("
+                  + state.cause()
+                  + "); serving "
+                  + (state.servesPaidFeatures() ? "on for now" : "free features only"));
+      case STOPPED -> {
+        System.err.println(
+            "widget-service: usage refused since "
+                + state.lostAt()
+                + "; stopping: "
+                + state.cause());
+        new Thread(() -> System.exit(4), "widget-stop").start();
+      }
+    }
   }
 
   private static String envOr(String name, String fallback) {

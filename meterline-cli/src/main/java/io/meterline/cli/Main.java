@@ -19,7 +19,8 @@ import picocli.CommandLine.Command;
       UsageCommand.class,
       InvoiceCommand.class,
       ReportCommand.class,
-      CallsCommand.class
+      CallsCommand.class,
+      EndpointKeyCommand.class
     })
 public final class Main implements Runnable {
   @CommandLine.Spec private CommandLine.Model.CommandSpec spec;

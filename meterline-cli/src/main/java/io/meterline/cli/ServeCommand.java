@@ -116,6 +116,16 @@ final class ServeCommand implements Callable<Integer> {
   Path masterKeyFile;
 
   @Option(
+      names = "--endpoint-key",
+      paramLabel = "FILE",
+      description =
+          "The seller's Ed25519 private key (PKCS#8 PEM, from 'meterline endpoint-key "
+              + "--generate FILE') with which this server proves to the seller's product that it "
+              + "is the seller's, so the product accepts it as its endpoint (default: a key derived "
+              + "from the master key; 'meterline endpoint-key' prints its public half).")
+  Path endpointKeyFile;
+
+  @Option(
       names = "--credential-ttl",
       paramLabel = "DURATION",
       description =
@@ -216,6 +226,7 @@ final class ServeCommand implements Callable<Integer> {
           .quotas(quotas())
           .regions(served)
           .masterKeyFile(masterKeyFile)
+          .endpointKeyFile(endpointKeyFile)
           .limits(limits())
           .accessLog(accessLog)
           .callLogSize(callLogSize != null ? callLogSize : ServerConfig.DEFAULT_CALL_LOG_SIZE)

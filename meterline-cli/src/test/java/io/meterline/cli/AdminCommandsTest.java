@@ -304,4 +304,28 @@ class AdminCommandsTest {
     assertThat(run("invoice", "--month", "2026-11")).isEqualTo(1);
     assertThat(err.toString()).contains("give --buyer ACCOUNT, or --all-buyers");
   }
+
+  @Test
+  void endpointKey_printsTheServersPublicKey_andGeneratesAPrivateKeyFileOnlyOnce()
+      throws Exception {
+    assertThat(run("endpoint-key")).as("%s", err).isZero();
+    String shown = server.send("GET", "/endpoint-key", null, 200).get("publicKeyPem").asText();
+    assertThat(out.toString()).isEqualTo(shown).startsWith("-----BEGIN PUBLIC KEY-----");
+
+    Path file = serverDir.resolve("seller-endpoint.pem");
+    assertThat(run("endpoint-key", "--generate", file.toString())).as("%s", err).isZero();
+
+    assertThat(java.nio.file.Files.getPosixFilePermissions(file))
+        .containsExactlyInAnyOrder(
+            java.nio.file.attribute.PosixFilePermission.OWNER_READ,
+            java.nio.file.attribute.PosixFilePermission.OWNER_WRITE);
+    assertThat(out.toString())
+        .isEqualTo(io.meterline.server.auth.EndpointKey.load(file).publicKeyPem())
+        .isNotEqualTo(shown);
+    String written = java.nio.file.Files.readString(file);
+
+    assertThat(run("endpoint-key", "--generate", file.toString())).isEqualTo(2);
+    assertThat(err.toString()).contains("exists already");
+    assertThat(java.nio.file.Files.readString(file)).isEqualTo(written);
+  }
 }

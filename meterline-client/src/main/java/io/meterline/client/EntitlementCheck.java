@@ -56,6 +56,7 @@ public final class EntitlementCheck {
   private final Duration maxIatSkew;
   private final Clock clock;
   private final MarketplaceMeteringClient client;
+  private final SellerEndpoint sellerEndpoint;
   private final FailureLog retries = new FailureLog(LOG, "the entitlement check");
 
   private EntitlementCheck(Builder b) {
@@ -67,6 +68,7 @@ public final class EntitlementCheck {
     this.maxIatSkew = b.maxIatSkew;
     this.clock = b.clock;
     this.client = b.client;
+    this.sellerEndpoint = b.sellerEndpoint;
   }
 
   public static Builder builder() {
@@ -93,6 +95,7 @@ public final class EntitlementCheck {
             ? "RegisterUsage"
             : "a MeterUsage DryRun of " + String.join(", ", meteredDimensions));
     try {
+      EndpointGuard.check(c, sellerEndpoint);
       Entitlement e = withRetries(c, product);
       LOG.info("entitled to {} ({})", productCode, e.tier());
       return e;
@@ -208,8 +211,18 @@ public final class EntitlementCheck {
     private Duration maxIatSkew = Duration.ofHours(24);
     private Clock clock = Clock.systemUTC();
     private MarketplaceMeteringClient client;
+    private SellerEndpoint sellerEndpoint = SellerEndpoint.none();
 
     private Builder() {}
+
+    /**
+     * The endpoints besides AWS's that an override in the environment may point at (default {@link
+     * SellerEndpoint#none()}: an override from the environment is refused).
+     */
+    public Builder sellerEndpoint(SellerEndpoint sellerEndpoint) {
+      this.sellerEndpoint = Objects.requireNonNull(sellerEndpoint, "sellerEndpoint");
+      return this;
+    }
 
     /** A product code the product accepts; call once per code. */
     public Builder trust(TrustedProduct product) {

@@ -24,7 +24,12 @@ public final class EntitlementException extends Exception {
      * The product cannot call the service as deployed: no region, no credentials, or EKS IRSA
      * without the SDK's {@code sts} module. The message names the cause and the fix.
      */
-    CONFIGURATION
+    CONFIGURATION,
+    /**
+     * The environment points the metering client at an endpoint that did not prove it is the
+     * seller's (see {@link SellerEndpoint}); the message names the setting.
+     */
+    UNTRUSTED_ENDPOINT
   }
 
   private final Reason reason;

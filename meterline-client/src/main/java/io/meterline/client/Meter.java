@@ -94,6 +94,15 @@ public final class Meter implements AutoCloseable {
         b.spoolDirectory.toAbsolutePath());
     this.ownsClient = b.client == null;
     this.client = ownsClient ? Clients.metering() : b.client;
+    try {
+      EndpointGuard.checkOrThrowIllegalState(client, b.sellerEndpoint);
+    } catch (RuntimeException e) {
+      if (ownsClient) {
+        client.close();
+      }
+      spool.close();
+      throw e;
+    }
     this.sender =
         new Sender(
             productCode,
@@ -371,8 +380,18 @@ public final class Meter implements AutoCloseable {
     private EntitlementListener listener;
     private Duration closeOnShutdown;
     private Spool.Channels spoolChannels = Spool.Channels.FILES;
+    private SellerEndpoint sellerEndpoint = SellerEndpoint.none();
 
     private Builder() {}
+
+    /**
+     * The endpoints besides AWS's that an override in the environment may point at (default {@link
+     * SellerEndpoint#none()}: {@link #build()} refuses an override from the environment).
+     */
+    public Builder sellerEndpoint(SellerEndpoint sellerEndpoint) {
+      this.sellerEndpoint = Objects.requireNonNull(sellerEndpoint, "sellerEndpoint");
+      return this;
+    }
 
     /** The product code, as confirmed by the entitlement check. */
     public Builder productCode(String productCode) {
@@ -468,7 +487,8 @@ public final class Meter implements AutoCloseable {
     /**
      * Opens the spool (recovering what it holds) and starts sending.
      *
-     * @throws IllegalStateException when the spool is in use by another process
+     * @throws IllegalStateException when the spool is in use by another process, or the environment
+     *     points the client at an endpoint that did not prove it is the seller's
      */
     public Meter build() {
       if (productCode == null) {

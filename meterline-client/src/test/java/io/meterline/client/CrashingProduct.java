@@ -37,6 +37,9 @@ public final class CrashingProduct {
   /** The exit status of a halt on the answer, as a kill -9 would give. */
   static final int HALTED = 137;
 
+  /** The variable that hands this test product the public endpoint key it would ship. */
+  static final String ENDPOINT_KEY_VARIABLE = "TEST_PRODUCT_ENDPOINT_KEY";
+
   private CrashingProduct() {}
 
   public static void main(String[] args) throws Exception {
@@ -48,6 +51,11 @@ public final class CrashingProduct {
     List<String> options = List.of(args).subList(4, args.length);
     Meter.Builder builder =
         Meter.builder().productCode(productCode).dimensions(dimension).spoolDirectory(spool);
+    // The seller's endpoint key, which a real product would have built in.
+    String endpointKey = System.getenv(ENDPOINT_KEY_VARIABLE);
+    if (endpointKey != null) {
+      builder.sellerEndpoint(SellerEndpoint.signedBy(endpointKey));
+    }
     if (options.contains("die-on-answer")) {
       builder.client(haltingOnMeterUsageAnswer());
     }

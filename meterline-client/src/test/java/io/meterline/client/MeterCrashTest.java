@@ -179,6 +179,9 @@ class MeterCrashTest {
         .fields()
         .forEachRemaining(f -> env.put(f.getKey(), f.getValue().asText()));
     env.put("METERLINE_TASK_ID", task.get("taskId").asText());
+    env.put(
+        CrashingProduct.ENDPOINT_KEY_VARIABLE,
+        server.admin().get("/endpoint-key").get("publicKeyPem").asText());
     return env;
   }
 

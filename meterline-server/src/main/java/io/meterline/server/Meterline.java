@@ -4,6 +4,7 @@ import io.meterline.server.admin.AdminApi;
 import io.meterline.server.admin.AdminContext;
 import io.meterline.server.admin.ConsoleFiles;
 import io.meterline.server.auth.Authenticator;
+import io.meterline.server.auth.EndpointKey;
 import io.meterline.server.auth.MasterKey;
 import io.meterline.server.auth.TemporaryCredentials;
 import io.meterline.server.billing.Billing;
@@ -22,6 +23,7 @@ import io.meterline.server.ledger.Ledger;
 import io.meterline.server.metering.FaultInjector;
 import io.meterline.server.metering.MeteringService;
 import io.meterline.server.metering.Throttler;
+import io.meterline.server.platform.EndpointProof;
 import io.meterline.server.platform.PlatformEndpoints;
 import io.meterline.server.platform.StsEndpoint;
 import io.meterline.server.platform.TaskCredentialsIssuer;
@@ -77,7 +79,13 @@ public final class Meterline {
   public static MeterlineServer start(ServerConfig config, Clock realClock) throws Exception {
     ServiceClock clock =
         config.testClock() ? ServiceClock.testClock(realClock) : ServiceClock.following(realClock);
+    // Read before anything is created: a bad key file fails the start with nothing on disk.
+    EndpointKey endpointKey =
+        config.endpointKeyFile() != null ? EndpointKey.load(config.endpointKeyFile()) : null;
     MasterKey masterKey = MasterKey.loadOrCreate(config.effectiveMasterKeyFile());
+    if (endpointKey == null) {
+      endpointKey = EndpointKey.derived(masterKey);
+    }
     Tables tables = Tables.create(masterKey);
     Database db = Database.open(config, clock);
     ExecutorService blocking = pool("meterline-io", 8, 10_000);
@@ -135,6 +143,7 @@ public final class Meterline {
                   launcher,
                   faults),
               masterKey,
+              endpointKey,
               admin);
       PrometheusMeterRegistry registry = metrics(db);
       Handler dispatcher =
@@ -145,7 +154,8 @@ public final class Meterline {
                   new StsEndpoint(lookups, webIdentity, issuer),
                   new DataPlane(authenticator, metering, calls),
                   new OperatorEndpoints(db, registry, blocking),
-                  new ConsoleFiles()),
+                  new ConsoleFiles(),
+                  new EndpointProof(endpointKey)),
               registry,
               config.accessLog());
       HttpServer http =

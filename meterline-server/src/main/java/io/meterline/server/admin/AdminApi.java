@@ -2,6 +2,7 @@ package io.meterline.server.admin;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.meterline.server.auth.EndpointKey;
 import io.meterline.server.auth.MasterKey;
 import io.meterline.server.domain.Ids;
 import io.meterline.server.exchange.Handler;
@@ -60,7 +61,12 @@ public final class AdminApi implements Handler {
    *
    * @param adminToken the bearer token every request must carry
    */
-  public AdminApi(String adminToken, AdminContext ctx, MasterKey masterKey, Executor executor) {
+  public AdminApi(
+      String adminToken,
+      AdminContext ctx,
+      MasterKey masterKey,
+      EndpointKey endpointKey,
+      Executor executor) {
     this.token = adminToken.getBytes(StandardCharsets.UTF_8);
     this.executor = executor;
     this.openApi = resource("admin/openapi.json");
@@ -167,7 +173,18 @@ public final class AdminApi implements Handler {
             route("DELETE", "/faults", 200, bodiless((p, r, q) -> operations.clearFaults())),
             route("GET", "/clock", 200, (p, r, q) -> operations.clock()),
             route("PUT", "/clock", 200, (p, r, q) -> operations.setClock(body(r))),
+            route("GET", "/endpoint-key", 200, (p, r, q) -> endpointKeyView(endpointKey)),
             route("GET", "/openapi.json", 200, (p, r, q) -> openApi));
+  }
+
+  /** The public half of the endpoint key, for the seller to ship inside its product. */
+  private static Map<String, Object> endpointKeyView(EndpointKey key) {
+    Map<String, Object> view = new LinkedHashMap<>();
+    view.put("algorithm", "Ed25519");
+    view.put("keyId", key.keyId());
+    view.put("publicKeyPem", key.publicKeyPem());
+    view.put("source", key.source());
+    return view;
   }
 
   private static Route route(String method, String path, int status, Action action) {

@@ -30,6 +30,9 @@ import java.util.Set;
  * @param listingFeePercent the share of a buyer's charges the seller reports count as AWS's listing
  *     fee, in per cent
  * @param callLogSize how many data-plane calls the call log keeps in memory
+ * @param endpointKeyFile the seller's Ed25519 private key (PKCS#8 PEM) with which this server
+ *     proves to the seller's product that it is the seller's; {@code null} derives one from the
+ *     master key
  */
 public record ServerConfig(
     String host,
@@ -48,7 +51,8 @@ public record ServerConfig(
     boolean accessLog,
     HttpLimits http,
     BigDecimal listingFeePercent,
-    int callLogSize) {
+    int callLogSize,
+    Path endpointKeyFile) {
 
   /** The port {@code serve} listens on unless told otherwise. */
   public static final int DEFAULT_PORT = 6387;
@@ -127,6 +131,7 @@ public record ServerConfig(
     private Map<Operation, Double> quotas = Map.of();
     private Set<String> regions = Regions.COMMERCIAL;
     private Path masterKeyFile;
+    private Path endpointKeyFile;
     private int ioThreads;
     private Limits limits = Limits.defaults();
     private CommitSettings commit;
@@ -185,6 +190,11 @@ public record ServerConfig(
 
     public Builder masterKeyFile(Path masterKeyFile) {
       this.masterKeyFile = masterKeyFile;
+      return this;
+    }
+
+    public Builder endpointKeyFile(Path endpointKeyFile) {
+      this.endpointKeyFile = endpointKeyFile;
       return this;
     }
 
@@ -277,7 +287,8 @@ public record ServerConfig(
           accessLog,
           new HttpLimits(maxBodyBytes, bodyBudgetBytes, maxConnections, requestDeadline),
           listingFeePercent,
-          callLogSize);
+          callLogSize,
+          endpointKeyFile);
     }
   }
 }

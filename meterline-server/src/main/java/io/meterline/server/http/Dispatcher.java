@@ -10,9 +10,9 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * Sends each request where it belongs: {@code /admin/...} to the control plane, {@code
- * /platform/...} to the platform endpoints, form-encoded POSTs to STS (which SDKs send to the
- * endpoint's root, so the path cannot tell), {@code /health} answers itself, everything else is the
- * metering API.
+ * /platform/...} to the platform endpoints, {@code /meterline/...} to the endpoint proof,
+ * form-encoded POSTs to STS (which SDKs send to the endpoint's root, so the path cannot tell),
+ * {@code /health} answers itself, everything else is the metering API.
  */
 public final class Dispatcher implements Handler {
   private static final byte[] HEALTHY = "{\"status\":\"ok\"}".getBytes(StandardCharsets.UTF_8);
@@ -23,10 +23,12 @@ public final class Dispatcher implements Handler {
   private final Handler dataPlane;
   private final Handler operations;
   private final Handler console;
+  private final Handler endpointProof;
 
   /**
    * @param operations answers {@code /ready} and {@code /metrics}
    * @param console serves the console's files under {@code /console}
+   * @param endpointProof answers {@code /meterline/...}: the proof that this is the seller's server
    */
   public Dispatcher(
       Handler admin,
@@ -34,13 +36,15 @@ public final class Dispatcher implements Handler {
       Handler sts,
       Handler dataPlane,
       Handler operations,
-      Handler console) {
+      Handler console,
+      Handler endpointProof) {
     this.admin = admin;
     this.platform = platform;
     this.sts = sts;
     this.dataPlane = dataPlane;
     this.operations = operations;
     this.console = console;
+    this.endpointProof = endpointProof;
   }
 
   /** Whether a path is the console's. */
@@ -68,6 +72,9 @@ public final class Dispatcher implements Handler {
     }
     if (isConsole(path)) {
       return console.handle(request);
+    }
+    if (path.startsWith("/meterline/")) {
+      return endpointProof.handle(request);
     }
     if (isQueryProtocol(request)) {
       return sts.handle(request);

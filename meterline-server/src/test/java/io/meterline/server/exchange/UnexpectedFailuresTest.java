@@ -74,6 +74,7 @@ class UnexpectedFailuresTest {
             new AdminContext(
                 null, null, null, null, null, null, null, null, null, null, null, null),
             null,
+            null,
             Runnable::run);
 
     HttpReply reply =
