@@ -8,11 +8,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.meterline.server.testing.TestServer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.marketplacemetering.MarketplaceMeteringClient;
+import software.amazon.awssdk.services.marketplacemetering.model.MeterUsageRequest;
 import software.amazon.awssdk.services.marketplacemetering.model.RegisterUsageRequest;
 
 /**
@@ -263,6 +266,84 @@ class EntitlementCheckTest {
 
     assertThat(e.reason()).isEqualTo(EntitlementException.Reason.REJECTED);
     assertThat(e.getMessage()).contains("InvalidUsageDimensionException");
+  }
+
+  @Test
+  void meteredBy_checksEveryDimension_soAListingThatLacksTheSecondFailsAtStartUp() {
+    JsonNode created = server.admin().customProduct(Fixtures.newAccountId(), "Requests");
+    String code = created.get("productCode").asText();
+    String buyer = Fixtures.newBuyer(server);
+    server.admin().subscribe(code, buyer);
+    RecordedCalls calls = new RecordedCalls();
+    MarketplaceMeteringClient client = taskClient(buyer, "ECS", calls);
+
+    EntitlementException e =
+        refusal(
+            check(client)
+                .trust(TrustedProduct.paid(code, 1, created.get("publicKeyPem").asText()))
+                .productCode(code)
+                .meteredBy("Requests", "Renders")
+                .build());
+
+    assertThat(e.reason()).isEqualTo(EntitlementException.Reason.REJECTED);
+    assertThat(e.getMessage()).contains("Renders");
+    assertThat(calls.of(MeterUsageRequest.class))
+        .extracting(MeterUsageRequest::usageDimension)
+        .containsExactly("Requests", "Renders");
+    assertThat(calls.of(MeterUsageRequest.class)).allMatch(MeterUsageRequest::dryRun);
+  }
+
+  // ---- configuration errors: no retry can mend them -------------------------------------------
+
+  @Test
+  void noRegionAnywhere_failsAtOnce_namingTheFix() {
+    System.setProperty("aws.region", "");
+    System.setProperty("aws.disableEc2Metadata", "true"); // even on EC2
+    try {
+      EntitlementException e =
+          catchThrowableOfType(
+              EntitlementException.class,
+              () ->
+                  Clients.meteringChecked(
+                      Map.of("AWS_CONTAINER_CREDENTIALS_FULL_URI", "http://x"), () -> true));
+
+      assertThat(e.reason()).isEqualTo(EntitlementException.Reason.CONFIGURATION);
+      assertThat(e.getMessage()).contains("the region is unknown").contains("AWS_REGION");
+    } finally {
+      System.clearProperty("aws.region");
+      System.clearProperty("aws.disableEc2Metadata");
+    }
+  }
+
+  @Test
+  void irsaWithoutTheStsModule_failsAtOnce_namingTheDependency() {
+    EntitlementException e =
+        catchThrowableOfType(
+            EntitlementException.class,
+            () ->
+                Clients.meteringChecked(
+                    Map.of(
+                        "AWS_REGION", "us-east-1",
+                        "AWS_WEB_IDENTITY_TOKEN_FILE", "/var/run/secrets/eks/token",
+                        "AWS_ROLE_ARN", "arn:aws:iam::111122223333:role/product"),
+                    () -> false));
+
+    assertThat(e.reason()).isEqualTo(EntitlementException.Reason.CONFIGURATION);
+    assertThat(e.getMessage()).contains("software.amazon.awssdk:sts");
+  }
+
+  @Test
+  void clientFailureThatIsAConfigurationError_isRecognised_andANetworkOneIsNot() {
+    assertThat(
+            Clients.configurationError(
+                SdkClientException.create(
+                    "To use web identity tokens, the 'sts' service module must be on the class path.")))
+        .extracting(EntitlementException::reason)
+        .isEqualTo(EntitlementException.Reason.CONFIGURATION);
+    assertThat(
+            Clients.configurationError(
+                SdkClientException.create("Unable to execute HTTP request: Connection refused")))
+        .isNull();
   }
 
   // ---- keys ---------------------------------------------------------------------------------
