@@ -6,6 +6,7 @@ import io.meterline.client.EntitlementException;
 import io.meterline.client.EntitlementState;
 import io.meterline.client.GracePolicy;
 import io.meterline.client.Meter;
+import io.meterline.client.TrustFile;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
@@ -33,7 +34,7 @@ public final class WidgetService {
     if (productCode == null || productCode.isBlank()) {
       fail("set PRODUCT_CODE to the product code this deployment runs as");
     }
-    TrustedProducts trusted = TrustedProducts.load();
+    TrustFile trusted = TrustedProducts.load();
     Entitlement entitlement = checkEntitlement(trusted, productCode.strip());
     Meter meter = entitlement.isPaid() ? openMeter(trusted, entitlement) : null;
     WidgetApi api = new WidgetApi(intEnv("WIDGET_PORT", 8080), entitlement, meter);
@@ -53,16 +54,11 @@ public final class WidgetService {
     stopped.await();
   }
 
-  private static Entitlement checkEntitlement(TrustedProducts trusted, String productCode) {
+  private static Entitlement checkEntitlement(TrustFile trusted, String productCode) {
     EntitlementCheck.Builder check =
-        EntitlementCheck.builder()
-            .productCode(productCode)
-            .sellerEndpoint(trusted.sellerEndpoint())
+        trusted
+            .check(productCode, "Requests", "Renders")
             .retryFor(Duration.parse(envOr("WIDGET_ENTITLEMENT_TIMEOUT", "PT30M")));
-    trusted.products().forEach(check::trust);
-    if ("meterUsage".equals(trusted.entitlementOf().get(productCode))) {
-      check.meteredBy("Requests", "Renders");
-    }
     try {
       return check.build().run();
     } catch (EntitlementException e) {
@@ -71,7 +67,7 @@ public final class WidgetService {
     }
   }
 
-  private static Meter openMeter(TrustedProducts trusted, Entitlement entitlement) {
+  private static Meter openMeter(TrustFile trusted, Entitlement entitlement) {
     String spool = envOr("WIDGET_SPOOL_DIR", "");
     if (spool.isEmpty()) {
       fail(

@@ -20,7 +20,8 @@ import picocli.CommandLine.Command;
       InvoiceCommand.class,
       ReportCommand.class,
       CallsCommand.class,
-      EndpointKeyCommand.class
+      EndpointKeyCommand.class,
+      io.meterline.agent.AgentCommand.class
     })
 public final class Main implements Runnable {
   @CommandLine.Spec private CommandLine.Model.CommandSpec spec;

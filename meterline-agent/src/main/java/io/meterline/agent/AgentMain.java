@@ -1,0 +1,12 @@
+package io.meterline.agent;
+
+import picocli.CommandLine;
+
+/** {@code java -jar meterline-agent.jar}: the agent on its own, for a sidecar image. */
+public final class AgentMain {
+  private AgentMain() {}
+
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new AgentCommand()).execute(args));
+  }
+}
