@@ -6,6 +6,7 @@ import picocli.CommandLine;
 public final class AgentMain {
   private AgentMain() {}
 
+  /** Runs the agent with these options ({@code --help} lists them) and exits with its code. */
   public static void main(String[] args) {
     System.exit(new CommandLine(new AgentCommand()).execute(args));
   }

@@ -71,6 +71,7 @@ public final class EntitlementCheck {
     this.sellerEndpoint = b.sellerEndpoint;
   }
 
+  /** A builder: at least one trusted product and the product code are required. */
   public static Builder builder() {
     return new Builder();
   }
@@ -287,6 +288,7 @@ public final class EntitlementCheck {
       return this;
     }
 
+    /** The check, ready to {@link EntitlementCheck#run()}. */
     public EntitlementCheck build() {
       if (trusted.isEmpty()) {
         throw new IllegalStateException("trust at least one product code");

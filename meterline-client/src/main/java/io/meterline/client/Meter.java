@@ -149,6 +149,7 @@ public final class Meter implements AutoCloseable {
     }
   }
 
+  /** A builder: productCode, dimensions and spoolDirectory are required. */
   public static Builder builder() {
     return new Builder();
   }
