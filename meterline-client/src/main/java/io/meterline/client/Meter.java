@@ -66,6 +66,7 @@ public final class Meter implements AutoCloseable {
   private final Thread shutdownHook;
   private final AtomicReference<Instant> lastSuccess = new AtomicReference<>();
   private final AtomicLong failures = new AtomicLong();
+  private final AtomicLong carriedUnits = new AtomicLong();
   private final AtomicReference<String> lastError = new AtomicReference<>();
   private final AtomicReference<EntitlementState> entitlement =
       new AtomicReference<>(EntitlementState.ENTITLED);
@@ -112,6 +113,7 @@ public final class Meter implements AutoCloseable {
             clock,
             b.window,
             b.backoff,
+            b.catchUp,
             new Sender.Events() {
               @Override
               public void delivered(Instant at) {
@@ -126,6 +128,11 @@ public final class Meter implements AutoCloseable {
               @Override
               public void settled(Spool.Kind kind) {
                 settledHere.get(kind).incrementAndGet();
+              }
+
+              @Override
+              public void carried(long units) {
+                carriedUnits.addAndGet(units);
               }
             });
     this.timer =
@@ -196,6 +203,7 @@ public final class Meter implements AutoCloseable {
         settled.getOrDefault(Spool.Kind.EXPIRED, 0L),
         settled.getOrDefault(Spool.Kind.CONFLICT, 0L),
         settled.getOrDefault(Spool.Kind.REJECTED, 0L),
+        carriedUnits.get(),
         lastError.get(),
         entitlement.get());
   }
@@ -381,6 +389,7 @@ public final class Meter implements AutoCloseable {
     private EntitlementListener listener;
     private Duration closeOnShutdown;
     private Spool.Channels spoolChannels = Spool.Channels.FILES;
+    private boolean catchUp;
     private SellerEndpoint sellerEndpoint = SellerEndpoint.none();
 
     private Builder() {}
@@ -476,6 +485,20 @@ public final class Meter implements AutoCloseable {
         throw new IllegalArgumentException("closeOnShutdown must be >= 0, was " + timeout);
       }
       this.closeOnShutdown = timeout;
+      return this;
+    }
+
+    /**
+     * Catch-up (off by default): units the service will not take for their own hour — a record that
+     * aged out of the window, or the part of an hour this meter had not delivered when the hour was
+     * sent before (a restart of the same task within the hour it closed on) — are added to the next
+     * hour not sent yet instead of being dropped, as the AWS Marketplace Seller Guide allows. They
+     * are then billed as usage of that later hour: at its price, inside or outside a free trial as
+     * that hour is, and against a contract's prepaid units as that hour's usage. What is carried is
+     * logged and counted in {@link MeterStatus#carriedUnits()}.
+     */
+    public Builder catchUp(boolean catchUp) {
+      this.catchUp = catchUp;
       return this;
     }
 

@@ -15,6 +15,8 @@ import java.time.Instant;
  * @param conflicts records the service holds with another quantity (DuplicateRequest)
  * @param rejected records the service refused for themselves (e.g. an unknown dimension): kept in
  *     the spool with the reason, not retried
+ * @param carriedUnits units carried into a later hour by catch-up (see {@link
+ *     Meter.Builder#catchUp(boolean)})
  * @param lastError the last failure, {@code null} if none
  * @param entitlement whether the service accepts the product's usage, and what to do if not
  */
@@ -26,5 +28,6 @@ public record MeterStatus(
     long expired,
     long conflicts,
     long rejected,
+    long carriedUnits,
     String lastError,
     EntitlementState entitlement) {}

@@ -71,6 +71,7 @@ final class Sender {
   private final Duration window;
   private final Backoff backoff;
   private final Events events;
+  private final boolean catchUp;
   private final ReentrantLock lock = new ReentrantLock();
   private int consecutiveFailures;
   private long notBeforeNanos;
@@ -85,6 +86,9 @@ final class Sender {
 
     /** A record is settled for good with this outcome. */
     void settled(Spool.Kind kind);
+
+    /** Units of an expired or conflicting record were carried into a later hour. */
+    void carried(long units);
   }
 
   Sender(
@@ -95,6 +99,7 @@ final class Sender {
       Clock clock,
       Duration window,
       Backoff backoff,
+      boolean catchUp,
       Events events) {
     this.productCode = productCode;
     this.dimensions = dimensions;
@@ -103,6 +108,7 @@ final class Sender {
     this.clock = clock;
     this.window = window;
     this.backoff = backoff;
+    this.catchUp = catchUp;
     this.events = events;
   }
 
@@ -161,7 +167,7 @@ final class Sender {
           continue;
         }
         if (hour < oldestAllowed) {
-          settle(slot, Spool.Kind.EXPIRED, quantity, "older than the " + window + " window");
+          settleMissed(slot, Spool.Kind.EXPIRED, quantity, "older than the " + window + " window");
           continue;
         }
         Duration left = remaining(deadlineNanos);
@@ -212,6 +218,7 @@ final class Sender {
       return true;
     }
     Long triedBefore = spool.attempted(slot);
+    Spool.Outcome before = spool.outcome(slot);
     spool.attempt(slot, quantity);
     try {
       String id =
@@ -234,12 +241,16 @@ final class Sender {
     } catch (DuplicateRequestException e) {
       if (triedBefore != null && triedBefore == quantity) {
         settle(slot, Spool.Kind.DELIVERED, quantity, "delivered by an earlier attempt");
+      } else if (before != null && before.kind() == Spool.Kind.DELIVERED) {
+        // This meter delivered part of the hour before (a restart within the hour it closed on):
+        // the service holds that part, the rest is what is missing.
+        settleMissed(slot, Spool.Kind.CONFLICT, quantity, message(e));
       } else {
         settle(slot, Spool.Kind.CONFLICT, quantity, message(e));
       }
       return true;
     } catch (TimestampOutOfBoundsException e) {
-      settle(slot, Spool.Kind.EXPIRED, quantity, message(e));
+      settleMissed(slot, Spool.Kind.EXPIRED, quantity, message(e));
       return true;
     } catch (SdkException e) {
       Scope scope = scopeOf(e);
@@ -285,6 +296,35 @@ final class Sender {
     consecutiveFailures++;
     notBeforeNanos = System.nanoTime() + backoff.delay(consecutiveFailures).toNanos();
     events.failed(scope, error, cause);
+  }
+
+  /**
+   * Settles a record whose units (or the part of them this meter had not delivered before) the
+   * service will not take for its hour; with catch-up on, they are carried into the next hour not
+   * sent yet (the current one, or the one after the record's), as the Seller Guide allows.
+   */
+  private void settleMissed(Spool.Slot slot, Spool.Kind kind, long quantity, String detail) {
+    Spool.Outcome before = spool.outcome(slot);
+    long delivered =
+        before != null && before.kind() == Spool.Kind.DELIVERED ? before.quantity() : 0;
+    long missing = quantity - delivered;
+    if (!catchUp || missing <= 0) {
+      settle(slot, kind, quantity, detail);
+      return;
+    }
+    long into = Math.max(Spool.hourOf(clock.instant()), slot.hour() + 3600);
+    String carried =
+        detail + "; " + missing + " units carried into the hour of " + Instant.ofEpochSecond(into);
+    spool.settle(slot, new Spool.Outcome(kind, quantity, carried), into, missing);
+    Meter.LOG.warn(
+        "usage of {} in the hour of {} ({} units) is {}: {}",
+        slot.dimension(),
+        Instant.ofEpochSecond(slot.hour()),
+        quantity,
+        kind,
+        carried);
+    events.settled(kind);
+    events.carried(missing);
   }
 
   private void settle(Spool.Slot slot, Spool.Kind kind, long quantity, String detail) {

@@ -31,7 +31,8 @@ import java.util.zip.CRC32;
  * <ul>
  *   <li>One line per event, {@code <kind> <fields…> <crc32>}; dimensions are base64url so no field
  *       holds a space. Kinds: S (start hour), A (add), T (about to send), D (delivered), X
- *       (expired), C (conflict).
+ *       (expired), C (conflict), R (rejected); an X or C line may end with an hour and a quantity
+ *       carried into that hour (catch-up).
  *   <li>Group commit without a thread: a writer queues its lines; whoever holds the write lock
  *       writes every queued line and fsyncs once, so concurrent adds share one fsync.
  *   <li>The file is compacted when it grows: settled hours before the oldest unsettled one are
@@ -235,17 +236,44 @@ final class Spool implements AutoCloseable {
         return;
       }
     }
-    append(List.of("T " + slot.hour() + " " + enc(slot.dimension()) + " " + quantity));
-    synchronized (state) {
-      attempts.put(slot, quantity);
+    gate.readLock().lock();
+    try {
+      append(List.of("T " + slot.hour() + " " + enc(slot.dimension()) + " " + quantity));
+      synchronized (state) {
+        attempts.put(slot, quantity);
+      }
+    } finally {
+      gate.readLock().unlock();
     }
   }
 
   /** Settles a slot, durably. */
   void settle(Slot slot, Outcome outcome) {
-    append(List.of(settledLine(slot, outcome)));
-    synchronized (state) {
-      outcomes.put(slot, outcome);
+    settle(slot, outcome, 0, 0);
+  }
+
+  /**
+   * Settles a slot and carries units of it into a later hour of the same dimension, in one line:
+   * after a crash either both happened or neither, so units are never carried twice or lost.
+   */
+  void settle(Slot slot, Outcome outcome, long carryHour, long carryQuantity) {
+    String line = settledLine(slot, outcome);
+    if (carryQuantity > 0) {
+      line += " " + carryHour + " " + carryQuantity;
+    }
+    // Under the gate, as an add: a compaction in between would rewrite the log from memory that
+    // lacks this line, and the line would be lost.
+    gate.readLock().lock();
+    try {
+      append(List.of(line));
+      synchronized (state) {
+        outcomes.put(slot, outcome);
+        if (carryQuantity > 0) {
+          totals.merge(new Slot(carryHour, slot.dimension()), carryQuantity, Long::sum);
+        }
+      }
+    } finally {
+      gate.readLock().unlock();
     }
     maybeCompact();
   }
@@ -421,6 +449,9 @@ final class Spool implements AutoCloseable {
         default -> {
           return false;
         }
+      }
+      if (f.length == 7) { // a settlement that carried units into a later hour
+        totals.merge(new Slot(Long.parseLong(f[5]), dec(f[2])), Long.parseLong(f[6]), Long::sum);
       }
       return true;
     } catch (RuntimeException e) {

@@ -275,7 +275,7 @@ class MeterTest {
   void status_reportsBacklogDeliveriesFailuresAndLastSuccess() {
     Meter meter = open(meter());
     assertThat(meter.status())
-        .isEqualTo(new MeterStatus(null, 0, 0, 0, 0, 0, 0, null, EntitlementState.ENTITLED));
+        .isEqualTo(new MeterStatus(null, 0, 0, 0, 0, 0, 0, 0, null, EntitlementState.ENTITLED));
     meter.add("Requests", 1);
     advance(HOUR.multipliedBy(2));
 
@@ -600,5 +600,74 @@ class MeterTest {
     assertThat(ledgerTotal == 5 || status.conflicts() + status.expired() > 0)
         .as("ledger holds %d of the 5 units added, and the meter reports %s", ledgerTotal, status)
         .isTrue();
+  }
+
+  // ---- catch-up -----------------------------------------------------------------------------
+
+  @Test
+  void catchUp_restartWithinTheHourItClosed_carriesTheUnitsTheServiceWillNotTakeIntoTheNextHour() {
+    Meter first = meter().catchUp(true).build();
+    first.add("Requests", 3);
+    first.close(); // sends the hour h with 3
+    Meter second = open(meter().catchUp(true));
+    second.add("Requests", 2); // the same hour: the service holds 3 for it already
+
+    second.close();
+
+    MeterStatus status = second.status();
+    assertThat(status.conflicts()).isEqualTo(1);
+    assertThat(status.carriedUnits()).isEqualTo(2);
+    assertThat(ledgerWithoutIds()).contains(row(h, "Requests", 3));
+
+    // The next start, once the hour it was carried into is over, sends it.
+    Meter third = open(meter().catchUp(true));
+    advance(HOUR.multipliedBy(2));
+    assertThat(third.flush()).isTrue();
+    assertThat(ledgerWithoutIds())
+        .contains(row(h, "Requests", 3), row(h.plus(HOUR), "Requests", 2));
+    long total =
+        ledger().stream()
+            .filter(r -> r.dimension().equals("Requests"))
+            .mapToLong(Row::quantity)
+            .sum();
+    assertThat(total).as("every unit added, once").isEqualTo(5);
+  }
+
+  @Test
+  void catchUp_expiredRecord_isCarriedIntoTheCurrentHour_andDeliveredWithIt() {
+    Meter meter = open(meter().window(Duration.ofHours(2)).catchUp(true));
+    meter.add("Requests", 5);
+    advance(HOUR.multipliedBy(3));
+
+    assertThat(meter.flush()).isTrue();
+    assertThat(meter.status().expired()).isEqualTo(2);
+    assertThat(meter.status().carriedUnits()).isEqualTo(5);
+    assertThat(ledger()).extracting(Row::hour).doesNotContain(h);
+
+    advance(HOUR);
+    assertThat(meter.flush()).isTrue();
+    assertThat(ledgerWithoutIds()).contains(row(h.plus(HOUR.multipliedBy(3)), "Requests", 5));
+  }
+
+  @Test
+  void catchUp_carriedUnitsSurviveARestart_andAreNotCarriedTwice() {
+    Meter meter = meter().window(Duration.ofHours(2)).catchUp(true).build();
+    meter.add("Requests", 5);
+    advance(HOUR.multipliedBy(3));
+    assertThat(meter.flush()).isTrue();
+    meter.close();
+
+    Meter again = open(meter().window(Duration.ofHours(2)).catchUp(true));
+    advance(HOUR);
+    assertThat(again.flush()).isTrue();
+
+    assertThat(again.status().carriedUnits()).as("nothing carried again").isZero();
+    assertThat(ledgerWithoutIds()).contains(row(h.plus(HOUR.multipliedBy(3)), "Requests", 5));
+    long total =
+        ledger().stream()
+            .filter(r -> r.dimension().equals("Requests"))
+            .mapToLong(Row::quantity)
+            .sum();
+    assertThat(total).isEqualTo(5);
   }
 }
