@@ -45,10 +45,10 @@ import java.util.concurrent.TimeUnit;
  * network; nothing outside it may add usage):
  *
  * <ul>
- *   <li>{@code POST /v1/usage {"dimension": "Requests", "quantity": 1}}: 200 {@code
- *       {"accepted":true}} once the usage is durable; 400 naming the field that is wrong; 503 when
- *       the spool cannot be written (the disk is full) or the agent is stopping — the usage was not
- *       recorded, send it again.
+ *   <li>{@code POST /v1/usage {"dimension": "Requests", "quantity": 1, "tags": {"team": "a"}}}
+ *       ({@code tags}, a usage allocation, optional): 200 {@code {"accepted":true}} once the usage
+ *       is durable; 400 naming the field that is wrong; 503 when the spool cannot be written (the
+ *       disk is full) or the agent is stopping — the usage was not recorded, send it again.
  *   <li>{@code GET /v1/status}: the product code, its tier and the meter's state, including whether
  *       the service still accepts the product's usage and what the grace policy says.
  *   <li>{@code GET /metrics}: Prometheus text. {@code GET /health}: 200 while the agent runs.
@@ -194,14 +194,22 @@ final class AgentHttp implements AutoCloseable {
       }
       for (Iterator<String> names = usage.fieldNames(); names.hasNext(); ) {
         String name = names.next();
-        if (!name.equals("dimension") && !name.equals("quantity")) {
-          return error(
-              400,
-              "ValidationException",
-              name,
-              name.equals("tags")
-                  ? "tags (usage allocations) are not supported yet"
-                  : "unknown member '" + name + "'");
+        if (!name.equals("dimension") && !name.equals("quantity") && !name.equals("tags")) {
+          return error(400, "ValidationException", name, "unknown member '" + name + "'");
+        }
+      }
+      Map<String, String> tags = new LinkedHashMap<>();
+      JsonNode tagsNode = usage.get("tags");
+      if (tagsNode != null && !tagsNode.isNull()) {
+        if (!tagsNode.isObject()) {
+          return error(400, "ValidationException", "tags", "tags: an object of strings");
+        }
+        for (Iterator<Map.Entry<String, JsonNode>> t = tagsNode.fields(); t.hasNext(); ) {
+          Map.Entry<String, JsonNode> tag = t.next();
+          if (!tag.getValue().isTextual()) {
+            return error(400, "ValidationException", "tags", "tags." + tag.getKey() + ": a string");
+          }
+          tags.put(tag.getKey(), tag.getValue().asText());
         }
       }
       JsonNode dimension = usage.get("dimension");
@@ -213,11 +221,15 @@ final class AgentHttp implements AutoCloseable {
         return error(400, "ValidationException", "quantity", "quantity: an integer is required");
       }
       try {
-        meter.add(dimension.asText(), quantity.asLong());
+        meter.add(dimension.asText(), quantity.asLong(), tags);
         return json(200, Map.of("accepted", true));
       } catch (IllegalArgumentException e) {
-        String field = e.getMessage().startsWith("dimension") ? "dimension" : "quantity";
-        return error(400, "ValidationException", field, e.getMessage());
+        String message = e.getMessage();
+        String field =
+            message.startsWith("dimension")
+                ? "dimension"
+                : message.startsWith("quantity") ? "quantity" : "tags";
+        return error(400, "ValidationException", field, message);
       } catch (IllegalStateException e) {
         return error(503, "ShuttingDown", null, e.getMessage());
       } catch (UncheckedIOException e) {

@@ -100,7 +100,8 @@ class SidecarExampleTest {
   }
 
   @Test
-  void subscribedBuyer_eachQuoteIsMeteredOnce_andSigtermSendsTheHour() throws Exception {
+  void subscribedBuyer_eachQuoteIsMeteredOnce_tagsAreTaken_andSigtermSendsTheHour()
+      throws Exception {
     ChildProcess task = startTask(SUBSCRIBED_BUYER, trustFile(true));
     await()
         .atMost(Duration.ofSeconds(60))
@@ -122,6 +123,19 @@ class SidecarExampleTest {
     HttpResponse<String> negative =
         post(agentPort, "/v1/usage", "{\"dimension\":\"Quotes\",\"quantity\":-1}");
     assertThat(JSON.readTree(negative.body()).get("field").asText()).isEqualTo("quantity");
+    HttpResponse<String> tagged =
+        post(
+            agentPort,
+            "/v1/usage",
+            "{\"dimension\":\"Quotes\",\"quantity\":2,\"tags\":{\"team\":\"alpha\"}}");
+    assertThat(tagged.statusCode()).as(tagged.body()).isEqualTo(200);
+    HttpResponse<String> badTag =
+        post(
+            agentPort,
+            "/v1/usage",
+            "{\"dimension\":\"Quotes\",\"quantity\":1,\"tags\":{\"team\":\"a|b\"}}");
+    assertThat(badTag.statusCode()).isEqualTo(400);
+    assertThat(JSON.readTree(badTag.body()).get("field").asText()).isEqualTo("tags");
     assertThat(get(agentPort, "/metrics").body()).contains("meterline_meter_backlog");
 
     task.process().destroy(); // SIGTERM to run-task: the task stops, both containers get SIGTERM
@@ -132,7 +146,7 @@ class SidecarExampleTest {
     List<JsonNode> rows = server.usageOfTask(code(), SUBSCRIBED_BUYER, taskId);
     assertThat(rows).as("stderr: %s", task.stderr()).hasSize(1);
     assertThat(rows.get(0).get("dimension").asText()).isEqualTo("Quotes");
-    assertThat(rows.get(0).get("quantity").asLong()).isEqualTo(3);
+    assertThat(rows.get(0).get("quantity").asLong()).as("3 quotes and 2 tagged units").isEqualTo(5);
   }
 
   @Test

@@ -170,6 +170,22 @@ public final class Meter implements AutoCloseable {
    *     usage was not recorded, and the meter goes on with the next add that can be
    */
   public void add(String dimension, long quantity) {
+    add(dimension, quantity, Map.of());
+  }
+
+  /**
+   * Adds usage of a dimension to the current hour with a tag set (a usage allocation: the buyer
+   * sees the tags as cost-allocation tags); returns once it is durable. Each hour's record then
+   * carries one allocation per tag set, and the untagged rest as one more.
+   *
+   * @param tags 1 to 5 tags (keys of 1–100, values of 1–256 characters of AWS's tag pattern); an
+   *     empty map adds untagged usage
+   * @throws IllegalArgumentException for a dimension not declared, a negative quantity or a tag
+   *     that is not allowed
+   * @throws IllegalStateException once the meter is closed
+   * @throws java.io.UncheckedIOException when the spool cannot be written
+   */
+  public void add(String dimension, long quantity, Map<String, String> tags) {
     if (!dimensions.contains(dimension)) {
       throw new IllegalArgumentException(
           "dimension '" + dimension + "' is not one of this meter's " + dimensions);
@@ -177,10 +193,11 @@ public final class Meter implements AutoCloseable {
     if (quantity < 0) {
       throw new IllegalArgumentException("quantity must be >= 0, was " + quantity);
     }
+    Tags tagSet = Tags.of(tags);
     if (closed) {
       throw new IllegalStateException("the meter is closed");
     }
-    spool.add(dimension, quantity);
+    spool.add(dimension, quantity, tagSet);
   }
 
   /**

@@ -1,8 +1,15 @@
 package io.meterline.client;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.SortedSet;
 import java.util.concurrent.TimeUnit;
@@ -18,7 +25,9 @@ import software.amazon.awssdk.services.marketplacemetering.model.InvalidTagExcep
 import software.amazon.awssdk.services.marketplacemetering.model.InvalidUsageAllocationsException;
 import software.amazon.awssdk.services.marketplacemetering.model.InvalidUsageDimensionException;
 import software.amazon.awssdk.services.marketplacemetering.model.PlatformNotSupportedException;
+import software.amazon.awssdk.services.marketplacemetering.model.Tag;
 import software.amazon.awssdk.services.marketplacemetering.model.TimestampOutOfBoundsException;
+import software.amazon.awssdk.services.marketplacemetering.model.UsageAllocation;
 
 /**
  * Sends the spool's due records: for every hour before a limit and every dimension, oldest first,
@@ -62,6 +71,9 @@ final class Sender {
 
   /** Error codes, unmodelled in the SDK, that concern the record's own fields. */
   private static final Set<String> RECORD_CODES = Set.of("ValidationException");
+
+  /** The service's limit of usage allocations in one record (facts §4.4). */
+  static final int MAX_ALLOCATIONS = 2500;
 
   private final String productCode;
   private final SortedSet<String> dimensions;
@@ -220,6 +232,8 @@ final class Sender {
     Long triedBefore = spool.attempted(slot);
     Spool.Outcome before = spool.outcome(slot);
     spool.attempt(slot, quantity);
+    List<UsageAllocation> allocations = allocations(slot, quantity, spool.tagged(slot));
+    String token = clientToken(slot, quantity, allocations);
     try {
       String id =
           client
@@ -228,7 +242,11 @@ final class Sender {
                     r.productCode(productCode)
                         .timestamp(Instant.ofEpochSecond(slot.hour()))
                         .usageDimension(slot.dimension())
-                        .usageQuantity((int) quantity);
+                        .usageQuantity((int) quantity)
+                        .clientToken(token);
+                    if (!allocations.isEmpty()) {
+                      r.usageAllocations(allocations);
+                    }
                     if (timeLeft != null) {
                       r.overrideConfiguration(o -> o.apiCallTimeout(atLeastOneMilli(timeLeft)));
                     }
@@ -260,6 +278,83 @@ final class Sender {
       }
       failed(scope, message(e), e);
       return false;
+    }
+  }
+
+  /**
+   * The record's usage allocations: the untagged rest first, then one per tag set in the order of
+   * their keys; none when nothing was tagged. Past the service's 2,500 allocations per record the
+   * last tag sets are counted as untagged (and logged), so that the record is still accepted.
+   */
+  private List<UsageAllocation> allocations(
+      Spool.Slot slot, long quantity, Map<String, Long> parts) {
+    if (parts.isEmpty()) {
+      return List.of();
+    }
+    List<UsageAllocation> tagged = new ArrayList<>();
+    long taggedUnits = 0;
+    int folded = 0;
+    for (Map.Entry<String, Long> part : parts.entrySet()) {
+      if (tagged.size() == MAX_ALLOCATIONS - 1) {
+        folded++;
+        continue;
+      }
+      List<Tag> tags = new ArrayList<>();
+      Tags.fromKey(part.getKey())
+          .entries()
+          .forEach((k, v) -> tags.add(Tag.builder().key(k).value(v).build()));
+      tagged.add(
+          UsageAllocation.builder()
+              .allocatedUsageQuantity(part.getValue().intValue())
+              .tags(tags)
+              .build());
+      taggedUnits += part.getValue();
+    }
+    if (folded > 0) {
+      Meter.LOG.warn(
+          "usage of {} in the hour of {}: {} tag sets beyond the service's {} allocations per "
+              + "record are sent untagged",
+          slot.dimension(),
+          Instant.ofEpochSecond(slot.hour()),
+          folded,
+          MAX_ALLOCATIONS);
+    }
+    List<UsageAllocation> all = new ArrayList<>();
+    if (quantity - taggedUnits > 0) {
+      all.add(
+          UsageAllocation.builder().allocatedUsageQuantity((int) (quantity - taggedUnits)).build());
+    }
+    all.addAll(tagged);
+    return all;
+  }
+
+  /**
+   * A ClientToken derived from the record, so that every send of the same record is recognisably
+   * the same request: the SHA-256 of the product, hour, dimension, quantity and allocations.
+   */
+  private String clientToken(Spool.Slot slot, long quantity, List<UsageAllocation> allocations) {
+    StringBuilder record =
+        new StringBuilder("meterline-record/1\n")
+            .append(productCode)
+            .append('\n')
+            .append(slot.hour())
+            .append('\n')
+            .append(slot.dimension())
+            .append('\n')
+            .append(quantity);
+    for (UsageAllocation a : allocations) {
+      record.append('\n').append(a.allocatedUsageQuantity());
+      for (Tag t : a.tags()) {
+        record.append(' ').append(t.key()).append('=').append(t.value());
+      }
+    }
+    try {
+      return HexFormat.of()
+          .formatHex(
+              MessageDigest.getInstance("SHA-256")
+                  .digest(record.toString().getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("this JVM has no SHA-256", e);
     }
   }
 

@@ -117,6 +117,8 @@ final class Spool implements AutoCloseable {
   // Guarded by state.
   private long startHour = Long.MIN_VALUE;
   private final TreeMap<Slot, Long> totals = new TreeMap<>();
+  // The tagged part of a slot's total, by tag set ({@link Tags#key()}); the rest is untagged.
+  private final Map<Slot, TreeMap<String, Long>> tagged = new HashMap<>();
   private final Map<Slot, Long> attempts = new HashMap<>();
   private final TreeMap<Slot, Outcome> outcomes = new TreeMap<>();
 
@@ -189,9 +191,14 @@ final class Spool implements AutoCloseable {
 
   /** Adds usage to the current hour, durably: returns once the add is fsync'd. */
   void add(String dimension, long quantity) {
+    add(dimension, quantity, Tags.NONE);
+  }
+
+  /** Adds usage with a tag set (usage allocation) to the current hour, durably. */
+  void add(String dimension, long quantity, Tags tags) {
     gate.readLock().lock();
     try {
-      addToHour(hourOf(clock.instant()), dimension, quantity);
+      addToHour(hourOf(clock.instant()), dimension, quantity, tags);
     } finally {
       gate.readLock().unlock();
     }
@@ -202,17 +209,22 @@ final class Spool implements AutoCloseable {
   void add(long hour, String dimension, long quantity) {
     gate.readLock().lock();
     try {
-      addToHour(hour, dimension, quantity);
+      addToHour(hour, dimension, quantity, Tags.NONE);
     } finally {
       gate.readLock().unlock();
     }
     maybeCompact();
   }
 
-  private void addToHour(long hour, String dimension, long quantity) {
-    append(List.of("A " + hour + " " + enc(dimension) + " " + quantity));
+  private void addToHour(long hour, String dimension, long quantity, Tags tags) {
+    String line = "A " + hour + " " + enc(dimension) + " " + quantity;
+    append(List.of(tags.isEmpty() ? line : line + " " + tags.key()));
     synchronized (state) {
-      totals.merge(new Slot(hour, dimension), quantity, Long::sum);
+      Slot slot = new Slot(hour, dimension);
+      totals.merge(slot, quantity, Long::sum);
+      if (!tags.isEmpty()) {
+        tagged.computeIfAbsent(slot, k -> new TreeMap<>()).merge(tags.key(), quantity, Long::sum);
+      }
     }
   }
 
@@ -368,6 +380,14 @@ final class Spool implements AutoCloseable {
     }
   }
 
+  /** The tagged parts of a slot's total, by tag set, in the order of their keys. */
+  Map<String, Long> tagged(Slot slot) {
+    synchronized (state) {
+      TreeMap<String, Long> parts = tagged.get(slot);
+      return parts == null ? Map.of() : new TreeMap<>(parts);
+    }
+  }
+
   /** The quantity last attempted for a slot, or {@code null}. */
   Long attempted(Slot slot) {
     synchronized (state) {
@@ -436,7 +456,15 @@ final class Spool implements AutoCloseable {
     try {
       switch (f[0]) {
         case "S" -> startHour = Long.parseLong(f[1]);
-        case "A" -> totals.merge(slot(f), Long.parseLong(f[3]), Long::sum);
+        case "A" -> {
+          totals.merge(slot(f), Long.parseLong(f[3]), Long::sum);
+          if (f.length == 5) {
+            Tags.fromKey(f[4]); // a key that does not decode is a corrupt line
+            tagged
+                .computeIfAbsent(slot(f), k -> new TreeMap<>())
+                .merge(f[4], Long.parseLong(f[3]), Long::sum);
+          }
+        }
         case "T" -> attempts.put(slot(f), Long.parseLong(f[3]));
         case "D" ->
             outcomes.put(slot(f), new Outcome(Kind.DELIVERED, Long.parseLong(f[3]), dec(f[4])));
@@ -511,10 +539,18 @@ final class Spool implements AutoCloseable {
         long keepFrom = oldestUnsettledHour(hourOf(clock.instant()));
         startHour = Math.max(startHour, keepFrom);
         totals.headMap(new Slot(startHour, ""), false).clear();
+        tagged.keySet().removeIf(t -> t.hour() < startHour);
         outcomes.headMap(new Slot(startHour, ""), false).clear();
         attempts.keySet().removeIf(s -> s.hour() < startHour);
         lines.add("S " + startHour);
-        totals.forEach((s, q) -> lines.add("A " + s.hour() + " " + enc(s.dimension()) + " " + q));
+        totals.forEach(
+            (s, q) -> {
+              Map<String, Long> parts = tagged.getOrDefault(s, new TreeMap<>());
+              long untagged = q - parts.values().stream().mapToLong(Long::longValue).sum();
+              String head = "A " + s.hour() + " " + enc(s.dimension()) + " ";
+              lines.add(head + untagged);
+              parts.forEach((key, part) -> lines.add(head + part + " " + key));
+            });
         attempts.forEach((s, q) -> lines.add("T " + s.hour() + " " + enc(s.dimension()) + " " + q));
         outcomes.forEach((s, o) -> lines.add(settledLine(s, o)));
       }

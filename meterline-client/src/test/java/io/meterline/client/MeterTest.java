@@ -670,4 +670,85 @@ class MeterTest {
             .sum();
     assertThat(total).isEqualTo(5);
   }
+
+  // ---- usage allocations and ClientTokens -----------------------------------------------------
+
+  @Test
+  void taggedUsage_isSentAsAllocations_untaggedRestFirst_andSurvivesARestart() {
+    Meter first = meter().build();
+    first.add("Requests", 1);
+    first.add("Requests", 2, Map.of("team", "alpha"));
+    first.add("Requests", 3, Map.of("team", "beta", "env", "prod"));
+    first.add("Requests", 1, Map.of("team", "alpha"));
+    advance(HOUR);
+    server.admin().fault("MeterUsage", "InternalServiceErrorException", 1.0, 0);
+    first.close(); // nothing goes through: the next start sends it from the spool
+    server.admin().clearFaults();
+
+    Meter second = open(meter());
+    assertThat(second.flush()).isTrue();
+
+    MeterUsageRequest sent =
+        calls.of(MeterUsageRequest.class).stream()
+            .filter(r -> r.usageDimension().equals("Requests") && r.timestamp().equals(h))
+            .reduce((a, b) -> b)
+            .orElseThrow();
+    assertThat(sent.usageQuantity()).isEqualTo(7);
+    assertThat(sent.usageAllocations())
+        .extracting(
+            a -> a.allocatedUsageQuantity(),
+            a -> a.tags().stream().map(t -> t.key() + "=" + t.value()).toList())
+        .startsWith(org.assertj.core.groups.Tuple.tuple(1, List.of()))
+        .containsExactlyInAnyOrder(
+            org.assertj.core.groups.Tuple.tuple(1, List.of()),
+            org.assertj.core.groups.Tuple.tuple(3, List.of("team=alpha")),
+            org.assertj.core.groups.Tuple.tuple(3, List.of("env=prod", "team=beta")));
+    assertThat(ledgerWithoutIds()).contains(row(h, "Requests", 7));
+  }
+
+  @Test
+  void everySendOfARecord_carriesTheSameClientToken_derivedFromTheRecord() {
+    Meter meter = open(meter());
+    meter.add("Renders", 4, Map.of("team", "alpha")); // Renders is sent first
+    advance(HOUR);
+    server.admin().fault("MeterUsage", "InternalServiceErrorException", 1.0, 0);
+    assertThat(meter.flush()).isFalse();
+    server.admin().clearFaults();
+    assertThat(meter.flush()).isTrue();
+
+    List<String> tokens =
+        calls.of(MeterUsageRequest.class).stream()
+            .filter(r -> r.usageDimension().equals("Renders"))
+            .map(MeterUsageRequest::clientToken)
+            .toList();
+    assertThat(tokens).hasSize(2);
+    assertThat(tokens.get(0)).isEqualTo(tokens.get(1)).hasSize(64).matches("[0-9a-f]+");
+    String requests =
+        calls.of(MeterUsageRequest.class).stream()
+            .filter(r -> r.usageDimension().equals("Requests"))
+            .map(MeterUsageRequest::clientToken)
+            .findFirst()
+            .orElseThrow();
+    assertThat(requests).isNotEqualTo(tokens.get(0));
+  }
+
+  @Test
+  void tagsAWSWouldRefuse_areRefusedAtTheAdd_andNothingIsRecorded() {
+    Meter meter = open(meter());
+
+    assertThatThrownBy(() -> meter.add("Requests", 1, Map.of("team", "a|b")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("team");
+    assertThatThrownBy(
+            () ->
+                meter.add(
+                    "Requests",
+                    1,
+                    Map.of("a", "1", "b", "2", "c", "3", "d", "4", "e", "5", "f", "6")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("at most 5");
+    advance(HOUR);
+    assertThat(meter.flush()).isTrue();
+    assertThat(ledgerWithoutIds()).contains(row(h, "Requests", 0));
+  }
 }

@@ -340,4 +340,34 @@ class SpoolTest {
     }
     return (long) threads * adds;
   }
+
+  @Test
+  void taggedUnitsAndCarriedUnits_replayAndSurviveCompaction_exactlyOnce() throws IOException {
+    long now = H0 + HOUR;
+    Spool s = open(H0);
+    Tags alpha = Tags.of(Map.of("team", "alpha"));
+    s.add("Requests", 2, alpha);
+    s.add("Requests", 3, Tags.of(Map.of("team", "beta", "env", "prod")));
+    s.add("Requests", 1, alpha);
+    s.add("Requests", 4);
+    s = reopen(s, now);
+    s.settle(
+        slot(H0, "Renders"),
+        new Spool.Outcome(Spool.Kind.EXPIRED, 6, "older than the window"),
+        now,
+        6);
+
+    for (Spool spool : List.of(s, reopen(s, now))) {
+      assertThat(spool.total(slot(H0, "Requests"))).isEqualTo(10);
+      assertThat(spool.tagged(slot(H0, "Requests")).values()).containsExactlyInAnyOrder(3L, 3L);
+      assertThat(spool.tagged(slot(H0, "Requests"))).containsEntry(alpha.key(), 3L);
+      assertThat(spool.total(slot(now, "Renders"))).as("carried").isEqualTo(6);
+    }
+    Spool last = open.get(open.size() - 1);
+    last.compact();
+    Spool compacted = reopen(last, now);
+    assertThat(compacted.total(slot(H0, "Requests"))).isEqualTo(10);
+    assertThat(compacted.tagged(slot(H0, "Requests"))).containsEntry(alpha.key(), 3L).hasSize(2);
+    assertThat(compacted.total(slot(now, "Renders"))).as("carried once, not again").isEqualTo(6);
+  }
 }
