@@ -87,7 +87,12 @@ public final class Meter implements AutoCloseable {
     }
     this.spool =
         Spool.open(
-            b.spoolDirectory, "meter-" + safe(productCode), dimensions, clock, b.spoolChannels);
+            b.spoolDirectory,
+            "meter-" + safe(productCode),
+            dimensions,
+            clock,
+            b.spoolChannels,
+            Spool.COMPACT_BYTES);
     LOG.info(
         "metering {} ({}) with the spool in {}",
         productCode,

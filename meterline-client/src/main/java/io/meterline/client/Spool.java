@@ -43,7 +43,10 @@ import java.util.zip.CRC32;
  */
 final class Spool implements AutoCloseable {
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Spool.class);
-  private static final long COMPACT_BYTES = 4L * 1024 * 1024;
+
+  /** The log's length at which it is compacted, unless the last compaction left it longer. */
+  static final long COMPACT_BYTES = 4L * 1024 * 1024;
+
   private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
   private static final Base64.Decoder B64D = Base64.getUrlDecoder();
 
@@ -99,6 +102,7 @@ final class Spool implements AutoCloseable {
   private final FileChannel lockChannel;
   private final FileLock lock;
   private final Channels channels;
+  private final long compactBytes;
   private final ReentrantLock writeLock = new ReentrantLock();
   // Held shared by an add from reading the hour until its total is in memory, and exclusively by
   // whoever needs no add half-done: the sender closing hours, and compaction.
@@ -128,9 +132,11 @@ final class Spool implements AutoCloseable {
       java.time.Clock clock,
       FileChannel lockChannel,
       FileLock lock,
-      Channels channels) {
+      Channels channels,
+      long compactBytes) {
     this.file = file;
     this.channels = channels;
+    this.compactBytes = compactBytes;
     this.dimensions = java.util.Set.copyOf(dimensions);
     this.clock = clock;
     this.lockChannel = lockChannel;
@@ -143,7 +149,7 @@ final class Spool implements AutoCloseable {
    */
   static Spool open(Path dir, String name, java.util.Set<String> dimensions, java.time.Clock clock)
       throws IOException {
-    return open(dir, name, dimensions, clock, Channels.FILES);
+    return open(dir, name, dimensions, clock, Channels.FILES, COMPACT_BYTES);
   }
 
   static Spool open(
@@ -151,7 +157,8 @@ final class Spool implements AutoCloseable {
       String name,
       java.util.Set<String> dimensions,
       java.time.Clock clock,
-      Channels channels)
+      Channels channels,
+      long compactBytes)
       throws IOException {
     long nowHour = hourOf(clock.instant());
     Files.createDirectories(dir);
@@ -170,7 +177,14 @@ final class Spool implements AutoCloseable {
           "the spool " + dir.resolve(name) + " is in use by another process");
     }
     Spool spool =
-        new Spool(dir.resolve(name + ".log"), dimensions, clock, lockChannel, lock, channels);
+        new Spool(
+            dir.resolve(name + ".log"),
+            dimensions,
+            clock,
+            lockChannel,
+            lock,
+            channels,
+            compactBytes);
     try {
       spool.load();
       spool.out = channels.openForAppend(spool.file);
@@ -511,7 +525,7 @@ final class Spool implements AutoCloseable {
   }
 
   private long compactionThreshold() {
-    return Math.max(COMPACT_BYTES, 2 * compactedBytes);
+    return Math.max(compactBytes, 2 * compactedBytes);
   }
 
   /** The start (epoch seconds) of the hour an instant falls in. */

@@ -6,11 +6,13 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.meterline.server.testing.TestServer;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.core.exception.SdkClientException;
@@ -312,6 +314,41 @@ class EntitlementCheckTest {
     } finally {
       System.clearProperty("aws.region");
       System.clearProperty("aws.disableEc2Metadata");
+    }
+  }
+
+  @Test
+  void noCredentialsAnywhere_failsAtOnce_namingTheFix() {
+    // The SDK's chain also reads this JVM's real environment and the user's ~/.aws files: point
+    // the files elsewhere, keep it off EC2's metadata, and run only where the environment has none.
+    Assumptions.assumeTrue(
+        System.getenv().keySet().stream()
+            .noneMatch(
+                k ->
+                    k.startsWith("AWS_CONTAINER_")
+                        || k.equals("AWS_ACCESS_KEY_ID")
+                        || k.equals("AWS_WEB_IDENTITY_TOKEN_FILE")),
+        "this machine's environment holds AWS credentials");
+    Map<String, String> props =
+        Map.of(
+            "aws.sharedCredentialsFile", "/nonexistent/credentials",
+            "aws.configFile", "/nonexistent/config",
+            "aws.disableEc2Metadata", "true");
+    props.forEach(System::setProperty);
+    try {
+      long started = System.nanoTime();
+      EntitlementException e =
+          catchThrowableOfType(
+              EntitlementException.class,
+              () -> Clients.meteringChecked(Map.of("AWS_REGION", "us-east-1"), () -> true));
+
+      assertThat(e.reason()).isEqualTo(EntitlementException.Reason.CONFIGURATION);
+      assertThat(e.getMessage()).contains("no AWS credentials").contains("IAM task role");
+      assertThat(Duration.ofNanos(System.nanoTime() - started))
+          .as("at once, not after 30 minutes of retries")
+          .isLessThan(Duration.ofSeconds(30));
+    } finally {
+      props.keySet().forEach(System::clearProperty);
     }
   }
 

@@ -370,4 +370,22 @@ class SpoolTest {
     assertThat(compacted.tagged(slot(H0, "Requests"))).containsEntry(alpha.key(), 3L).hasSize(2);
     assertThat(compacted.total(slot(now, "Renders"))).as("carried once, not again").isEqualTo(6);
   }
+
+  @Test
+  void logThatGrowsWithAddsAlone_isCompactedAsItGrows_andReplaysToTheSameTotals() throws Exception {
+    long threshold = 16 * 1024;
+    Spool s = Spool.open(dir, NAME, DIMENSIONS, at(H0), Spool.Channels.FILES, threshold);
+    open.add(s);
+    long largest = 0;
+    for (int i = 0; i < 3000; i++) {
+      s.add(i % 2 == 0 ? "Requests" : "Renders", 1);
+      largest = Math.max(largest, Files.size(log()));
+    }
+
+    // One line per add would be about 100 KB; nothing settled, so only summing the adds bounds it.
+    assertThat(largest).isLessThan(2 * threshold + 1024);
+    Spool again = reopen(s, H0);
+    assertThat(again.total(slot(H0, "Requests"))).isEqualTo(1500);
+    assertThat(again.total(slot(H0, "Renders"))).isEqualTo(1500);
+  }
 }
