@@ -411,19 +411,17 @@ final class Sender {
     String carried =
         detail + "; " + missing + " units carried into the hour of " + Instant.ofEpochSecond(into);
     spool.settle(slot, new Spool.Outcome(kind, quantity, carried), into, missing);
-    Meter.LOG.warn(
-        "usage of {} in the hour of {} ({} units) is {}: {}",
-        slot.dimension(),
-        Instant.ofEpochSecond(slot.hour()),
-        quantity,
-        kind,
-        carried);
-    events.settled(kind);
+    settled(slot, kind, quantity, carried);
     events.carried(missing);
   }
 
   private void settle(Spool.Slot slot, Spool.Kind kind, long quantity, String detail) {
     spool.settle(slot, new Spool.Outcome(kind, quantity, detail));
+    settled(slot, kind, quantity, detail);
+  }
+
+  // Reports a settlement the spool holds already: what is not delivered is logged, all counted.
+  private void settled(Spool.Slot slot, Spool.Kind kind, long quantity, String detail) {
     if (kind != Spool.Kind.DELIVERED) {
       Meter.LOG.warn(
           "usage of {} in the hour of {} ({} units) is {}: {}",

@@ -95,6 +95,11 @@ class EndpointOverrideTest {
         .retryFor(Duration.ZERO);
   }
 
+  /** A custom-metered product that ships the seller's endpoint key. */
+  private EntitlementCheck.Builder meteredShippingTheSellersKey() {
+    return check().meteredBy("Requests").sellerEndpoint(SellerEndpoint.signedBy(sellerKeyPem));
+  }
+
   private List<String> meteringCallsTheFakeGot() {
     return fake.received().stream()
         .map(FakeMeteringEndpoint.Request::target)
@@ -124,13 +129,7 @@ class EndpointOverrideTest {
 
     EntitlementException e =
         catchThrowableOfType(
-            EntitlementException.class,
-            () ->
-                check()
-                    .meteredBy("Requests")
-                    .sellerEndpoint(SellerEndpoint.signedBy(sellerKeyPem))
-                    .build()
-                    .run());
+            EntitlementException.class, () -> meteredShippingTheSellersKey().build().run());
 
     assertThat(e.reason()).isEqualTo(EntitlementException.Reason.UNTRUSTED_ENDPOINT);
     assertThat(e.getMessage())
@@ -167,13 +166,7 @@ class EndpointOverrideTest {
 
     EntitlementException e =
         catchThrowableOfType(
-            EntitlementException.class,
-            () ->
-                check()
-                    .meteredBy("Requests")
-                    .sellerEndpoint(SellerEndpoint.signedBy(sellerKeyPem))
-                    .build()
-                    .run());
+            EntitlementException.class, () -> meteredShippingTheSellersKey().build().run());
 
     assertThat(e.reason()).isEqualTo(EntitlementException.Reason.UNTRUSTED_ENDPOINT);
     assertThat(e.getMessage()).contains("not one this product ships");
@@ -188,13 +181,7 @@ class EndpointOverrideTest {
 
     EntitlementException e =
         catchThrowableOfType(
-            EntitlementException.class,
-            () ->
-                check()
-                    .meteredBy("Requests")
-                    .sellerEndpoint(SellerEndpoint.signedBy(sellerKeyPem))
-                    .build()
-                    .run());
+            EntitlementException.class, () -> meteredShippingTheSellersKey().build().run());
 
     assertThat(e.getMessage()).contains("signature does not verify");
     assertThat(meteringCallsTheFakeGot()).isEmpty();

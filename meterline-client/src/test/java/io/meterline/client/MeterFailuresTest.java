@@ -1,15 +1,11 @@
 package io.meterline.client;
 
-import static io.meterline.client.Fixtures.REGION;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.meterline.server.config.ServiceClock;
-import io.meterline.server.testing.TestServer;
 import java.io.UncheckedIOException;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -24,13 +20,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import software.amazon.awssdk.services.marketplacemetering.MarketplaceMeteringClient;
 import software.amazon.awssdk.services.marketplacemetering.model.MeterUsageRequest;
 
 /**
@@ -41,77 +31,7 @@ import software.amazon.awssdk.services.marketplacemetering.model.MeterUsageReque
  * and nothing else, and metering resumes when there is room again; status never waits for a send;
  * close keeps to its time however slow the service.
  */
-class MeterFailuresTest {
-  private static final Duration HOUR = Duration.ofHours(1);
-
-  private static TestServer server;
-  private static ServiceClock serviceClock;
-
-  @TempDir Path spoolDir;
-  private final RecordedCalls calls = new RecordedCalls();
-  private final List<AutoCloseable> toClose = new ArrayList<>();
-  private Instant h;
-  private String code;
-  private JsonNode task;
-  private MarketplaceMeteringClient client;
-
-  @BeforeAll
-  static void start() {
-    server = TestServer.start();
-    serviceClock = server.server().serviceClock();
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
-  }
-
-  @BeforeEach
-  void productBuyerAndTask() {
-    h = Fixtures.halfPastNextHour(server);
-    code =
-        server
-            .admin()
-            .customProduct(Fixtures.newAccountId(), "Requests", "Renders")
-            .get("productCode")
-            .asText();
-    String buyer = Fixtures.newBuyer(server);
-    server.admin().subscribe(code, buyer);
-    task = server.admin().task(buyer, REGION, "ECS");
-    client = Fixtures.taskClient(server, task, calls);
-  }
-
-  @AfterEach
-  void cleanUp() throws Exception {
-    server.admin().clearFaults();
-    for (AutoCloseable c : toClose) {
-      c.close();
-    }
-    client.close();
-  }
-
-  /** A meter on the service clock with these dimensions; its timer is off unless a test sets it. */
-  private Meter.Builder meter(String... dimensions) {
-    return Meter.builder()
-        .productCode(code)
-        .dimensions(dimensions.length == 0 ? new String[] {"Requests", "Renders"} : dimensions)
-        .spoolDirectory(spoolDir)
-        .client(client)
-        .clock(serviceClock)
-        .sendInterval(HOUR)
-        .backoff(Duration.ofMillis(5), Duration.ofMillis(40));
-  }
-
-  private Meter open(Meter.Builder builder) {
-    Meter m = builder.build();
-    toClose.add(m);
-    return m;
-  }
-
-  private static void advance(Duration d) {
-    server.admin().advanceClock(d.toString());
-  }
-
+class MeterFailuresTest extends MeterOnServer {
   /** The ledger of this test's product: quantity by hour and dimension. */
   private Map<String, Long> ledger() {
     Map<String, Long> rows = new TreeMap<>();

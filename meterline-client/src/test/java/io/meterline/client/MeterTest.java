@@ -1,14 +1,11 @@
 package io.meterline.client;
 
-import static io.meterline.client.Fixtures.REGION;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.meterline.server.testing.TestServer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -26,13 +23,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import software.amazon.awssdk.services.marketplacemetering.MarketplaceMeteringClient;
 import software.amazon.awssdk.services.marketplacemetering.model.MeterUsageRequest;
 
 /**
@@ -42,79 +33,7 @@ import software.amazon.awssdk.services.marketplacemetering.model.MeterUsageReque
  * failures settled and reported; and, under injected faults and many threads, exactly what was
  * added ends up in the ledger.
  */
-class MeterTest {
-  private static final Duration HOUR = Duration.ofHours(1);
-
-  private static TestServer server;
-  private static Clock serviceClock;
-
-  @TempDir Path spoolDir;
-  private final RecordedCalls calls = new RecordedCalls();
-  private final List<AutoCloseable> toClose = new ArrayList<>();
-  private String code;
-  private JsonNode task;
-  private MarketplaceMeteringClient client;
-
-  /** The start of the hour the test begins in, at half past. */
-  private Instant h;
-
-  @BeforeAll
-  static void start() {
-    server = TestServer.start();
-    serviceClock = server.server().serviceClock();
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
-  }
-
-  @BeforeEach
-  void productBuyerAndTask() {
-    h = Fixtures.halfPastNextHour(server);
-    code =
-        server
-            .admin()
-            .customProduct(Fixtures.newAccountId(), "Requests", "Renders")
-            .get("productCode")
-            .asText();
-    String buyer = Fixtures.newBuyer(server);
-    server.admin().subscribe(code, buyer);
-    task = server.admin().task(buyer, REGION, "ECS");
-    client = Fixtures.taskClient(server, task, calls);
-  }
-
-  @AfterEach
-  void cleanUp() throws Exception {
-    server.admin().clearFaults();
-    for (AutoCloseable c : toClose) {
-      c.close();
-    }
-    client.close();
-  }
-
-  /** A meter of both dimensions on the service clock; its timer is off unless the test sets it. */
-  private Meter.Builder meter() {
-    return Meter.builder()
-        .productCode(code)
-        .dimensions("Requests", "Renders")
-        .spoolDirectory(spoolDir)
-        .client(client)
-        .clock(serviceClock)
-        .sendInterval(Duration.ofHours(1))
-        .backoff(Duration.ofMillis(5), Duration.ofMillis(40));
-  }
-
-  private Meter open(Meter.Builder builder) {
-    Meter m = builder.build();
-    toClose.add(m);
-    return m;
-  }
-
-  private static void advance(Duration d) {
-    server.admin().advanceClock(d.toString());
-  }
-
+class MeterTest extends MeterOnServer {
   /** A ledger row of this test's product. */
   private record Row(Instant hour, String dimension, long quantity, String id) {}
 
