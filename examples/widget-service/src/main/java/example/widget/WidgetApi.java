@@ -35,7 +35,12 @@ import java.util.Map;
  * rendering one {@code Renders} — a paid feature the free listing does not unlock.
  */
 final class WidgetApi implements AutoCloseable {
-  private static final ObjectMapper JSON = new ObjectMapper();
+  // Instants (a meter's last success, when its entitlement was lost) as ISO-8601 strings.
+  private static final ObjectMapper JSON =
+      com.fasterxml.jackson.databind.json.JsonMapper.builder()
+          .addModule(new com.fasterxml.jackson.datatype.jsr310.JavaTimeModule())
+          .disable(com.fasterxml.jackson.databind.SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+          .build();
 
   private final EventLoopGroup loops =
       new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());

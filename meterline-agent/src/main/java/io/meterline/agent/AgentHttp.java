@@ -57,7 +57,12 @@ import java.util.concurrent.TimeUnit;
  * Adds wait for an fsync, so they run on a small pool of their own, not on the network thread.
  */
 final class AgentHttp implements AutoCloseable {
-  private static final ObjectMapper JSON = new ObjectMapper();
+  // Instants (a meter's last success, when its entitlement was lost) as ISO-8601 strings.
+  static final ObjectMapper JSON =
+      com.fasterxml.jackson.databind.json.JsonMapper.builder()
+          .addModule(new com.fasterxml.jackson.datatype.jsr310.JavaTimeModule())
+          .disable(com.fasterxml.jackson.databind.SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+          .build();
   private static final int MAX_BODY_BYTES = 64 * 1024;
 
   private final EventLoopGroup group;
@@ -118,7 +123,7 @@ final class AgentHttp implements AutoCloseable {
     channel.close().awaitUninterruptibly();
     adds.shutdown();
     try {
-      adds.awaitTermination(5, TimeUnit.SECONDS);
+      adds.awaitTermination(2, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
@@ -144,6 +149,10 @@ final class AgentHttp implements AutoCloseable {
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
+      if (request.decoderResult().isFailure()) {
+        send(ctx, false, error(400, "BadRequest", null, "not an HTTP/1.1 request"));
+        return;
+      }
       boolean keepAlive = HttpUtil.isKeepAlive(request);
       String path = request.uri();
       int query = path.indexOf('?');
@@ -158,9 +167,22 @@ final class AgentHttp implements AutoCloseable {
             return;
           }
           byte[] body = ByteBufUtil.getBytes(request.content());
+          // No next request is read until this one is answered: answers keep the requests' order.
+          ctx.channel().config().setAutoRead(false);
           try {
-            adds.execute(() -> send(ctx, keepAlive, add(body)));
+            adds.execute(
+                () -> {
+                  FullHttpResponse answer;
+                  try {
+                    answer = add(body);
+                  } catch (RuntimeException e) {
+                    answer = error(500, "InternalError", null, String.valueOf(e));
+                  }
+                  send(ctx, keepAlive, answer)
+                      .addListener(f -> ctx.channel().config().setAutoRead(true));
+                });
           } catch (RejectedExecutionException e) {
+            ctx.channel().config().setAutoRead(true);
             send(ctx, keepAlive, error(503, "ShuttingDown", null, "the agent is stopping"));
           }
         }
@@ -278,11 +300,23 @@ final class AgentHttp implements AutoCloseable {
       return response;
     }
 
-    private static void send(ChannelHandlerContext ctx, boolean keepAlive, FullHttpResponse r) {
+    private static io.netty.channel.ChannelFuture send(
+        ChannelHandlerContext ctx, boolean keepAlive, FullHttpResponse r) {
       HttpUtil.setKeepAlive(r, keepAlive);
-      var written = ctx.writeAndFlush(r);
+      io.netty.channel.ChannelFuture written = ctx.writeAndFlush(r);
       if (!keepAlive) {
         written.addListener(io.netty.channel.ChannelFutureListener.CLOSE);
+      }
+      return written;
+    }
+
+    // What the handler did not foresee: answered 500 and the connection closed, never left hanging.
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+      org.slf4j.LoggerFactory.getLogger(AgentHttp.class)
+          .warn("a request to the agent failed", cause);
+      if (ctx.channel().isActive()) {
+        send(ctx, false, error(500, "InternalError", null, String.valueOf(cause)));
       }
     }
   }

@@ -43,16 +43,21 @@ final class EndpointGuard {
    *
    * @throws EntitlementException with {@link EntitlementException.Reason#UNTRUSTED_ENDPOINT}
    */
-  static void check(MarketplaceMeteringClient client, SellerEndpoint trust)
+  static void check(MarketplaceMeteringClient client, SellerEndpoint trust, boolean builtByLibrary)
       throws EntitlementException {
     Optional<URI> used = client.serviceClientConfiguration().endpointOverride();
     if (used.isEmpty()) {
       return; // AWS's own endpoint for the region
     }
-    Optional<URI> fromEnvironment = environmentOverride();
-    if (fromEnvironment.isEmpty() || !fromEnvironment.get().equals(used.get())) {
-      LOG.info("metering endpoint {}, set in the product's code", used.get());
-      return;
+    // A client the library built has no endpoint in code: any override came from the environment.
+    // For one the product built, the environment is asked again; only an override it does not
+    // name was set in code.
+    if (!builtByLibrary) {
+      Optional<URI> fromEnvironment = environmentOverride();
+      if (fromEnvironment.isEmpty() || !fromEnvironment.get().equals(used.get())) {
+        LOG.info("metering endpoint {}, set in the product's code", used.get());
+        return;
+      }
     }
     URI endpoint = used.get();
     String variable = variableNaming(System.getenv());
@@ -78,9 +83,10 @@ final class EndpointGuard {
   }
 
   /** The same check, for code that cannot throw a checked exception. */
-  static void checkOrThrowIllegalState(MarketplaceMeteringClient client, SellerEndpoint trust) {
+  static void checkOrThrowIllegalState(
+      MarketplaceMeteringClient client, SellerEndpoint trust, boolean builtByLibrary) {
     try {
-      check(client, trust);
+      check(client, trust, builtByLibrary);
     } catch (EntitlementException e) {
       throw new IllegalStateException(e.getMessage(), e);
     }

@@ -96,7 +96,7 @@ public final class EntitlementCheck {
             ? "RegisterUsage"
             : "a MeterUsage DryRun of " + String.join(", ", meteredDimensions));
     try {
-      EndpointGuard.check(c, sellerEndpoint);
+      EndpointGuard.check(c, sellerEndpoint, client == null);
       Entitlement e = withRetries(c, product);
       LOG.info("entitled to {} ({})", productCode, e.tier());
       return e;

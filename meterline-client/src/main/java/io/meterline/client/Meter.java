@@ -72,7 +72,10 @@ public final class Meter implements AutoCloseable {
       new AtomicReference<>(EntitlementState.ENTITLED);
   // Counters for metrics only go up: settled records of this process, by outcome.
   private final Map<Spool.Kind, AtomicLong> settledHere = new EnumMap<>(Spool.Kind.class);
-  private final Object closing = new Object();
+  // Held shared by each add from its check of closed until its usage is in the spool, and
+  // exclusively by close to set closed: no add lands in an hour after close has sent it.
+  private final java.util.concurrent.locks.ReentrantReadWriteLock lifecycle =
+      new java.util.concurrent.locks.ReentrantReadWriteLock();
   private volatile boolean closed;
 
   private Meter(Builder b) throws IOException {
@@ -99,16 +102,18 @@ public final class Meter implements AutoCloseable {
         String.join(", ", new TreeSet<>(dimensions)),
         b.spoolDirectory.toAbsolutePath());
     this.ownsClient = b.client == null;
-    this.client = ownsClient ? Clients.metering() : b.client;
+    MarketplaceMeteringClient built = null;
     try {
-      EndpointGuard.checkOrThrowIllegalState(client, b.sellerEndpoint);
+      built = ownsClient ? Clients.metering() : b.client;
+      EndpointGuard.checkOrThrowIllegalState(built, b.sellerEndpoint, ownsClient);
     } catch (RuntimeException e) {
-      if (ownsClient) {
-        client.close();
+      if (ownsClient && built != null) {
+        built.close();
       }
       spool.close();
       throw e;
     }
+    this.client = built;
     this.sender =
         new Sender(
             productCode,
@@ -199,10 +204,15 @@ public final class Meter implements AutoCloseable {
       throw new IllegalArgumentException("quantity must be >= 0, was " + quantity);
     }
     Tags tagSet = Tags.of(tags);
-    if (closed) {
-      throw new IllegalStateException("the meter is closed");
+    lifecycle.readLock().lock();
+    try {
+      if (closed) {
+        throw new IllegalStateException("the meter is closed");
+      }
+      spool.add(dimension, quantity, tagSet);
+    } finally {
+      lifecycle.readLock().unlock();
     }
-    spool.add(dimension, quantity, tagSet);
   }
 
   /**
@@ -251,16 +261,15 @@ public final class Meter implements AutoCloseable {
    */
   public boolean close(Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();
-    synchronized (closing) {
-      if (closed) {
-        return false;
-      }
-      closed = true;
+    if (!markClosed(deadline)) {
+      return false;
     }
     boolean sent = false;
     try {
       timer.shutdown();
-      sent = sender.sendThrough(spool.closedBefore() + 3600, deadline);
+      // Waits for adds in progress; a disk that hangs them must not hang the shutdown.
+      long current = spool.closedBefore(deadline);
+      sent = current >= 0 && sender.sendThrough(current + 3600, deadline);
       if (!sent) {
         LOG.warn(
             "closing the meter of {}: not everything could be sent within {}; the rest stays in "
@@ -281,13 +290,40 @@ public final class Meter implements AutoCloseable {
         Thread.currentThread().interrupt();
       }
       try {
-        spool.close();
+        spool.close(Math.max(deadline, System.nanoTime() + 1_000_000_000L));
       } catch (IOException e) {
         LOG.warn("closing the meter spool of {} failed", productCode, e);
       }
       removeShutdownHook();
     }
     return sent;
+  }
+
+  // Sets closed once adds in progress are done (or the deadline passed); false if it was already.
+  private boolean markClosed(long deadline) {
+    boolean locked;
+    try {
+      locked =
+          lifecycle
+              .writeLock()
+              .tryLock(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      locked = false;
+    }
+    try {
+      synchronized (lifecycle) {
+        if (closed) {
+          return false;
+        }
+        closed = true;
+        return true;
+      }
+    } finally {
+      if (locked) {
+        lifecycle.writeLock().unlock();
+      }
+    }
   }
 
   private void removeShutdownHook() {

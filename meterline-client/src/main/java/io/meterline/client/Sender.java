@@ -35,8 +35,8 @@ import software.amazon.awssdk.services.marketplacemetering.model.UsageAllocation
  *
  * <p>Each send is noted in the spool first, so after a crash a record is sent again, not lost; the
  * service recognises an identical record of the same task and hour and answers with the same id. A
- * DuplicateRequest therefore means delivered when this meter had already tried the same quantity
- * (an answer lost in a crash), and a conflict otherwise.
+ * DuplicateRequest therefore always means the service holds another quantity for the hour: a
+ * conflict (whose missing units catch-up can carry on).
  *
  * <p>Errors by scope (SPEC §4 "it never stops metering silently"): one that concerns the record
  * itself (an unknown dimension, a bad tag) rejects that record and the round goes on; one that
@@ -229,7 +229,6 @@ final class Sender {
       settle(slot, Spool.Kind.CONFLICT, quantity, "more than MeterUsage can carry in one hour");
       return true;
     }
-    Long triedBefore = spool.attempted(slot);
     Spool.Outcome before = spool.outcome(slot);
     spool.attempt(slot, quantity);
     List<UsageAllocation> allocations = allocations(slot, quantity, spool.tagged(slot));
@@ -257,9 +256,9 @@ final class Sender {
       events.delivered(clock.instant());
       return true;
     } catch (DuplicateRequestException e) {
-      if (triedBefore != null && triedBefore == quantity) {
-        settle(slot, Spool.Kind.DELIVERED, quantity, "delivered by an earlier attempt");
-      } else if (before != null && before.kind() == Spool.Kind.DELIVERED) {
+      // An identical resend is answered with the record it made, never with DuplicateRequest:
+      // this hour holds another quantity.
+      if (before != null && before.kind() == Spool.Kind.DELIVERED) {
         // This meter delivered part of the hour before (a restart within the hour it closed on):
         // the service holds that part, the rest is what is missing.
         settleMissed(slot, Spool.Kind.CONFLICT, quantity, message(e));
@@ -330,11 +329,14 @@ final class Sender {
 
   /**
    * A ClientToken derived from the record, so that every send of the same record is recognisably
-   * the same request: the SHA-256 of the product, hour, dimension, quantity and allocations.
+   * the same request: the SHA-256 of the spool's random id (so that two tasks metering the same
+   * quantity never share a token), the product, hour, dimension, quantity and allocations.
    */
   private String clientToken(Spool.Slot slot, long quantity, List<UsageAllocation> allocations) {
     StringBuilder record =
         new StringBuilder("meterline-record/1\n")
+            .append(spool.instanceId())
+            .append('\n')
             .append(productCode)
             .append('\n')
             .append(slot.hour())

@@ -17,6 +17,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.zip.CRC32;
@@ -117,6 +118,10 @@ final class Spool implements AutoCloseable {
   // The log's length after the last compaction: the next one waits until the log has doubled.
   private volatile long compactedBytes;
   private volatile boolean compactionFailing;
+  // Guarded by writeLock: once closed, nothing writes the log or replaces it.
+  private volatile boolean closed;
+  // Guarded by state: this spool's random id, for ClientTokens.
+  private String instanceId;
 
   // Guarded by state.
   private long startHour = Long.MIN_VALUE;
@@ -189,14 +194,22 @@ final class Spool implements AutoCloseable {
       spool.load();
       spool.out = channels.openForAppend(spool.file);
       spool.durableBytes = spool.out.size();
+      if (spool.startHour == Long.MIN_VALUE) {
+        spool.startHour = nowHour;
+        spool.append(List.of("S " + nowHour));
+      }
+      if (spool.instanceId == null) {
+        byte[] random = new byte[16];
+        new java.security.SecureRandom().nextBytes(random);
+        String id = B64.encodeToString(random);
+        spool.append(List.of("I " + id));
+        spool.instanceId = id;
+      }
     } catch (IOException | RuntimeException e) {
+      closeQuietly(spool.out);
       lock.release();
       lockChannel.close();
       throw e;
-    }
-    if (spool.startHour == Long.MIN_VALUE) {
-      spool.startHour = nowHour;
-      spool.append(List.of("S " + nowHour));
     }
     return spool;
   }
@@ -248,6 +261,24 @@ final class Spool implements AutoCloseable {
    */
   long closedBefore() {
     gate.writeLock().lock();
+    try {
+      return hourOf(clock.instant());
+    } finally {
+      gate.writeLock().unlock();
+    }
+  }
+
+  /** {@link #closedBefore()}, waiting until {@code deadlineNanos} at most; -1 if it could not. */
+  long closedBefore(long deadlineNanos) {
+    try {
+      if (!gate.writeLock()
+          .tryLock(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+        return -1;
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return -1;
+    }
     try {
       return hourOf(clock.instant());
     } finally {
@@ -322,7 +353,13 @@ final class Spool implements AutoCloseable {
           batch = new ArrayList<>(queued);
           queued.clear();
         }
-        IOException failure = write(batch);
+        IOException failure;
+        try {
+          failure = write(batch);
+        } catch (RuntimeException | Error e) {
+          failure = new IOException("writing the spool failed unexpectedly", e);
+          mustTruncate = true;
+        }
         for (Pending p : batch) {
           p.failure = failure;
           p.done = true;
@@ -340,37 +377,60 @@ final class Spool implements AutoCloseable {
 
   // Under writeLock.
   private IOException write(List<Pending> batch) {
+    if (closed) {
+      return new IOException("the spool is closed");
+    }
     StringBuilder text = new StringBuilder();
     for (Pending p : batch) {
       for (String line : p.lines) {
         text.append(line).append(' ').append(crc(line)).append('\n');
       }
     }
-    ByteBuffer bytes = ByteBuffer.wrap(text.toString().getBytes(StandardCharsets.UTF_8));
+    byte[] bytes = text.toString().getBytes(StandardCharsets.UTF_8);
+    IOException failure = writeOnce(bytes);
+    if (failure instanceof java.nio.channels.ClosedChannelException) {
+      // An interrupted writer closes the channel for everyone (ClosedByInterruptException); the
+      // log is reopened and the group written again, with the interrupt put back afterwards.
+      boolean interrupted = Thread.interrupted();
+      try {
+        closeQuietly(out);
+        out = null;
+        failure = writeOnce(bytes);
+      } finally {
+        if (interrupted) {
+          Thread.currentThread().interrupt();
+        }
+      }
+    }
+    return failure;
+  }
+
+  // Under writeLock. A failure leaves the log cut back to its last durable length, or marks it to
+  // be cut back before the next write.
+  private IOException writeOnce(byte[] bytes) {
     try {
       if (out == null) {
         out = channels.openForAppend(file);
-        durableBytes = out.size();
-        mustTruncate = false;
+        mustTruncate = true;
       }
       if (mustTruncate) {
         out.truncate(durableBytes);
         mustTruncate = false;
       }
-      while (bytes.hasRemaining()) {
-        out.write(bytes);
+      ByteBuffer buffer = ByteBuffer.wrap(bytes);
+      while (buffer.hasRemaining()) {
+        out.write(buffer);
       }
       out.force(false);
-      durableBytes += bytes.limit();
+      durableBytes += bytes.length;
       return null;
     } catch (IOException e) {
       mustTruncate = true;
       try {
-        if (out == null) {
-          throw new IOException("the spool's log is not open");
+        if (out != null && out.isOpen()) {
+          out.truncate(durableBytes);
+          mustTruncate = false;
         }
-        out.truncate(durableBytes);
-        mustTruncate = false;
       } catch (IOException again) {
         e.addSuppressed(again); // the next write tries again before it writes
       }
@@ -378,7 +438,25 @@ final class Spool implements AutoCloseable {
     }
   }
 
+  private static void closeQuietly(FileChannel channel) {
+    if (channel == null) {
+      return;
+    }
+    try {
+      channel.close();
+    } catch (IOException e) {
+      // it is being replaced
+    }
+  }
+
   // ---- reading -------------------------------------------------------------------------------
+
+  /** This spool's random id, made when it was created; it outlives restarts and compactions. */
+  String instanceId() {
+    synchronized (state) {
+      return instanceId;
+    }
+  }
 
   /** The first hour the spool covers. */
   long startHour() {
@@ -470,6 +548,7 @@ final class Spool implements AutoCloseable {
     try {
       switch (f[0]) {
         case "S" -> startHour = Long.parseLong(f[1]);
+        case "I" -> instanceId = f[1];
         case "A" -> {
           totals.merge(slot(f), Long.parseLong(f[3]), Long::sum);
           if (f.length == 5) {
@@ -545,8 +624,8 @@ final class Spool implements AutoCloseable {
     gate.writeLock().lock();
     writeLock.lock();
     try {
-      if (durableBytes < threshold) {
-        return; // another thread compacted first
+      if (closed || durableBytes < threshold) {
+        return; // closed, or another thread compacted first
       }
       List<String> lines = new ArrayList<>();
       synchronized (state) {
@@ -557,6 +636,7 @@ final class Spool implements AutoCloseable {
         outcomes.headMap(new Slot(startHour, ""), false).clear();
         attempts.keySet().removeIf(s -> s.hour() < startHour);
         lines.add("S " + startHour);
+        lines.add("I " + instanceId);
         totals.forEach(
             (s, q) -> {
               Map<String, Long> parts = tagged.getOrDefault(s, new TreeMap<>());
@@ -590,15 +670,14 @@ final class Spool implements AutoCloseable {
       } catch (IOException e) {
         // not every file system syncs directories; the rename is atomic regardless
       }
-      // The old channel writes to the replaced file: it must not be written again. If the new one
-      // cannot be opened, the next write opens it.
-      FileChannel old = out;
+      // The old channel writes to the replaced file: it must not be written again. The new log is
+      // durable whole; if it cannot be opened now, the next write opens it.
+      closeQuietly(out);
       out = null;
-      old.close();
-      out = channels.openForAppend(file);
-      durableBytes = out.size();
+      durableBytes = Files.size(file);
       compactedBytes = durableBytes;
       mustTruncate = false;
+      out = channels.openForAppend(file);
     } catch (IOException e) {
       throw new UncheckedIOException("the meter spool " + file + " cannot be compacted", e);
     } finally {
@@ -627,16 +706,42 @@ final class Spool implements AutoCloseable {
 
   @Override
   public void close() throws IOException {
-    writeLock.lock();
+    close(Long.MAX_VALUE);
+  }
+
+  /**
+   * Closes the spool, waiting for a write in progress until {@code deadlineNanos} at most (a hung
+   * disk must not hang a shutdown); after that nothing writes the log.
+   */
+  void close(long deadlineNanos) throws IOException {
+    boolean locked;
     try {
-      if (out != null) {
-        out.close();
+      locked =
+          deadlineNanos == Long.MAX_VALUE
+              ? lockFully()
+              : writeLock.tryLock(
+                  Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      locked = false;
+    }
+    try {
+      closed = true;
+      if (locked) {
+        closeQuietly(out);
       }
     } finally {
-      writeLock.unlock();
+      if (locked) {
+        writeLock.unlock();
+      }
       lock.release();
       lockChannel.close();
     }
+  }
+
+  private boolean lockFully() {
+    writeLock.lock();
+    return true;
   }
 
   private static String settledLine(Slot slot, Outcome outcome) {

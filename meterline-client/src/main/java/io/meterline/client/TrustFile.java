@@ -150,10 +150,14 @@ public record TrustFile(
    * endpoints, and a DryRun of these dimensions when the code is checked with MeterUsage.
    */
   public EntitlementCheck.Builder check(String productCode, String... dimensions) {
+    if (meterUsageChecked.contains(productCode) && dimensions.length == 0) {
+      throw new IllegalArgumentException(
+          productCode + " is checked with a MeterUsage DryRun: name the dimensions it meters");
+    }
     EntitlementCheck.Builder check =
         EntitlementCheck.builder().productCode(productCode).sellerEndpoint(sellerEndpoint);
     products.values().forEach(check::trust);
-    if (meterUsageChecked.contains(productCode) && dimensions.length > 0) {
+    if (meterUsageChecked.contains(productCode)) {
       check.meteredBy(dimensions);
     }
     return check;

@@ -670,4 +670,27 @@ class MeterTest extends MeterOnServer {
     assertThat(meter.flush()).isTrue();
     assertThat(ledgerWithoutIds()).contains(row(h, "Requests", 0));
   }
+
+  @Test
+  void grownHourWhoseFirstResendFailed_isStillAConflict_notDelivered() {
+    // The first run's close sent the hour with 3; the second run (same task, same hour) adds 2.
+    // Its resend of 5 fails once (the spool has noted the attempt), then the service answers
+    // DuplicateRequest: the 2 units are missing from the ledger and must be said so (or carried).
+    Meter first = meter().catchUp(true).build();
+    first.add("Requests", 3);
+    first.close();
+    Meter second = open(meter().catchUp(true));
+    second.add("Requests", 2);
+    advance(HOUR);
+    server.admin().fault("MeterUsage", "InternalServiceErrorException", 1.0, 0);
+    assertThat(second.flush()).isFalse();
+    server.admin().clearFaults();
+
+    assertThat(second.flush()).isTrue();
+
+    MeterStatus status = second.status();
+    assertThat(status.conflicts()).isEqualTo(1);
+    assertThat(status.carriedUnits()).isEqualTo(2);
+    assertThat(ledgerWithoutIds()).contains(row(h, "Requests", 3));
+  }
 }

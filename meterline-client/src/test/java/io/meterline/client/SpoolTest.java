@@ -179,9 +179,9 @@ class SpoolTest {
     s.add(H0, "Requests", 300);
     s.close();
     List<String> lines = Files.readAllLines(log());
-    assertThat(lines).hasSize(4); // the start hour and three adds
+    assertThat(lines).hasSize(5); // the start hour, the spool's id and three adds
     // Flip the quantity of the second add, leaving its CRC as it was.
-    lines.set(2, lines.get(2).replace(" 20 ", " 99 "));
+    lines.set(3, lines.get(3).replace(" 20 ", " 99 "));
     Files.write(log(), lines);
 
     Spool again = open(H0);
@@ -387,5 +387,35 @@ class SpoolTest {
     Spool again = reopen(s, H0);
     assertThat(again.total(slot(H0, "Requests"))).isEqualTo(1500);
     assertThat(again.total(slot(H0, "Renders"))).isEqualTo(1500);
+  }
+
+  @Test
+  void addFromAnInterruptedThread_isWritten_andTheSpoolKeepsWorkingForEveryoneElse()
+      throws Exception {
+    Spool s = open(H0);
+    s.add("Requests", 1);
+    java.util.concurrent.atomic.AtomicBoolean stillInterrupted =
+        new java.util.concurrent.atomic.AtomicBoolean();
+    java.util.concurrent.atomic.AtomicReference<Throwable> failure =
+        new java.util.concurrent.atomic.AtomicReference<>();
+    Thread interrupted =
+        new Thread(
+            () -> {
+              Thread.currentThread().interrupt(); // e.g. a request cancelled with cancel(true)
+              try {
+                s.add("Requests", 10);
+              } catch (Throwable t) {
+                failure.set(t);
+              }
+              stillInterrupted.set(Thread.currentThread().isInterrupted());
+            });
+    interrupted.start();
+    interrupted.join();
+
+    assertThat(failure.get()).isNull();
+    assertThat(stillInterrupted.get()).as("the interrupt is left for the caller").isTrue();
+    s.add("Requests", 100);
+    Spool again = reopen(s, H0);
+    assertThat(again.total(slot(H0, "Requests"))).isEqualTo(111);
   }
 }
