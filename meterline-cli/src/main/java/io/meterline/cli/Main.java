@@ -23,12 +23,14 @@ import picocli.CommandLine.Command;
       EndpointKeyCommand.class,
       io.meterline.agent.AgentCommand.class
     })
-public final class Main implements Runnable {
+public final class Main implements java.util.concurrent.Callable<Integer> {
   @CommandLine.Spec private CommandLine.Model.CommandSpec spec;
 
+  /** No command given: the usage, on stderr, and the exit code of a usage error. */
   @Override
-  public void run() {
-    spec.commandLine().usage(System.out);
+  public Integer call() {
+    spec.commandLine().usage(spec.commandLine().getErr());
+    return 2;
   }
 
   public static void main(String[] args) {

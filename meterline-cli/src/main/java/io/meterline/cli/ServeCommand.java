@@ -1,5 +1,6 @@
 package io.meterline.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.meterline.server.Meterline;
 import io.meterline.server.MeterlineServer;
@@ -16,6 +17,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -23,6 +25,7 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -166,26 +169,54 @@ final class ServeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    ServerConfig config = config();
+    Path dir = (dataDir != null ? dataDir : defaultDataDir()).toAbsolutePath();
+    String problem = startProblem(dir);
+    if (problem != null) {
+      System.err.println("meterline serve: could not start: " + problem);
+      return 1;
+    }
+    // Anything this start creates goes again if it fails: a failed start leaves no trace.
+    boolean createdDir = !Files.exists(dir);
+    Set<Path> before = createdDir ? Set.of() : listing(dir);
+    Files.createDirectories(dir);
+    DataDirectoryLock lock = DataDirectoryLock.acquire(dir);
+    if (lock == null) {
+      System.err.println("meterline serve: could not start: " + inUse(dir));
+      removeCreated(dir, createdDir, before);
+      return 1;
+    }
     MeterlineServer server;
     try {
+      ServerConfig config = config(dir);
       server = Meterline.start(config);
+    } catch (ParameterException e) {
+      lock.release();
+      removeCreated(dir, createdDir, before);
+      throw e;
     } catch (Exception e) {
+      lock.release();
+      removeCreated(dir, createdDir, before);
       System.err.println("meterline serve: could not start: " + describe(e));
       return 1;
     }
+    long pid = ProcessHandle.current().pid();
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(
             new Thread(
                 () -> {
                   server.close();
+                  removeServerJson(dir, pid);
+                  lock.release();
+                  System.err.println("meterline serve: stopped (" + server.endpoint() + ")");
+                  System.err.flush();
                   stopped.countDown();
                 },
                 "meterline-shutdown"));
-    writeServerJson(config.dataDir(), server);
-    if (config.adminToken() == null) {
-      System.out.println("Admin token: " + server.adminToken());
+    writeServerJson(dir, server);
+    if (explicitToken() == null) {
+      System.out.println(
+          "Admin token: " + server.adminToken() + " (kept in " + AdminTokenFile.of(dir) + ")");
     }
     System.out.println("Meterline listening on " + server.endpoint());
     System.out.flush();
@@ -193,8 +224,109 @@ final class ServeCommand implements Callable<Integer> {
     return 0;
   }
 
-  private ServerConfig config() {
-    Path dir = dataDir != null ? dataDir : defaultDataDir();
+  // What is wrong before anything is created: the data directory's path, the port.
+  private String startProblem(Path dir) {
+    if (Files.exists(dir) && !Files.isDirectory(dir)) {
+      return "the data directory " + dir + " is not a directory (--data-dir)";
+    }
+    for (Path p = dir.getParent(); p != null; p = p.getParent()) {
+      if (Files.exists(p)) {
+        if (!Files.isDirectory(p) || !Files.isWritable(p) && !Files.exists(dir)) {
+          return "the data directory "
+              + dir
+              + " cannot be created: "
+              + p
+              + (Files.isDirectory(p) ? " is not writable" : " is not a directory");
+        }
+        break;
+      }
+    }
+    if (port == 0) {
+      return null;
+    }
+    try (java.net.ServerSocket probe = new java.net.ServerSocket()) {
+      probe.bind(new java.net.InetSocketAddress(java.net.InetAddress.getByName(host), port));
+      return null;
+    } catch (java.net.BindException e) {
+      return "port "
+          + port
+          + " on "
+          + host
+          + " is in use ("
+          + e.getMessage()
+          + "); stop what listens there, or give another --port";
+    } catch (IOException e) {
+      return "cannot listen on " + host + ":" + port + ": " + e.getMessage() + " (--host, --port)";
+    }
+  }
+
+  private static String inUse(Path dir) {
+    String who = "pid unknown";
+    try {
+      JsonNode info = new ObjectMapper().readTree(dir.resolve("server.json").toFile());
+      who = "pid " + info.path("pid").asLong() + ", " + info.path("endpoint").asText();
+    } catch (IOException e) {
+      // starting, or it could not write server.json: the lock still says it runs
+    }
+    return "the data directory "
+        + dir
+        + " is in use by another meterline serve ("
+        + who
+        + "); stop it first, or give another --data-dir";
+  }
+
+  private static Set<Path> listing(Path dir) throws IOException {
+    try (Stream<Path> entries = Files.list(dir)) {
+      return entries.collect(Collectors.toSet());
+    }
+  }
+
+  private static void removeCreated(Path dir, boolean createdDir, Set<Path> before) {
+    try {
+      if (createdDir) {
+        deleteTree(dir);
+        return;
+      }
+      for (Path entry : listing(dir)) {
+        if (!before.contains(entry)) {
+          deleteTree(entry);
+        }
+      }
+    } catch (IOException e) {
+      System.err.println("meterline serve: could not remove what the failed start created: " + e);
+    }
+  }
+
+  private static void deleteTree(Path root) throws IOException {
+    if (!Files.exists(root)) {
+      return;
+    }
+    try (Stream<Path> all = Files.walk(root)) {
+      for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    }
+  }
+
+  // server.json goes with the server that wrote it, never with another's.
+  private static void removeServerJson(Path dir, long pid) {
+    Path file = dir.resolve("server.json");
+    try {
+      if (Files.exists(file)
+          && new ObjectMapper().readTree(file.toFile()).path("pid").asLong() == pid) {
+        Files.delete(file);
+      }
+    } catch (IOException e) {
+      // stopping anyway; a stale server.json is recognised by its pid
+    }
+  }
+
+  private String explicitToken() {
+    String token = adminToken != null ? adminToken : System.getenv("METERLINE_ADMIN_TOKEN");
+    return token == null || token.isBlank() ? null : token;
+  }
+
+  private ServerConfig config(Path dir) throws IOException {
     StoreKind kind;
     try {
       kind = StoreKind.parse(store);
@@ -214,12 +346,20 @@ final class ServeCommand implements Callable<Integer> {
             "--regions needs at least one region, e.g. --regions us-east-1,eu-west-1");
       }
     }
-    String token = adminToken != null ? adminToken : System.getenv("METERLINE_ADMIN_TOKEN");
+    String token = explicitToken();
+    String hint =
+        token != null
+            ? "it is what serve was given with --admin-token or METERLINE_ADMIN_TOKEN"
+            : "it is in " + AdminTokenFile.of(dir) + ", and in server.json while serve runs";
+    if (token == null) {
+      token = AdminTokenFile.loadOrCreate(dir);
+    }
     try {
       return ServerConfig.builder(dir)
           .host(host)
           .port(port)
-          .adminToken(token == null || token.isBlank() ? null : token)
+          .adminToken(token)
+          .adminTokenHint(hint)
           .store(kind)
           .jdbcUrl(jdbcUrl)
           .testClock(testClock)

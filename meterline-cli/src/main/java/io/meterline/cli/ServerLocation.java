@@ -69,10 +69,22 @@ final class ServerLocation {
               + " does not exist. Start one with 'meterline serve', or give --endpoint and "
               + "--admin-token (or METERLINE_ENDPOINT and METERLINE_ADMIN_TOKEN)");
     }
+    JsonNode info;
     try {
-      return new ObjectMapper().readTree(file.toFile());
+      info = new ObjectMapper().readTree(file.toFile());
     } catch (IOException e) {
       throw new IllegalStateException("cannot read " + file + ": " + e.getMessage(), e);
     }
+    long pid = info.path("pid").asLong(-1);
+    if (pid > 0 && !ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+      throw new IllegalStateException(
+          file
+              + " was written by a meterline serve that is no longer running (pid "
+              + pid
+              + "); start it again with 'meterline serve --data-dir "
+              + file.getParent()
+              + "'");
+    }
+    return info;
   }
 }

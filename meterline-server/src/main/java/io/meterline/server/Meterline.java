@@ -129,6 +129,7 @@ public final class Meterline {
       AdminApi adminApi =
           new AdminApi(
               adminToken,
+              config.adminTokenHint(),
               new AdminContext(
                   db,
                   tables,

@@ -52,6 +52,7 @@ public final class AdminApi implements Handler {
   }
 
   private final byte[] token;
+  private final String tokenHint;
   private final Executor executor;
   private final byte[] openApi;
   private final List<Route> routes;
@@ -63,11 +64,16 @@ public final class AdminApi implements Handler {
    */
   public AdminApi(
       String adminToken,
+      String adminTokenHint,
       AdminContext ctx,
       MasterKey masterKey,
       EndpointKey endpointKey,
       Executor executor) {
     this.token = adminToken.getBytes(StandardCharsets.UTF_8);
+    this.tokenHint =
+        adminTokenHint != null
+            ? adminTokenHint
+            : "serve prints it, and writes it to server.json in its data directory";
     this.executor = executor;
     this.openApi = resource("admin/openapi.json");
     ProductsAdmin products = new ProductsAdmin(ctx);
@@ -281,12 +287,11 @@ public final class AdminApi implements Handler {
     String header = request.header("authorization");
     if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
       throw AdminException.unauthorized(
-          "send the admin token as 'Authorization: Bearer "
-              + "<token>' (serve prints it, and writes it to server.json in its data directory)");
+          "send the admin token as 'Authorization: Bearer <token>' (" + tokenHint + ")");
     }
     byte[] given = header.substring(7).trim().getBytes(StandardCharsets.UTF_8);
     if (!MessageDigest.isEqual(given, token)) {
-      throw AdminException.unauthorized("the admin token is wrong");
+      throw AdminException.unauthorized("the admin token is wrong (" + tokenHint + ")");
     }
   }
 

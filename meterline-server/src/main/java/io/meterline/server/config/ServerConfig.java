@@ -30,6 +30,8 @@ import java.util.Set;
  * @param listingFeePercent the share of a buyer's charges the seller reports count as AWS's listing
  *     fee, in per cent
  * @param callLogSize how many data-plane calls the call log keeps in memory
+ * @param adminTokenHint where a person finds the admin token, said in every 401 (e.g. the file
+ *     {@code serve} keeps it in); {@code null} for the default hint
  * @param endpointKeyFile the seller's Ed25519 private key (PKCS#8 PEM) with which this server
  *     proves to the seller's product that it is the seller's; {@code null} derives one from the
  *     master key
@@ -52,7 +54,8 @@ public record ServerConfig(
     HttpLimits http,
     BigDecimal listingFeePercent,
     int callLogSize,
-    Path endpointKeyFile) {
+    Path endpointKeyFile,
+    String adminTokenHint) {
 
   /** The port {@code serve} listens on unless told otherwise. */
   public static final int DEFAULT_PORT = 6387;
@@ -132,6 +135,7 @@ public record ServerConfig(
     private Set<String> regions = Regions.COMMERCIAL;
     private Path masterKeyFile;
     private Path endpointKeyFile;
+    private String adminTokenHint;
     private int ioThreads;
     private Limits limits = Limits.defaults();
     private CommitSettings commit;
@@ -190,6 +194,11 @@ public record ServerConfig(
 
     public Builder masterKeyFile(Path masterKeyFile) {
       this.masterKeyFile = masterKeyFile;
+      return this;
+    }
+
+    public Builder adminTokenHint(String adminTokenHint) {
+      this.adminTokenHint = adminTokenHint;
       return this;
     }
 
@@ -288,7 +297,8 @@ public record ServerConfig(
           new HttpLimits(maxBodyBytes, bodyBudgetBytes, maxConnections, requestDeadline),
           listingFeePercent,
           callLogSize,
-          endpointKeyFile);
+          endpointKeyFile,
+          adminTokenHint);
     }
   }
 }

@@ -34,7 +34,7 @@ class OpenApiDocumentTest {
                           + " "
                           + path.getKey().replaceAll("\\{[^}]+}", "{}")));
     }
-    AdminApi api = new AdminApi("token", null, null, null, Runnable::run);
+    AdminApi api = new AdminApi("token", null, null, null, null, Runnable::run);
     assertThat(documented).containsExactlyInAnyOrderElementsOf(api.describeRoutes());
   }
 

@@ -71,6 +71,7 @@ class UnexpectedFailuresTest {
     AdminApi admin =
         new AdminApi(
             "token",
+            null,
             new AdminContext(
                 null, null, null, null, null, null, null, null, null, null, null, null),
             null,
