@@ -175,14 +175,15 @@ final class ServeCommand implements Callable<Integer> {
       System.err.println("meterline serve: could not start: " + problem);
       return 1;
     }
-    // Anything this start creates goes again if it fails: a failed start leaves no trace.
+    // Anything this start creates goes again if it fails, once it owns the directory: a failed
+    // start leaves no trace.
     boolean createdDir = !Files.exists(dir);
     Set<Path> before = createdDir ? Set.of() : listing(dir);
     Files.createDirectories(dir);
     DataDirectoryLock lock = DataDirectoryLock.acquire(dir);
     if (lock == null) {
+      // Another server runs on it: nothing here is this start's to remove but an empty lock file.
       System.err.println("meterline serve: could not start: " + inUse(dir));
-      removeCreated(dir, createdDir, before);
       return 1;
     }
     MeterlineServer server;
