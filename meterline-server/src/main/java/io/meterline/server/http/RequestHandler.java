@@ -6,9 +6,11 @@ import io.meterline.server.exchange.HttpReply;
 import io.meterline.server.exchange.HttpRequestView;
 import io.meterline.wire.ErrorCode;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
@@ -25,6 +27,7 @@ import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,6 +47,9 @@ import org.slf4j.LoggerFactory;
 final class RequestHandler extends ChannelInboundHandlerAdapter {
   private static final Logger LOG = LoggerFactory.getLogger(RequestHandler.class);
 
+  /** How long a refused body is drained before its connection closes. */
+  static final java.time.Duration LINGER = java.time.Duration.ofSeconds(2);
+
   private final Handler handler;
   private final DateHeader date;
   private final Connections connections;
@@ -53,6 +59,9 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
   private final ArrayDeque<Received> waiting = new ArrayDeque<>();
   private boolean busy;
   private boolean closing;
+  // The request being answered was refused before its body was read (too large, over the body
+  // budget): its connection closes lingering, so that the client still sending reads the answer.
+  private boolean lingerOnClose;
   // The client is not reading its replies: nothing more is read or started until it does.
   private boolean awaitingWritable;
   // Body bytes reserved with the connections for the request being worked on.
@@ -106,9 +115,11 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
     reserved = received.reservedBytes();
     Object msg = received.message();
     boolean close = true;
+    lingerOnClose = false;
     CompletableFuture<HttpReply> reply;
     try {
       if (msg instanceof Oversized o) {
+        lingerOnClose = true;
         reply = completed(oversized(o.limitBytes()));
       } else {
         FullHttpRequest request = (FullHttpRequest) msg;
@@ -116,6 +127,7 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
           if (request.decoderResult().cause() instanceof BodyBudget.Exceeded) {
             // Cut short: the rest of its body is dropped as it arrives.
             close = !HttpUtil.isKeepAlive(request);
+            lingerOnClose = true;
             reply = completed(atCapacity());
           } else if (request.decoderResult().isFailure()) {
             reply = completed(malformed(request.decoderResult().cause()));
@@ -200,7 +212,7 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
     var written = ctx.writeAndFlush(response(r, close));
     if (close) {
       closing = true;
-      written.addListener(ChannelFutureListener.CLOSE);
+      written.addListener(lingerOnClose ? f -> linger(ctx) : ChannelFutureListener.CLOSE);
       releaseWaiting();
       return;
     }
@@ -267,6 +279,26 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
 
   private static CompletableFuture<HttpReply> completed(HttpReply reply) {
     return CompletableFuture.completedFuture(reply);
+  }
+
+  /**
+   * Closes after a reply that refused a body still arriving: a close with unread bytes would reset
+   * the connection, and a client still writing its body would see the reset instead of the reply.
+   * So the server stops writing (the client sees the reply end), reads and drops what still comes,
+   * and closes when the client does or after {@link #LINGER}.
+   */
+  private void linger(ChannelHandlerContext ctx) {
+    Channel channel = ctx.channel();
+    if (!channel.isActive()) {
+      return;
+    }
+    if (!(channel instanceof DuplexChannel duplex)) {
+      channel.close(); // no socket under it (a test's channel): nothing to linger for
+      return;
+    }
+    channel.config().setAutoRead(true); // what arrives now is dropped: closing is set
+    duplex.shutdownOutput();
+    ctx.executor().schedule(() -> channel.close(), LINGER.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   @Override
