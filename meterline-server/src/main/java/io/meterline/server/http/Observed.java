@@ -11,6 +11,7 @@ import io.micrometer.core.instrument.Timer;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -86,6 +87,12 @@ public final class Observed implements Handler {
                 .tag("operation", route)
                 .tag("outcome", outcome)
                 .publishPercentiles(0.5, 0.99, 0.999)
+                // Buckets as well: the quantiles above are this server's over the last minutes and
+                // read 0 after a quiet spell; histogram_quantile over the buckets works over any
+                // window and across servers.
+                .publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofMillis(1))
+                .maximumExpectedValue(Duration.ofSeconds(30))
                 .register(registry));
   }
 

@@ -110,6 +110,16 @@ class ObservabilityTest {
         .contains("meterline_commit_queue_depth")
         .contains("meterline_http_body_bytes_held_bytes")
         .contains("jvm_memory_used_bytes");
+    // Latency as buckets too, which histogram_quantile reads over any window: the in-server
+    // quantiles decay to 0 after a quiet spell.
+    assertThat(r.body().lines())
+        .filteredOn(
+            l ->
+                l.startsWith("meterline_requests_seconds_bucket{")
+                    && l.contains("operation=\"MeterUsage\"")
+                    && l.contains("outcome=\"success\""))
+        .hasSizeGreaterThan(10)
+        .anyMatch(l -> l.contains("le=\"+Inf\"") && !l.endsWith(" 0.0"));
   }
 
   @Test
