@@ -35,6 +35,8 @@ final class EndpointGuard {
   private static final Duration TIMEOUT = Duration.ofSeconds(5);
   private static final int ATTEMPTS = 3;
   private static final SecureRandom RANDOM = new SecureRandom();
+  private static final java.util.Set<String> PROVED =
+      java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   private EndpointGuard() {}
 
@@ -69,6 +71,12 @@ final class EndpointGuard {
               + ", and this product accepts no endpoint but AWS's (it ships no seller endpoint "
               + "key): unset it");
     }
+    // The entitlement check and the meter of one product check the same endpoint: once proved
+    // with the same keys, it is not asked again in this process.
+    String proof = endpoint + " " + trust.keyIds();
+    if (PROVED.contains(proof)) {
+      return;
+    }
     String problem = prove(endpoint, trust);
     if (problem != null) {
       throw untrusted(
@@ -79,6 +87,7 @@ final class EndpointGuard {
               + problem
               + ". Unset it to use AWS");
     }
+    PROVED.add(proof);
     LOG.info("metering endpoint {} from {}: proved to be the seller's", endpoint, variable);
   }
 

@@ -59,6 +59,11 @@ public final class SellerEndpoint {
     return !keysById.isEmpty();
   }
 
+  /** The ids of the trusted keys, in order. */
+  String keyIds() {
+    return String.join(",", new java.util.TreeSet<>(keysById.keySet()));
+  }
+
   /** A key's id: base64url SHA-256 of its SubjectPublicKeyInfo, as the server names it. */
   static String keyId(PublicKey key) {
     try {

@@ -208,63 +208,60 @@ class EntitlementCheckTest {
 
   // ---- custom-metered products: a MeterUsage DryRun -----------------------------------------
 
+  /** A custom product of one dimension, "Requests", trusted as paid. */
+  private record Custom(String code, String pem) {
+    static Custom create() {
+      JsonNode created = server.admin().customProduct(Fixtures.newAccountId(), "Requests");
+      return new Custom(created.get("productCode").asText(), created.get("publicKeyPem").asText());
+    }
+
+    /** The check of this product's code through this client. */
+    EntitlementCheck.Builder check(MarketplaceMeteringClient client) {
+      return EntitlementCheckTest.check(client)
+          .trust(TrustedProduct.paid(code, 1, pem))
+          .productCode(code);
+    }
+  }
+
+  /** A task client of a new buyer subscribed to the product. */
+  private MarketplaceMeteringClient subscribedTask(Custom product, RecordedCalls calls) {
+    String buyer = Fixtures.newBuyer(server);
+    server.admin().subscribe(product.code(), buyer);
+    return taskClient(buyer, "ECS", calls);
+  }
+
   @Test
   void meteredBy_subscribedCustomProduct_isEntitledAndRecordsNoUsage() throws Exception {
-    JsonNode created = server.admin().customProduct(Fixtures.newAccountId(), "Requests");
-    String code = created.get("productCode").asText();
-    String buyer = Fixtures.newBuyer(server);
-    server.admin().subscribe(code, buyer);
+    Custom product = Custom.create();
     RecordedCalls calls = new RecordedCalls();
-    MarketplaceMeteringClient client = taskClient(buyer, "ECS", calls);
+    MarketplaceMeteringClient client = subscribedTask(product, calls);
 
-    Entitlement e =
-        check(client)
-            .trust(TrustedProduct.paid(code, 1, created.get("publicKeyPem").asText()))
-            .productCode(code)
-            .meteredBy("Requests")
-            .build()
-            .run();
+    Entitlement e = product.check(client).meteredBy("Requests").build().run();
 
     assertThat(e.isPaid()).isTrue();
     assertThat(e.publicKeyVersion()).isZero();
     assertThat(calls.of(RegisterUsageRequest.class)).isEmpty();
     assertThat(calls.count()).isEqualTo(1);
-    assertThat(server.admin().usage("productCode=" + code).get("records")).isEmpty();
+    assertThat(server.admin().usage("productCode=" + product.code()).get("records")).isEmpty();
   }
 
   @Test
   void meteredBy_unsubscribedCustomProduct_isNotEntitled() {
-    JsonNode created = server.admin().customProduct(Fixtures.newAccountId(), "Requests");
-    String code = created.get("productCode").asText();
+    Custom product = Custom.create();
     MarketplaceMeteringClient client =
         taskClient(Fixtures.newBuyer(server), "ECS", new RecordedCalls());
 
-    EntitlementException e =
-        refusal(
-            check(client)
-                .trust(TrustedProduct.paid(code, 1, created.get("publicKeyPem").asText()))
-                .productCode(code)
-                .meteredBy("Requests")
-                .build());
+    EntitlementException e = refusal(product.check(client).meteredBy("Requests").build());
 
     assertThat(e.reason()).isEqualTo(EntitlementException.Reason.NOT_ENTITLED);
   }
 
   @Test
   void meteredBy_dimensionTheProductLacks_isRejected() {
-    JsonNode created = server.admin().customProduct(Fixtures.newAccountId(), "Requests");
-    String code = created.get("productCode").asText();
-    String buyer = Fixtures.newBuyer(server);
-    server.admin().subscribe(code, buyer);
-    MarketplaceMeteringClient client = taskClient(buyer, "ECS", new RecordedCalls());
+    Custom product = Custom.create();
+    MarketplaceMeteringClient client = subscribedTask(product, new RecordedCalls());
 
-    EntitlementException e =
-        refusal(
-            check(client)
-                .trust(TrustedProduct.paid(code, 1, created.get("publicKeyPem").asText()))
-                .productCode(code)
-                .meteredBy("Renders")
-                .build());
+    EntitlementException e = refusal(product.check(client).meteredBy("Renders").build());
 
     assertThat(e.reason()).isEqualTo(EntitlementException.Reason.REJECTED);
     assertThat(e.getMessage()).contains("InvalidUsageDimensionException");
@@ -272,20 +269,12 @@ class EntitlementCheckTest {
 
   @Test
   void meteredBy_checksEveryDimension_soAListingThatLacksTheSecondFailsAtStartUp() {
-    JsonNode created = server.admin().customProduct(Fixtures.newAccountId(), "Requests");
-    String code = created.get("productCode").asText();
-    String buyer = Fixtures.newBuyer(server);
-    server.admin().subscribe(code, buyer);
+    Custom product = Custom.create();
     RecordedCalls calls = new RecordedCalls();
-    MarketplaceMeteringClient client = taskClient(buyer, "ECS", calls);
+    MarketplaceMeteringClient client = subscribedTask(product, calls);
 
     EntitlementException e =
-        refusal(
-            check(client)
-                .trust(TrustedProduct.paid(code, 1, created.get("publicKeyPem").asText()))
-                .productCode(code)
-                .meteredBy("Requests", "Renders")
-                .build());
+        refusal(product.check(client).meteredBy("Requests", "Renders").build());
 
     assertThat(e.reason()).isEqualTo(EntitlementException.Reason.REJECTED);
     assertThat(e.getMessage()).contains("Renders");
