@@ -442,12 +442,18 @@ final class ServeCommand implements Callable<Integer> {
     return out.toString();
   }
 
-  /** The data directory when none is given: $METERLINE_DATA_DIR, else ~/.meterline. */
+  /**
+   * The data directory when none is given: $METERLINE_DATA_DIR, else ~/.meterline, where ~ is $HOME
+   * as the shell sees it (the JVM's user.home ignores $HOME) and user.home only without one.
+   */
   static Path defaultDataDir() {
     String env = System.getenv("METERLINE_DATA_DIR");
-    return env != null && !env.isBlank()
-        ? Path.of(env)
-        : Path.of(System.getProperty("user.home"), ".meterline");
+    if (env != null && !env.isBlank()) {
+      return Path.of(env);
+    }
+    String home = System.getenv("HOME");
+    return Path.of(
+        home != null && !home.isBlank() ? home : System.getProperty("user.home"), ".meterline");
   }
 
   // server.json tells `run-task` and `task env` where the server is and how to reach its admin

@@ -50,8 +50,16 @@ final class Views {
     putIfSet(m, "monthlyPrice", money(prices.monthlyPrice()));
     List<Map<String, Object>> dimensions = new java.util.ArrayList<>();
     new java.util.TreeMap<>(prices.dimensions())
-        .forEach((name, price) -> dimensions.add(Map.of("name", name, "price", money(price))));
+        .forEach((name, price) -> dimensions.add(nameAndPrice(name, price)));
     m.put("dimensions", dimensions);
+    return m;
+  }
+
+  // Members in a fixed order (Map.of's is unspecified and changes from run to run).
+  private static Map<String, Object> nameAndPrice(String name, BigDecimal price) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("name", name);
+    m.put("price", money(price));
     return m;
   }
 

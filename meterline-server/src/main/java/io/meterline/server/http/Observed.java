@@ -86,10 +86,9 @@ public final class Observed implements Handler {
                 .description("requests answered, by operation and outcome")
                 .tag("operation", route)
                 .tag("outcome", outcome)
-                .publishPercentiles(0.5, 0.99, 0.999)
-                // Buckets as well: the quantiles above are this server's over the last minutes and
-                // read 0 after a quiet spell; histogram_quantile over the buckets works over any
-                // window and across servers.
+                // Buckets, which histogram_quantile reads over any window and across servers.
+                // No client-side quantiles: with buckets, the Prometheus registry exports the
+                // histogram only, so they would be computed on every request for nobody.
                 .publishPercentileHistogram()
                 .minimumExpectedValue(Duration.ofMillis(1))
                 .maximumExpectedValue(Duration.ofSeconds(30))
