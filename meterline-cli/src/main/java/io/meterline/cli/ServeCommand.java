@@ -16,10 +16,12 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -166,6 +168,14 @@ final class ServeCommand implements Callable<Integer> {
           "AWS's listing fee in the seller reports, in per cent of what buyers are billed "
               + "(default: 3).")
   BigDecimal listingFeePercent;
+
+  @Option(
+      names = "--notify-allow",
+      paramLabel = "HOST",
+      description =
+          "A host besides loopback that subscription notifications may be sent to (repeatable). "
+              + "A product's notification URL must name loopback or one of these.")
+  List<String> notifyAllow = new ArrayList<>();
 
   @Override
   public Integer call() throws Exception {
@@ -375,6 +385,7 @@ final class ServeCommand implements Callable<Integer> {
               listingFeePercent != null
                   ? listingFeePercent
                   : ServerConfig.DEFAULT_LISTING_FEE_PERCENT)
+          .notifyAllow(Set.copyOf(notifyAllow))
           .build();
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());

@@ -23,6 +23,7 @@ import io.meterline.server.ledger.Ledger;
 import io.meterline.server.metering.FaultInjector;
 import io.meterline.server.metering.MeteringService;
 import io.meterline.server.metering.Throttler;
+import io.meterline.server.notify.Notifier;
 import io.meterline.server.platform.EndpointProof;
 import io.meterline.server.platform.PlatformEndpoints;
 import io.meterline.server.platform.StsEndpoint;
@@ -44,6 +45,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.URI;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ExecutorService;
@@ -62,6 +64,9 @@ import java.util.concurrent.atomic.AtomicReference;
 public final class Meterline {
   /** The SigV4 signing name of the metering service (facts §1). */
   public static final String SIGNING_NAME = "aws-marketplace";
+
+  /** How often the notification outbox is looked at. */
+  private static final Duration NOTIFY_INTERVAL = Duration.ofMillis(250);
 
   private Meterline() {}
 
@@ -101,6 +106,8 @@ public final class Meterline {
       CallLog calls = new CallLog(config.callLogSize(), realClock, clock);
       Billing billing = new Billing(db, tables, clock);
       FaultInjector faults = new FaultInjector();
+      Notifier notifier =
+          new Notifier(db, tables, clock, realClock, config.notifyAllow(), NOTIFY_INTERVAL);
       MeteringService metering =
           new MeteringService(
               ledger,
@@ -142,7 +149,8 @@ public final class Meterline {
                   config.limits(),
                   config.regions(),
                   launcher,
-                  faults),
+                  faults,
+                  notifier),
               masterKey,
               endpointKey,
               admin);
@@ -179,7 +187,8 @@ public final class Meterline {
               config.host(),
               adminToken,
               List.of(timer, blocking, signing, admin),
-              new TaskReaper(db, tables, ledger, realClock, clock, config.limits().taskSweep()));
+              new TaskReaper(db, tables, ledger, realClock, clock, config.limits().taskSweep()),
+              notifier);
       endpoint.set(server.endpoint());
       return server;
     } catch (Exception | Error e) {

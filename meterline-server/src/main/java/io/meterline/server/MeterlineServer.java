@@ -2,6 +2,7 @@ package io.meterline.server;
 
 import io.meterline.server.config.ServiceClock;
 import io.meterline.server.http.HttpServer;
+import io.meterline.server.notify.Notifier;
 import io.meterline.server.platform.TaskReaper;
 import io.meterline.server.store.Database;
 import java.net.URI;
@@ -18,6 +19,7 @@ public final class MeterlineServer implements AutoCloseable {
   private final String adminToken;
   private final List<ExecutorService> executors;
   private final TaskReaper reaper;
+  private final Notifier notifier;
 
   MeterlineServer(
       HttpServer http,
@@ -26,7 +28,8 @@ public final class MeterlineServer implements AutoCloseable {
       String host,
       String adminToken,
       List<ExecutorService> executors,
-      TaskReaper reaper) {
+      TaskReaper reaper,
+      Notifier notifier) {
     this.http = http;
     this.db = db;
     this.serviceClock = serviceClock;
@@ -34,6 +37,7 @@ public final class MeterlineServer implements AutoCloseable {
     this.adminToken = adminToken;
     this.executors = executors;
     this.reaper = reaper;
+    this.notifier = notifier;
   }
 
   /** The port it listens on. */
@@ -62,6 +66,11 @@ public final class MeterlineServer implements AutoCloseable {
     return reaper;
   }
 
+  /** The notification outbox's sender, which tests may run at once. */
+  public Notifier notifier() {
+    return notifier;
+  }
+
   /** The database, for its figures. */
   public Database database() {
     return db;
@@ -70,6 +79,7 @@ public final class MeterlineServer implements AutoCloseable {
   @Override
   public void close() {
     reaper.close();
+    notifier.close();
     http.close();
     for (ExecutorService e : executors) {
       e.shutdown();

@@ -29,6 +29,7 @@ class ArchitectureTest {
           "metering", // the four operations
           "auth", // SigV4 callers, credentials, the master key
           "billing", // invoices and seller reports over the ledger
+          "notify", // subscription notifications: the outbox and its deliveries
           "ledger", // what is written and why: tokens, admission, dedup, task time
           "store", // tables, group commit, caches
           "calls", // the call log

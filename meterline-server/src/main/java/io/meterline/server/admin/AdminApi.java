@@ -85,6 +85,7 @@ public final class AdminApi implements Handler {
     InvoicesAdmin invoices = new InvoicesAdmin(ctx);
     ReportsAdmin reports = new ReportsAdmin(ctx);
     CallsAdmin calls = new CallsAdmin(ctx);
+    NotificationsAdmin notifications = new NotificationsAdmin(ctx);
     Set<String> paged = Set.of("limit", "nextToken");
     this.routes =
         List.of(
@@ -101,6 +102,27 @@ public final class AdminApi implements Handler {
                 "/products/([^/]+)/keys/rotate",
                 200,
                 bodiless((p, r, q) -> products.rotateKey(p.group(1)))),
+            route(
+                "PUT",
+                "/products/([^/]+)/notifications",
+                200,
+                (p, r, q) -> notifications.set(p.group(1), body(r))),
+            route(
+                "GET",
+                "/products/([^/]+)/notifications",
+                200,
+                (p, r, q) -> notifications.get(p.group(1))),
+            route(
+                "DELETE",
+                "/products/([^/]+)/notifications",
+                200,
+                bodiless((p, r, q) -> notifications.clear(p.group(1)))),
+            route(
+                "GET",
+                "/notifications/deliveries",
+                with(Set.of("limit"), "productCode"),
+                200,
+                (p, r, q) -> notifications.deliveries(q)),
             route("POST", "/buyers", 201, (p, r, q) -> accounts.createBuyer(body(r))),
             route("GET", "/buyers", paged, 200, (p, r, q) -> accounts.listBuyers(q)),
             route("GET", "/buyers/([^/]+)", 200, (p, r, q) -> accounts.getBuyer(p.group(1))),

@@ -7,6 +7,7 @@ import io.meterline.server.config.Limits;
 import io.meterline.server.config.ServiceClock;
 import io.meterline.server.ledger.Ledger;
 import io.meterline.server.metering.FaultInjector;
+import io.meterline.server.notify.Notifier;
 import io.meterline.server.platform.TaskLauncher;
 import io.meterline.server.store.Database;
 import io.meterline.server.store.Lookups;
@@ -31,7 +32,8 @@ public record AdminContext(
     Limits limits,
     Set<String> regions,
     TaskLauncher launcher,
-    FaultInjector faults) {
+    FaultInjector faults,
+    Notifier notifier) {
 
   /** Runs write work in a committed transaction and waits for it. */
   <T> T write(SqlWork<T> work) {

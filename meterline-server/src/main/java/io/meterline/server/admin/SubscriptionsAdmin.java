@@ -65,6 +65,7 @@ final class SubscriptionsAdmin {
                     token == null ? null : now.plus(ctx.limits().registrationTokenTtl()),
                     lines);
             ctx.tables().subscriptions().insert(c, s, token);
+            ctx.notifier().subscribed(c, product, s);
             Map<String, Object> view = Views.subscription(s);
             if (token != null) {
               view.put("registrationToken", token);
@@ -150,7 +151,10 @@ final class SubscriptionsAdmin {
                 throw AdminException.conflict(
                     null, "subscription " + id + " ended at " + s.endedAt());
               }
-              return ctx.tables().subscriptions().find(c, id);
+              Subscription ended = ctx.tables().subscriptions().find(c, id);
+              ctx.notifier()
+                  .unsubscribed(c, ctx.tables().products().find(c, ended.productCode()), ended);
+              return ended;
             }));
   }
 }

@@ -35,6 +35,7 @@ import java.util.Set;
  * @param endpointKeyFile the seller's Ed25519 private key (PKCS#8 PEM) with which this server
  *     proves to the seller's product that it is the seller's; {@code null} derives one from the
  *     master key
+ * @param notifyAllow hosts besides loopback that notifications may be sent to, lower case
  */
 public record ServerConfig(
     String host,
@@ -55,7 +56,8 @@ public record ServerConfig(
     BigDecimal listingFeePercent,
     int callLogSize,
     Path endpointKeyFile,
-    String adminTokenHint) {
+    String adminTokenHint,
+    Set<String> notifyAllow) {
 
   /** The port {@code serve} listens on unless told otherwise. */
   public static final int DEFAULT_PORT = 6387;
@@ -98,6 +100,10 @@ public record ServerConfig(
     if (callLogSize < 0) {
       throw new IllegalArgumentException("--call-log-size must be 0 or more, was " + callLogSize);
     }
+    notifyAllow =
+        notifyAllow.stream()
+            .map(h -> h.toLowerCase(java.util.Locale.ROOT))
+            .collect(java.util.stream.Collectors.toUnmodifiableSet());
   }
 
   /** The master key file in effect. */
@@ -147,6 +153,7 @@ public record ServerConfig(
     private java.time.Duration requestDeadline = java.time.Duration.ofSeconds(30);
     private BigDecimal listingFeePercent = DEFAULT_LISTING_FEE_PERCENT;
     private int callLogSize = DEFAULT_CALL_LOG_SIZE;
+    private Set<String> notifyAllow = Set.of();
 
     private Builder(Path dataDir) {
       this.dataDir = Objects.requireNonNull(dataDir, "dataDir");
@@ -269,6 +276,12 @@ public record ServerConfig(
       return this;
     }
 
+    /** Hosts besides loopback that notifications may be sent to. */
+    public Builder notifyAllow(Set<String> notifyAllow) {
+      this.notifyAllow = Set.copyOf(notifyAllow);
+      return this;
+    }
+
     public ServerConfig build() {
       CommitSettings effectiveCommit = commit != null ? commit : CommitSettings.defaults(store);
       if (maxQueueWait != null) {
@@ -298,7 +311,8 @@ public record ServerConfig(
           listingFeePercent,
           callLogSize,
           endpointKeyFile,
-          adminTokenHint);
+          adminTokenHint,
+          notifyAllow);
     }
   }
 }

@@ -1,5 +1,6 @@
 package io.meterline.server.domain;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
@@ -26,6 +27,28 @@ public record Subscription(
     Objects.requireNonNull(awsAccountId, "awsAccountId");
     Objects.requireNonNull(startedAt, "startedAt");
     contract = List.copyOf(contract);
+  }
+
+  /**
+   * How long a SaaS subscription ended through the admin API still takes BatchMeterUsage records
+   * (the {@code unsubscribe-pending} window, SPEC §3.5).
+   */
+  public static final Duration UNSUBSCRIBE_PENDING = Duration.ofHours(1);
+
+  /**
+   * Whether a BatchMeterUsage record timed at {@code recordTime} and received at {@code now}
+   * (service time) counts for this SaaS subscription: timed from its start on, and, once it has
+   * ended, timed and received within the pending window after the end.
+   */
+  public boolean takesRecord(Instant recordTime, Instant now) {
+    if (recordTime.isBefore(startedAt)) {
+      return false;
+    }
+    if (endedAt == null) {
+      return true;
+    }
+    Instant closes = endedAt.plus(UNSUBSCRIBE_PENDING);
+    return recordTime.isBefore(closes) && now.isBefore(closes);
   }
 
   /** Whether the subscription is active at this instant of service time. */

@@ -17,6 +17,7 @@ import io.meterline.server.store.UsageRecordsTable;
 import io.meterline.wire.model.UsageRecord;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -28,10 +29,11 @@ import java.util.Set;
 
 /**
  * Applies BatchMeterUsage calls in the shared transaction. Per record (SPEC §1.1
- * "BatchMeterUsage"): an unknown customer, or one without a subscription active at the record's
- * time, is not subscribed; otherwise the record is inserted unless its (customer, dimension, hour)
- * is taken, in which case the same content returns the stored id and other content is a duplicate
- * (the first write wins).
+ * "BatchMeterUsage"): an unknown customer, or one without a subscription that takes the record
+ * (active at the record's time, or ended less than the unsubscribe-pending hour ago with the record
+ * timed within that hour), is not subscribed; otherwise the record is inserted unless its
+ * (customer, dimension, hour) is taken, in which case the same content returns the stored id and
+ * other content is a duplicate (the first write wins).
  */
 final class BatchMeterUsageHandler implements BatchHandler<BatchMeterJob> {
   private final Tables tables;
@@ -67,7 +69,7 @@ final class BatchMeterUsageHandler implements BatchHandler<BatchMeterJob> {
       for (int i = 0; i < job.records.size(); i++) {
         UsageRecord r = job.records.get(i);
         Account account = accounts.get(customerOf(job, r));
-        if (account == null || !isSubscribed(productSubscriptions, account, r)) {
+        if (account == null || !isSubscribed(productSubscriptions, account, r, job.receivedAt)) {
           jobResults[i] = new NotSubscribed();
         } else {
           candidates.add(new Candidate(job, jobResults, i, entry(job, r, account)));
@@ -171,9 +173,12 @@ final class BatchMeterUsageHandler implements BatchHandler<BatchMeterJob> {
   }
 
   private static boolean isSubscribed(
-      Map<String, List<Subscription>> subscriptions, Account account, UsageRecord r) {
+      Map<String, List<Subscription>> subscriptions,
+      Account account,
+      UsageRecord r,
+      Instant receivedAt) {
     for (Subscription s : subscriptions.getOrDefault(account.awsAccountId(), List.of())) {
-      if (s.isActiveAt(r.timestamp())) {
+      if (s.takesRecord(r.timestamp(), receivedAt)) {
         return true;
       }
     }

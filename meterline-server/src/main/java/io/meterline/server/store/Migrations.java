@@ -29,7 +29,8 @@ final class Migrations {
           new Migration(
               6, "price changes, task time as it passes", "db/migration/V006__billing.sql"),
           new Migration(
-              7, "ledger index by product", "db/migration/V007__ledger_product_index.sql"));
+              7, "ledger index by product", "db/migration/V007__ledger_product_index.sql"),
+          new Migration(8, "notifications", "db/migration/V008__notifications.sql"));
 
   private Migrations() {}
 

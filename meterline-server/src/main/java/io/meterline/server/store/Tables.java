@@ -9,7 +9,8 @@ public record Tables(
     AdmissionsTable admissions,
     AccessKeysTable accessKeys,
     UsageRecordsTable usage,
-    ClientTokensTable clientTokens) {
+    ClientTokensTable clientTokens,
+    NotificationsTable notifications) {
 
   /** The tables, with product keys sealed by the given sealer. */
   public static Tables create(KeySealer sealer) {
@@ -21,6 +22,7 @@ public record Tables(
         new AdmissionsTable(),
         new AccessKeysTable(),
         new UsageRecordsTable(),
-        new ClientTokensTable());
+        new ClientTokensTable(),
+        new NotificationsTable());
   }
 }

@@ -277,10 +277,12 @@ class BatchMeterUsageConformanceTest {
   }
 
   @Test
-  void batchMeterUsage_customerAfterUnsubscribing_isCustomerNotSubscribed() {
+  void batchMeterUsage_customerAnHourAfterUnsubscribing_isCustomerNotSubscribed() {
     Saas saas = saas();
     Customer alice = subscribed(saas);
     h.admin().unsubscribe(alice.subscriptionId());
+    // The hour after the end is the unsubscribe-pending window (SPEC §3.5; NotificationsTest).
+    h.admin().advanceClock("PT61M");
     Instant now = h.halfPastNextHour();
 
     UsageRecordResult result = only(batch(saas, byIdentifier(alice, now)));

@@ -73,7 +73,7 @@ class UnexpectedFailuresTest {
             "token",
             null,
             new AdminContext(
-                null, null, null, null, null, null, null, null, null, null, null, null),
+                null, null, null, null, null, null, null, null, null, null, null, null, null),
             null,
             null,
             Runnable::run);
