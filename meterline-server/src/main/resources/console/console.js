@@ -180,6 +180,8 @@
 
   async function product(code) {
     const p = await api('/products/' + encodeURIComponent(code));
+    const target = await api('/products/' + encodeURIComponent(code) + '/notifications')
+      .catch(err => { if (err.status === 404) return null; throw err; });
     const prices = p.priceHistory.map(v => [v.since, v.hourlyPrice, v.monthlyPrice,
       v.dimensions.map(d => d.name + ' ' + d.price).join(', ')]);
     page(p.name,
@@ -201,6 +203,18 @@
         say('Prices changed', true);
         route();
       }),
+      el('h2', { text: 'Subscription notifications' }),
+      el('p', { id: 'notification-target', text: target ? target.format + ' to ' + target.url : 'Not sent anywhere.' }),
+      form([
+        field('URL', el('input', { name: 'notifyUrl', size: 40, required: '', value: target ? target.url : '', placeholder: 'http://127.0.0.1:8080/hook' })),
+        field('Format', el('select', { name: 'notifyFormat' }, ['SNS', 'EVENTBRIDGE'].map(f => el('option', { value: f, text: f, selected: target && target.format === f ? '' : null }))))
+      ], 'Send notifications', async (data) => {
+        await api('/products/' + encodeURIComponent(code) + '/notifications',
+          { method: 'PUT', body: { url: data.get('notifyUrl'), format: data.get('notifyFormat') } });
+        say('Notifications go to ' + data.get('notifyUrl'), true);
+        route();
+      }),
+      link('#/notifications?productCode=' + encodeURIComponent(code), 'Deliveries'),
       el('h2', { text: 'Signing keys' }),
       table(['Version', 'Created', 'Retired', 'Public key'], p.publicKeys.map(k => [k.publicKeyVersion, k.createdAt, k.retiredAt,
         el('code', { text: k.publicKeyPem.split('\n')[1] + '…' })]), 'keys'),
@@ -408,6 +422,19 @@
     if (why) say(why);
   }
 
+  async function notifications(params) {
+    const productCode = params.get('productCode');
+    const list = await api('/notifications/deliveries' + query({ productCode: productCode, limit: 200 }));
+    page('Notifications',
+      form([
+        field('Product', el('input', { name: 'productCode', value: productCode || '', size: 26 }))
+      ], 'Filter', async (data) => {
+        location.hash = '#/notifications' + query({ productCode: data.get('productCode') });
+      }),
+      table(['Created', 'Due', 'Product', 'Account', 'Action', 'Format', 'Status', 'Tries', 'Last answer', 'Error'],
+        list.items.map(n => [n.createdAt, n.dueAt, n.productCode, n.awsAccountId, n.action, n.format, n.status, n.attempts, n.lastStatus, n.lastError]), 'deliveries'));
+  }
+
   async function route() {
     if (!sessionStorage.getItem(TOKEN)) {
       showLogin();
@@ -429,6 +456,7 @@
         case 'tasks': await tasks(parts[1]); break;
         case 'usage': await usage(params); break;
         case 'calls': await calls(params); break;
+        case 'notifications': await notifications(params); break;
         case 'operations': await operations(); break;
         default: await overview();
       }

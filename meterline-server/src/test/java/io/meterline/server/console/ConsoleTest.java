@@ -3,6 +3,7 @@ package io.meterline.server.console;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.meterline.server.testing.HookReceiver;
 import io.meterline.server.testing.ServerExtension;
 import io.meterline.server.testing.TestServer;
 import java.nio.file.Files;
@@ -172,6 +173,35 @@ class ConsoleTest {
     assertThat(server.admin().get("/faults").get("faults").get(0).get("operation").asText())
         .isEqualTo("RegisterUsage");
     server.admin().clearFaults();
+  }
+
+  @Test
+  void notifications_setOnTheProductPage_andTheirDeliveriesListed() throws Exception {
+    String product =
+        server
+            .admin()
+            .customProduct(ServerExtension.newAccountId(), "Hosts")
+            .get("productCode")
+            .asText();
+    try (HookReceiver hook = new HookReceiver()) {
+      signIn();
+      open("#/products/" + product);
+      wait.until(ExpectedConditions.textToBe(By.id("notification-target"), "Not sent anywhere."));
+      type("notifyUrl", hook.url());
+      new Select(shown(By.name("notifyFormat"))).selectByVisibleText("EVENTBRIDGE");
+      shown(By.xpath("//input[@name='notifyUrl']/ancestor::form//button")).click();
+      wait.until(
+          ExpectedConditions.textToBe(
+              By.id("notification-target"), "EVENTBRIDGE to " + hook.url()));
+
+      server.admin().subscribe(product, server.buyer());
+      assertThat(hook.next(Duration.ofSeconds(10)).body()).contains("aws.agreement-marketplace");
+      open("#/notifications?productCode=" + product);
+      wait.until(
+          ExpectedConditions.textToBePresentInElementLocated(By.id("deliveries"), "DELIVERED"));
+      assertThat(shown(By.id("deliveries")).getText())
+          .contains("subscribe-success", "EVENTBRIDGE", "200");
+    }
   }
 
   /** A buyer's page opens on the invoice of the service time's month, not the browser's. */

@@ -11,6 +11,9 @@ import io.meterline.server.domain.DedupKey;
 import io.meterline.server.domain.Dimension;
 import io.meterline.server.domain.Ids;
 import io.meterline.server.domain.LedgerEntry;
+import io.meterline.server.domain.Notification;
+import io.meterline.server.domain.NotificationFormat;
+import io.meterline.server.domain.NotificationTarget;
 import io.meterline.server.domain.Platform;
 import io.meterline.server.domain.PriceList;
 import io.meterline.server.domain.Pricing;
@@ -85,6 +88,76 @@ abstract class StoreContract {
                 io.meterline.server.store.Jdbc.queryOne(
                     c, "SELECT COUNT(*) AS n FROM schema_version", rs -> rs.getInt("n")));
     assertThat(rows).isEqualTo(Migrations.ALL.size());
+  }
+
+  @Test
+  void notifications_targetAndOutbox_roundTrip_andOnlyDueOnesAreDue() {
+    NotificationTarget target =
+        new NotificationTarget("prodcode1", "http://127.0.0.1:9/hook", NotificationFormat.SNS, T0);
+    Notification now = notification("n-1", "subscribe-success", T0);
+    Notification later = notification("n-2", "unsubscribe-success", T0.plusSeconds(3600));
+    write(
+        c -> {
+          tables.notifications().setTarget(c, target);
+          tables
+              .notifications()
+              .setTarget(
+                  c,
+                  new NotificationTarget(
+                      "prodcode1", "http://localhost/x", NotificationFormat.EVENTBRIDGE, T0));
+          tables.notifications().insert(c, now);
+          tables.notifications().insert(c, later);
+          return null;
+        });
+    NotificationTarget stored = db.read(c -> tables.notifications().target(c, "prodcode1"));
+    assertThat(stored.format()).isEqualTo(NotificationFormat.EVENTBRIDGE);
+    List<Notification> dueNow = db.read(c -> tables.notifications().due(c, T0, T0, 10));
+    assertThat(dueNow).containsExactly(now);
+
+    Notification retried =
+        now.tried(Notification.Status.PENDING, T0.plusSeconds(1), 503, "HTTP 503", T0);
+    int cancelled =
+        write(
+            c -> {
+              tables.notifications().recordTry(c, retried);
+              return tables
+                  .notifications()
+                  .cancel(c, "prodcode1", "444455556666", "unsubscribe-success");
+            });
+    assertThat(cancelled).isEqualTo(1);
+    List<Notification> beforeRetry = db.read(c -> tables.notifications().due(c, T0, T0, 10));
+    assertThat(beforeRetry).isEmpty();
+    List<Notification> atRetry =
+        db.read(c -> tables.notifications().due(c, T0, T0.plusSeconds(1), 10));
+    assertThat(atRetry).containsExactly(retried);
+    List<Notification> latest = db.read(c -> tables.notifications().latest(c, "prodcode1", 10));
+    assertThat(latest)
+        .extracting(Notification::status)
+        .containsExactly(Notification.Status.CANCELLED, Notification.Status.PENDING);
+    boolean cleared = write(c -> tables.notifications().clearTarget(c, "prodcode1"));
+    assertThat(cleared).isTrue();
+    NotificationTarget none = db.read(c -> tables.notifications().target(c, "prodcode1"));
+    assertThat(none).isNull();
+  }
+
+  private static Notification notification(String id, String action, Instant due) {
+    return new Notification(
+        id,
+        "prodcode1",
+        "sub-1",
+        "444455556666",
+        action,
+        "http://127.0.0.1:9/hook",
+        NotificationFormat.SNS,
+        "{}",
+        due,
+        due,
+        Notification.Status.PENDING,
+        0,
+        T0,
+        null,
+        null,
+        null);
   }
 
   @Test
