@@ -13,6 +13,7 @@ import io.meterline.server.calls.CallLog;
 import io.meterline.server.config.ServerConfig;
 import io.meterline.server.config.ServiceClock;
 import io.meterline.server.domain.Ids;
+import io.meterline.server.entitlements.GetEntitlements;
 import io.meterline.server.exchange.Handler;
 import io.meterline.server.http.DataPlane;
 import io.meterline.server.http.Dispatcher;
@@ -161,7 +162,11 @@ public final class Meterline {
                   adminApi,
                   new PlatformEndpoints(lookups, masterKey, issuer, realClock),
                   new StsEndpoint(lookups, webIdentity, issuer),
-                  new DataPlane(authenticator, metering, calls),
+                  new DataPlane(
+                      authenticator,
+                      metering,
+                      new GetEntitlements(db, tables, clock, blocking),
+                      calls),
                   new OperatorEndpoints(db, registry, blocking),
                   new ConsoleFiles(),
                   new EndpointProof(endpointKey)),

@@ -27,6 +27,7 @@ class ArchitectureTest {
           "admin", // the control plane
           "platform", // container credentials, task metadata, IMDS, STS
           "metering", // the four operations
+          "entitlements", // GetEntitlements of the Marketplace Entitlement Service
           "auth", // SigV4 callers, credentials, the master key
           "billing", // invoices and seller reports over the ledger
           "notify", // subscription notifications: the outbox and its deliveries

@@ -21,6 +21,8 @@ public enum ErrorCode {
   INVALID_ENDPOINT_REGION("InvalidEndpointRegionException", 400),
   INVALID_PRODUCT_CODE("InvalidProductCodeException", 400),
   INVALID_PUBLIC_KEY_VERSION("InvalidPublicKeyVersionException", 400),
+  /** The Marketplace Entitlement Service's bad-input error (contracts-facts §4). */
+  INVALID_PARAMETER("InvalidParameterException", 400),
   INVALID_REGION("InvalidRegionException", 400),
   INVALID_TAG("InvalidTagException", 400),
   INVALID_TOKEN("InvalidTokenException", 400),

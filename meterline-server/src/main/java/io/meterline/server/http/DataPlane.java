@@ -7,6 +7,7 @@ import io.meterline.server.auth.Authenticator;
 import io.meterline.server.calls.Call;
 import io.meterline.server.calls.CallLog;
 import io.meterline.server.domain.Ids;
+import io.meterline.server.entitlements.GetEntitlements;
 import io.meterline.server.exchange.Handler;
 import io.meterline.server.exchange.HttpReply;
 import io.meterline.server.exchange.HttpRequestView;
@@ -23,11 +24,17 @@ import java.util.concurrent.CompletableFuture;
 public final class DataPlane implements Handler {
   private final Authenticator authenticator;
   private final MeteringService metering;
+  private final GetEntitlements entitlements;
   private final CallLog calls;
 
-  public DataPlane(Authenticator authenticator, MeteringService metering, CallLog calls) {
+  public DataPlane(
+      Authenticator authenticator,
+      MeteringService metering,
+      GetEntitlements entitlements,
+      CallLog calls) {
     this.authenticator = authenticator;
     this.metering = metering;
+    this.entitlements = entitlements;
     this.calls = calls;
   }
 
@@ -37,11 +44,22 @@ public final class DataPlane implements Handler {
     Call call = calls.open(requestId, operationName(request));
     CompletableFuture<byte[]> answer;
     try {
-      answer =
-          authenticator
-              .authenticate(request, call)
-              .thenCompose(
-                  caller -> metering.handle(operation(request), caller, request.body(), call));
+      String target = request.header("x-amz-target");
+      if (target != null && target.startsWith(GetEntitlements.TARGET_PREFIX)) {
+        // The Marketplace Entitlement Service: same signing name, its own target prefix.
+        String op = target.substring(GetEntitlements.TARGET_PREFIX.length());
+        requirePost(request, op);
+        answer =
+            authenticator
+                .authenticate(request, call)
+                .thenCompose(caller -> entitlements.handle(op, caller, request.body(), call));
+      } else {
+        answer =
+            authenticator
+                .authenticate(request, call)
+                .thenCompose(
+                    caller -> metering.handle(operation(request), caller, request.body(), call));
+      }
     } catch (RuntimeException e) {
       answer = CompletableFuture.failedFuture(e);
     }
@@ -89,6 +107,11 @@ public final class DataPlane implements Handler {
   // What the call log names the operation: its name, or what the header said.
   private static String operationName(HttpRequestView request) {
     String target = request.header("x-amz-target");
+    if (target != null
+        && target.startsWith(GetEntitlements.TARGET_PREFIX)
+        && target.length() <= 100) {
+      return target.substring(GetEntitlements.TARGET_PREFIX.length());
+    }
     return Operation.fromTarget(target)
         .map(Operation::wireName)
         .orElse(
@@ -106,10 +129,14 @@ public final class DataPlane implements Handler {
                             ? "The X-Amz-Target header is missing; it names the operation, e.g. "
                                 + Operation.METER_USAGE.target()
                             : "Unknown operation " + target));
+    requirePost(request, op.wireName());
+    return op;
+  }
+
+  private static void requirePost(HttpRequestView request, String operation) {
     if (!"POST".equals(request.method())) {
       throw ErrorCode.UNKNOWN_OPERATION.exception(
-          "%s must be called with POST, not %s", op.wireName(), request.method());
+          "%s must be called with POST, not %s", operation, request.method());
     }
-    return op;
   }
 }

@@ -2,6 +2,7 @@ package io.meterline.server.http;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import io.meterline.server.entitlements.GetEntitlements;
 import io.meterline.server.exchange.Handler;
 import io.meterline.server.exchange.HttpReply;
 import io.meterline.server.exchange.HttpRequestView;
@@ -114,6 +115,10 @@ public final class Observed implements Handler {
     String target = request.header("x-amz-target");
     if (target != null && target.startsWith("AWSMPMeteringService.")) {
       String op = target.substring("AWSMPMeteringService.".length());
+      return isOperationName(op) ? op : "unknown";
+    }
+    if (target != null && target.startsWith(GetEntitlements.TARGET_PREFIX)) {
+      String op = target.substring(GetEntitlements.TARGET_PREFIX.length());
       return isOperationName(op) ? op : "unknown";
     }
     String path = request.rawPath();

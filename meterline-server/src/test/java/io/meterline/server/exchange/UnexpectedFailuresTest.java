@@ -55,6 +55,7 @@ class UnexpectedFailuresTest {
         new DataPlane(
                 null,
                 null,
+                null,
                 new io.meterline.server.calls.CallLog(
                     10, java.time.Clock.systemUTC(), java.time.Clock.systemUTC()))
             .handle(request("POST", "/", "x-amz-target", "AWSMPMeteringService.MeterUsage"))
