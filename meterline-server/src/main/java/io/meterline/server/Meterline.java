@@ -21,6 +21,7 @@ import io.meterline.server.http.HttpServer;
 import io.meterline.server.http.Observed;
 import io.meterline.server.http.OperatorEndpoints;
 import io.meterline.server.ledger.Ledger;
+import io.meterline.server.licenses.LicenseManager;
 import io.meterline.server.metering.FaultInjector;
 import io.meterline.server.metering.MeteringService;
 import io.meterline.server.metering.Throttler;
@@ -125,6 +126,15 @@ public final class Meterline {
               realClock,
               masterKey,
               lookups);
+      Authenticator licenseAuthenticator =
+          new Authenticator(
+              new SigV4Verifier(
+                  LicenseManager.SIGNING_NAME,
+                  config.regions()::contains,
+                  config.limits().signatureSkew()),
+              realClock,
+              masterKey,
+              lookups);
       TaskCredentialsIssuer issuer =
           new TaskCredentialsIssuer(
               new TemporaryCredentials(masterKey, realClock, config.limits().credentialTtl()),
@@ -164,8 +174,10 @@ public final class Meterline {
                   new StsEndpoint(lookups, webIdentity, issuer),
                   new DataPlane(
                       authenticator,
+                      licenseAuthenticator,
                       metering,
                       new GetEntitlements(db, tables, clock, blocking),
+                      new LicenseManager(db, tables, clock, blocking),
                       calls),
                   new OperatorEndpoints(db, registry, blocking),
                   new ConsoleFiles(),

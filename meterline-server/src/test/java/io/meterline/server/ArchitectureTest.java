@@ -28,6 +28,7 @@ class ArchitectureTest {
           "platform", // container credentials, task metadata, IMDS, STS
           "metering", // the four operations
           "entitlements", // GetEntitlements of the Marketplace Entitlement Service
+          "licenses", // the License Manager subset a Marketplace container product uses
           "auth", // SigV4 callers, credentials, the master key
           "billing", // invoices and seller reports over the ledger
           "notify", // subscription notifications: the outbox and its deliveries

@@ -23,6 +23,8 @@ public enum ErrorCode {
   INVALID_PUBLIC_KEY_VERSION("InvalidPublicKeyVersionException", 400),
   /** The Marketplace Entitlement Service's bad-input error (contracts-facts §4). */
   INVALID_PARAMETER("InvalidParameterException", 400),
+  /** License Manager's bad-input error (contracts-facts §2.8). */
+  INVALID_PARAMETER_VALUE("InvalidParameterValueException", 400),
   INVALID_REGION("InvalidRegionException", 400),
   INVALID_TAG("InvalidTagException", 400),
   INVALID_TOKEN("InvalidTokenException", 400),

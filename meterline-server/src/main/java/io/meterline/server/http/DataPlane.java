@@ -11,10 +11,13 @@ import io.meterline.server.entitlements.GetEntitlements;
 import io.meterline.server.exchange.Handler;
 import io.meterline.server.exchange.HttpReply;
 import io.meterline.server.exchange.HttpRequestView;
+import io.meterline.server.licenses.LicenseManager;
 import io.meterline.server.metering.MeteringService;
 import io.meterline.wire.ErrorCode;
 import io.meterline.wire.Operation;
 import java.io.IOException;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -23,18 +26,28 @@ import java.util.concurrent.CompletableFuture;
  */
 public final class DataPlane implements Handler {
   private final Authenticator authenticator;
+  private final Authenticator licenseAuthenticator;
   private final MeteringService metering;
   private final GetEntitlements entitlements;
+  private final LicenseManager licenses;
   private final CallLog calls;
 
+  /**
+   * @param authenticator checks SigV4 under {@code aws-marketplace} (metering, entitlements)
+   * @param licenseAuthenticator checks SigV4 under {@code license-manager}
+   */
   public DataPlane(
       Authenticator authenticator,
+      Authenticator licenseAuthenticator,
       MeteringService metering,
       GetEntitlements entitlements,
+      LicenseManager licenses,
       CallLog calls) {
     this.authenticator = authenticator;
+    this.licenseAuthenticator = licenseAuthenticator;
     this.metering = metering;
     this.entitlements = entitlements;
+    this.licenses = licenses;
     this.calls = calls;
   }
 
@@ -45,7 +58,15 @@ public final class DataPlane implements Handler {
     CompletableFuture<byte[]> answer;
     try {
       String target = request.header("x-amz-target");
-      if (target != null && target.startsWith(GetEntitlements.TARGET_PREFIX)) {
+      if (target != null && target.startsWith(LicenseManager.TARGET_PREFIX)) {
+        // License Manager: its own target prefix and signing name.
+        String op = target.substring(LicenseManager.TARGET_PREFIX.length());
+        requirePost(request, op);
+        answer =
+            licenseAuthenticator
+                .authenticate(request, call)
+                .thenCompose(caller -> licenses.handle(op, caller, request.body(), call));
+      } else if (target != null && target.startsWith(GetEntitlements.TARGET_PREFIX)) {
         // The Marketplace Entitlement Service: same signing name, its own target prefix.
         String op = target.substring(GetEntitlements.TARGET_PREFIX.length());
         requirePost(request, op);
@@ -80,6 +101,10 @@ public final class DataPlane implements Handler {
 
   private static final JsonFactory JSON = new JsonFactory();
 
+  // The target prefixes of the services beside metering.
+  private static final List<String> OTHER_SERVICES =
+      List.of(GetEntitlements.TARGET_PREFIX, LicenseManager.TARGET_PREFIX);
+
   /**
    * The {@code ProductCode} a body names at its top level, for the call log of a call refused
    * before the operation read it; {@code null} when the body does not say.
@@ -107,15 +132,16 @@ public final class DataPlane implements Handler {
   // What the call log names the operation: its name, or what the header said.
   private static String operationName(HttpRequestView request) {
     String target = request.header("x-amz-target");
-    if (target != null
-        && target.startsWith(GetEntitlements.TARGET_PREFIX)
-        && target.length() <= 100) {
-      return target.substring(GetEntitlements.TARGET_PREFIX.length());
+    Optional<Operation> metering = Operation.fromTarget(target);
+    if (metering.isPresent()) {
+      return metering.get().wireName();
     }
-    return Operation.fromTarget(target)
-        .map(Operation::wireName)
-        .orElse(
-            target == null ? "unknown" : target.length() > 100 ? target.substring(0, 100) : target);
+    for (String prefix : OTHER_SERVICES) {
+      if (target != null && target.startsWith(prefix) && target.length() <= 100) {
+        return target.substring(prefix.length());
+      }
+    }
+    return target == null ? "unknown" : target.length() > 100 ? target.substring(0, 100) : target;
   }
 
   private static Operation operation(HttpRequestView request) {

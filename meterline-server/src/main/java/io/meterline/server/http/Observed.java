@@ -6,6 +6,7 @@ import io.meterline.server.entitlements.GetEntitlements;
 import io.meterline.server.exchange.Handler;
 import io.meterline.server.exchange.HttpReply;
 import io.meterline.server.exchange.HttpRequestView;
+import io.meterline.server.licenses.LicenseManager;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -13,6 +14,7 @@ import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -110,6 +112,10 @@ public final class Observed implements Handler {
     return true;
   }
 
+  // The target prefixes of the services beside metering on the data plane.
+  private static final List<String> OTHER_SERVICES =
+      List.of(GetEntitlements.TARGET_PREFIX, LicenseManager.TARGET_PREFIX);
+
   // The operation for the data plane, else the first path segments (ids left out).
   static String route(HttpRequestView request) {
     String target = request.header("x-amz-target");
@@ -117,9 +123,11 @@ public final class Observed implements Handler {
       String op = target.substring("AWSMPMeteringService.".length());
       return isOperationName(op) ? op : "unknown";
     }
-    if (target != null && target.startsWith(GetEntitlements.TARGET_PREFIX)) {
-      String op = target.substring(GetEntitlements.TARGET_PREFIX.length());
-      return isOperationName(op) ? op : "unknown";
+    for (String prefix : OTHER_SERVICES) {
+      if (target != null && target.startsWith(prefix)) {
+        String op = target.substring(prefix.length());
+        return isOperationName(op) ? op : "unknown";
+      }
     }
     String path = request.rawPath();
     if (path.startsWith("/admin/")) {

@@ -56,6 +56,8 @@ class UnexpectedFailuresTest {
                 null,
                 null,
                 null,
+                null,
+                null,
                 new io.meterline.server.calls.CallLog(
                     10, java.time.Clock.systemUTC(), java.time.Clock.systemUTC()))
             .handle(request("POST", "/", "x-amz-target", "AWSMPMeteringService.MeterUsage"))
