@@ -25,6 +25,12 @@ public enum ErrorCode {
   INVALID_PARAMETER("InvalidParameterException", 400),
   /** License Manager's bad-input error (contracts-facts §2.8). */
   INVALID_PARAMETER_VALUE("InvalidParameterValueException", 400),
+  /** License Manager: no license matches (facts §2.1). */
+  RESOURCE_NOT_FOUND("ResourceNotFoundException", 400),
+  /** License Manager: nothing left to check out, or not of that kind (facts §2.1, §2.8). */
+  NO_ENTITLEMENTS_ALLOWED("NoEntitlementsAllowedException", 400),
+  /** License Manager: a check-in that conflicts with the checkout's state (facts §2.2). */
+  CONFLICT("ConflictException", 400),
   INVALID_REGION("InvalidRegionException", 400),
   INVALID_TAG("InvalidTagException", 400),
   INVALID_TOKEN("InvalidTokenException", 400),

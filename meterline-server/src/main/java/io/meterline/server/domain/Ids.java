@@ -52,6 +52,11 @@ public final class Ids {
     return secure(HEX, 32);
   }
 
+  /** A License Manager consumption token: 32 lowercase hex digits (facts §3). */
+  public static String hex32() {
+    return taskId();
+  }
+
   /** An EC2 instance id: {@code i-} and 17 hex digits. */
   public static String instanceId() {
     return "i-" + secure(HEX, 17);

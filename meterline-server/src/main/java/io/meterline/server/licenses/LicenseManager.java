@@ -6,9 +6,13 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.meterline.server.auth.Caller;
 import io.meterline.server.calls.Call;
+import io.meterline.server.domain.ContractLine;
+import io.meterline.server.domain.Ids;
+import io.meterline.server.domain.LicenseConsumption;
 import io.meterline.server.domain.Product;
 import io.meterline.server.domain.Subscription;
 import io.meterline.server.store.Database;
+import io.meterline.server.store.Jdbc;
 import io.meterline.server.store.Keyset;
 import io.meterline.server.store.Tables;
 import io.meterline.wire.ErrorCode;
@@ -17,6 +21,7 @@ import java.io.IOException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -32,8 +37,14 @@ import java.util.concurrent.Executor;
  * on the same port: {@code X-Amz-Target: AWSLicenseManager.*}, SigV4 under the signing name {@code
  * license-manager}. The licenses are the calling buyer's (see {@link Licenses}).
  *
- * <p>Served now: GetLicense and ListReceivedLicenses. CheckoutLicense, CheckInLicense and
- * ExtendLicenseConsumption are not served yet and answer {@code UnknownOperationException}.
+ * <p>Consumption follows the service clock: a PROVISIONAL checkout holds its units for 60 minutes
+ * unless extended (60 minutes from the extension) or checked in; a PERPETUAL one draws them down
+ * for good. Our choices where AWS's documents are silent (facts §8): a checkout is all or nothing
+ * (one entitlement it cannot have refuses the whole of it, NoEntitlementsAllowedException); a
+ * counted entitlement needs its {@code Value}; a repeat of a ClientToken with the same request
+ * answers the first checkout again, with another request it is a ValidationException; a PERPETUAL
+ * checkout cannot be checked in or extended (ConflictException, InvalidParameterValueException); no
+ * SignedToken is returned.
  */
 public final class LicenseManager {
   /** The {@code X-Amz-Target} prefix of the service. */
@@ -66,6 +77,9 @@ public final class LicenseManager {
     return switch (operation) {
       case "GetLicense" -> read(c -> getLicense(c, account, request));
       case "ListReceivedLicenses" -> read(c -> listReceived(c, account, request));
+      case "CheckoutLicense" -> write(c -> checkout(c, account, Checkout.parse(request)));
+      case "CheckInLicense" -> write(c -> checkIn(c, account, request));
+      case "ExtendLicenseConsumption" -> write(c -> extend(c, account, request));
       default ->
           throw ErrorCode.UNKNOWN_OPERATION.exception(
               "Unknown operation " + TARGET_PREFIX + operation);
@@ -78,6 +92,174 @@ public final class LicenseManager {
 
   private CompletableFuture<byte[]> read(Read work) {
     return CompletableFuture.supplyAsync(() -> bytes(db.read(work::apply)), executor);
+  }
+
+  private CompletableFuture<byte[]> write(Read work) {
+    return db.write(c -> bytes(work.apply(c)));
+  }
+
+  private ObjectNode checkout(Connection c, String account, Checkout request) throws SQLException {
+    LicenseConsumption earlier =
+        tables.licenseConsumptions().findByClientToken(c, account, request.clientToken());
+    if (earlier != null) {
+      if (!earlier.requestHash().equals(request.hash())) {
+        throw ErrorCode.VALIDATION.exception(
+            "ClientToken %s was used with a different request", request.clientToken());
+      }
+      return checkoutAnswer(earlier);
+    }
+    if (!Licenses.KEY_FINGERPRINT.equals(request.keyFingerprint())) {
+      throw notFound(request);
+    }
+    Licensed license = newestWithSku(c, account, request.productSku());
+    if (license == null) {
+      throw notFound(request);
+    }
+    Instant now = serviceClock.instant();
+    Subscription s = license.subscription();
+    String arn = Licenses.arn(s.subscriptionId());
+    if (!"AVAILABLE".equals(Licenses.status(s, now))) {
+      throw ErrorCode.NO_ENTITLEMENTS_ALLOWED.exception(
+          "License %s is %s: nothing can be checked out of it", arn, Licenses.status(s, now));
+    }
+    // Concurrent checkouts of one license take turns: the first to write this row holds it.
+    Jdbc.update(
+        c,
+        "UPDATE subscriptions SET subscription_id = subscription_id WHERE subscription_id = ?",
+        s.subscriptionId());
+    Map<String, Long> inUse = new HashMap<>();
+    for (LicenseConsumption held : tables.licenseConsumptions().holding(c, arn, now)) {
+      for (LicenseConsumption.Taken t : held.entitlements()) {
+        inUse.merge(t.name(), t.value(), Long::sum);
+      }
+    }
+    for (LicenseConsumption.Taken wanted : request.entitlements()) {
+      ContractLine line =
+          s.contract().stream()
+              .filter(l -> l.dimension().equals(wanted.name()))
+              .findFirst()
+              .orElseThrow(
+                  () ->
+                      ErrorCode.NO_ENTITLEMENTS_ALLOWED.exception(
+                          "License %s has no entitlement %s", arn, wanted.name()));
+      if (!wanted.unit().equals("Count")) {
+        throw ErrorCode.NO_ENTITLEMENTS_ALLOWED.exception(
+            "Entitlement %s of license %s is counted (Unit Count); it cannot be checked out "
+                + "with Unit %s",
+            wanted.name(), arn, wanted.unit());
+      }
+      long available = line.quantity() - inUse.getOrDefault(wanted.name(), 0L);
+      if (wanted.value() > available) {
+        throw ErrorCode.NO_ENTITLEMENTS_ALLOWED.exception(
+            "The maximum count of entitlement %s of license %s is reached: %d asked, %d left",
+            wanted.name(), arn, wanted.value(), Math.max(0, available));
+      }
+    }
+    LicenseConsumption taken =
+        new LicenseConsumption(
+            Ids.hex32(),
+            arn,
+            account,
+            request.checkoutType(),
+            request.entitlements(),
+            request.clientToken(),
+            request.hash(),
+            request.nodeId(),
+            now,
+            request.checkoutType().equals("PERPETUAL")
+                ? null
+                : now.plus(Duration.ofMinutes(Licenses.PROVISIONAL_MINUTES)),
+            null);
+    tables.licenseConsumptions().insert(c, taken);
+    return checkoutAnswer(taken);
+  }
+
+  private static ObjectNode checkoutAnswer(LicenseConsumption l) {
+    ObjectNode out = JSON.createObjectNode();
+    out.put("CheckoutType", l.checkoutType());
+    out.put("LicenseConsumptionToken", l.consumptionToken());
+    ArrayNode allowed = out.putArray("EntitlementsAllowed");
+    for (LicenseConsumption.Taken t : l.entitlements()) {
+      allowed
+          .addObject()
+          .put("Name", t.name())
+          .put("Value", Long.toString(t.value()))
+          .put("Unit", t.unit());
+    }
+    if (l.nodeId() != null) {
+      out.put("NodeId", l.nodeId());
+    }
+    out.put("IssuedAt", l.issuedAt().toString());
+    if (l.expiresAt() != null) {
+      out.put("Expiration", l.expiresAt().toString());
+    }
+    out.put("LicenseArn", l.licenseArn());
+    return out;
+  }
+
+  private ObjectNode checkIn(Connection c, String account, JsonNode request) throws SQLException {
+    LicenseConsumption l = consumption(c, account, request);
+    if (l.isPerpetual()) {
+      throw ErrorCode.CONFLICT.exception(
+          "Checkout %s is PERPETUAL: its units are drawn down and cannot be checked in",
+          l.consumptionToken());
+    }
+    if (l.checkedInAt() != null) {
+      throw ErrorCode.CONFLICT.exception(
+          "Checkout %s was checked in at %s", l.consumptionToken(), l.checkedInAt());
+    }
+    tables.licenseConsumptions().checkIn(c, l.consumptionToken(), serviceClock.instant());
+    return JSON.createObjectNode();
+  }
+
+  private ObjectNode extend(Connection c, String account, JsonNode request) throws SQLException {
+    LicenseConsumption l = consumption(c, account, request);
+    Instant now = serviceClock.instant();
+    if (l.isPerpetual()) {
+      throw invalid("Checkout %s is PERPETUAL: it does not expire", l.consumptionToken());
+    }
+    if (!l.holdsAt(now)) {
+      throw ErrorCode.RESOURCE_NOT_FOUND.exception(
+          "Checkout %s holds nothing any more: it was checked in or expired", l.consumptionToken());
+    }
+    Instant expires = now.plus(Duration.ofMinutes(Licenses.PROVISIONAL_MINUTES));
+    JsonNode dryRun = request.get("DryRun");
+    if (dryRun == null || !dryRun.asBoolean(false)) {
+      tables.licenseConsumptions().extend(c, l.consumptionToken(), expires);
+    }
+    ObjectNode out = JSON.createObjectNode();
+    out.put("LicenseConsumptionToken", l.consumptionToken());
+    out.put("Expiration", expires.toString());
+    return out;
+  }
+
+  private LicenseConsumption consumption(Connection c, String account, JsonNode request)
+      throws SQLException {
+    String token = text(request, "LicenseConsumptionToken");
+    if (token == null || token.isEmpty()) {
+      throw ErrorCode.VALIDATION.exception("LicenseConsumptionToken is required");
+    }
+    LicenseConsumption l = tables.licenseConsumptions().find(c, token);
+    if (l == null || !l.awsAccountId().equals(account)) {
+      throw ErrorCode.RESOURCE_NOT_FOUND.exception("No checkout %s of account %s", token, account);
+    }
+    return l;
+  }
+
+  private static ServiceException notFound(Checkout request) {
+    return ErrorCode.RESOURCE_NOT_FOUND.exception(
+        "No license with ProductSKU %s and KeyFingerprint %s was granted to the caller",
+        request.productSku(), request.keyFingerprint());
+  }
+
+  // The newest license with this SKU (facts §3: with two, the newest is checked out).
+  private Licensed newestWithSku(Connection c, String account, String sku) throws SQLException {
+    for (Licensed l : licensesOf(c, account)) {
+      if (Licenses.sku(l.product().productCode()).equals(sku)) {
+        return l;
+      }
+    }
+    return null;
   }
 
   private ObjectNode getLicense(Connection c, String account, JsonNode request)

@@ -30,7 +30,8 @@ final class Migrations {
               6, "price changes, task time as it passes", "db/migration/V006__billing.sql"),
           new Migration(
               7, "ledger index by product", "db/migration/V007__ledger_product_index.sql"),
-          new Migration(8, "notifications", "db/migration/V008__notifications.sql"));
+          new Migration(8, "notifications", "db/migration/V008__notifications.sql"),
+          new Migration(9, "license checkouts", "db/migration/V009__license_consumptions.sql"));
 
   private Migrations() {}
 

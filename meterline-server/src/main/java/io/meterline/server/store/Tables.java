@@ -10,7 +10,8 @@ public record Tables(
     AccessKeysTable accessKeys,
     UsageRecordsTable usage,
     ClientTokensTable clientTokens,
-    NotificationsTable notifications) {
+    NotificationsTable notifications,
+    LicenseConsumptionsTable licenseConsumptions) {
 
   /** The tables, with product keys sealed by the given sealer. */
   public static Tables create(KeySealer sealer) {
@@ -23,6 +24,7 @@ public record Tables(
         new AccessKeysTable(),
         new UsageRecordsTable(),
         new ClientTokensTable(),
-        new NotificationsTable());
+        new NotificationsTable(),
+        new LicenseConsumptionsTable());
   }
 }

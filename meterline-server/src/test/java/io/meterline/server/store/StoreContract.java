@@ -11,6 +11,7 @@ import io.meterline.server.domain.DedupKey;
 import io.meterline.server.domain.Dimension;
 import io.meterline.server.domain.Ids;
 import io.meterline.server.domain.LedgerEntry;
+import io.meterline.server.domain.LicenseConsumption;
 import io.meterline.server.domain.Notification;
 import io.meterline.server.domain.NotificationFormat;
 import io.meterline.server.domain.NotificationTarget;
@@ -138,6 +139,62 @@ abstract class StoreContract {
     assertThat(cleared).isTrue();
     NotificationTarget none = db.read(c -> tables.notifications().target(c, "prodcode1"));
     assertThat(none).isNull();
+  }
+
+  @Test
+  void licenseConsumptions_holdUntilExpiryOrCheckIn_andAreFoundByClientToken() {
+    LicenseConsumption provisional =
+        new LicenseConsumption(
+            "c1",
+            "arn:l-1",
+            "444455556666",
+            "PROVISIONAL",
+            List.of(new LicenseConsumption.Taken("Seats", "Count", 2)),
+            "token-1",
+            "hash-1",
+            null,
+            T0,
+            T0.plusSeconds(3600),
+            null);
+    LicenseConsumption perpetual =
+        new LicenseConsumption(
+            "c2",
+            "arn:l-1",
+            "444455556666",
+            "PERPETUAL",
+            List.of(new LicenseConsumption.Taken("Storage", "Count", 40)),
+            "token-2",
+            "hash-2",
+            "node-a",
+            T0,
+            null,
+            null);
+    write(
+        c -> {
+          tables.licenseConsumptions().insert(c, provisional);
+          tables.licenseConsumptions().insert(c, perpetual);
+          return null;
+        });
+    List<LicenseConsumption> inTheHour =
+        db.read(c -> tables.licenseConsumptions().holding(c, "arn:l-1", T0.plusSeconds(60)));
+    assertThat(inTheHour).containsExactlyInAnyOrder(provisional, perpetual);
+    List<LicenseConsumption> after =
+        db.read(c -> tables.licenseConsumptions().holding(c, "arn:l-1", T0.plusSeconds(3600)));
+    assertThat(after).containsExactly(perpetual);
+
+    write(
+        c -> {
+          tables.licenseConsumptions().extend(c, "c1", T0.plusSeconds(7200));
+          tables.licenseConsumptions().checkIn(c, "c2", T0.plusSeconds(10));
+          return null;
+        });
+    List<LicenseConsumption> extended =
+        db.read(c -> tables.licenseConsumptions().holding(c, "arn:l-1", T0.plusSeconds(3600)));
+    assertThat(extended).extracting(LicenseConsumption::consumptionToken).containsExactly("c1");
+    LicenseConsumption byToken =
+        db.read(c -> tables.licenseConsumptions().findByClientToken(c, "444455556666", "token-2"));
+    assertThat(byToken.checkedInAt()).isEqualTo(T0.plusSeconds(10));
+    assertThat(byToken.entitlements()).containsExactly(perpetual.entitlements().get(0));
   }
 
   private static Notification notification(String id, String action, Instant due) {
