@@ -12,7 +12,6 @@ import io.meterline.server.domain.ContractLine;
 import io.meterline.server.domain.Product;
 import io.meterline.server.domain.Subscription;
 import io.meterline.server.store.Database;
-import io.meterline.server.store.Keyset;
 import io.meterline.server.store.Tables;
 import io.meterline.wire.ErrorCode;
 import io.meterline.wire.ServiceException;
@@ -52,7 +51,6 @@ public final class GetEntitlements {
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final int MAX_RESULTS = 25;
-  private static final int PAGE = 1000;
   private static final Set<String> FILTERS =
       Set.of("CUSTOMER_IDENTIFIER", "DIMENSION", "CUSTOMER_AWS_ACCOUNT_ID");
 
@@ -131,35 +129,26 @@ public final class GetEntitlements {
     Instant now = serviceClock.instant();
     List<Entitlement> out = new ArrayList<>();
     Map<String, Account> accounts = new HashMap<>();
-    Keyset after = null;
-    List<Subscription> page;
-    do {
-      page = tables.subscriptions().list(c, product.productCode(), null, true, after, PAGE);
-      for (Subscription s : page) {
-        if (!s.isActiveAt(now) || s.contract().isEmpty()) {
-          continue;
-        }
-        Account buyer = accounts.get(s.awsAccountId());
-        if (buyer == null) {
-          buyer = tables.accounts().find(c, s.awsAccountId());
-          accounts.put(s.awsAccountId(), buyer);
-        }
-        for (ContractLine line : s.contract()) {
-          out.add(
-              new Entitlement(
-                  product.productCode(),
-                  line.dimension(),
-                  buyer.customerIdentifier(),
-                  buyer.awsAccountId(),
-                  line.quantity(),
-                  null));
-        }
+    for (Subscription s : tables.subscriptions().listAll(c, product.productCode(), null, true)) {
+      if (!s.isActiveAt(now) || s.contract().isEmpty()) {
+        continue;
       }
-      if (!page.isEmpty()) {
-        Subscription last = page.get(page.size() - 1);
-        after = new Keyset(last.startedAt(), last.subscriptionId());
+      Account buyer = accounts.get(s.awsAccountId());
+      if (buyer == null) {
+        buyer = tables.accounts().find(c, s.awsAccountId());
+        accounts.put(s.awsAccountId(), buyer);
       }
-    } while (page.size() == PAGE);
+      for (ContractLine line : s.contract()) {
+        out.add(
+            new Entitlement(
+                product.productCode(),
+                line.dimension(),
+                buyer.customerIdentifier(),
+                buyer.awsAccountId(),
+                line.quantity(),
+                null));
+      }
+    }
     out.sort(ORDER);
     return out;
   }

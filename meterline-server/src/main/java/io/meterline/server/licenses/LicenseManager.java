@@ -13,7 +13,6 @@ import io.meterline.server.domain.Product;
 import io.meterline.server.domain.Subscription;
 import io.meterline.server.store.Database;
 import io.meterline.server.store.Jdbc;
-import io.meterline.server.store.Keyset;
 import io.meterline.server.store.Tables;
 import io.meterline.wire.ErrorCode;
 import io.meterline.wire.ServiceException;
@@ -54,7 +53,6 @@ public final class LicenseManager {
   public static final String SIGNING_NAME = "license-manager";
 
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final int PAGE = 1000;
   private static final Set<String> FILTERS =
       Set.of("ProductSKU", "Status", "Fingerprint", "IssuerName", "Beneficiary");
 
@@ -390,25 +388,16 @@ public final class LicenseManager {
   private List<Licensed> licensesOf(Connection c, String account) throws SQLException {
     List<Licensed> out = new ArrayList<>();
     Map<String, Product> products = new HashMap<>();
-    Keyset after = null;
-    List<Subscription> page;
-    do {
-      page = tables.subscriptions().list(c, null, account, null, after, PAGE);
-      for (Subscription s : page) {
-        if (Licenses.licensed(s)) {
-          Product p = products.get(s.productCode());
-          if (p == null) {
-            p = tables.products().find(c, s.productCode());
-            products.put(s.productCode(), p);
-          }
-          out.add(new Licensed(p, s));
+    for (Subscription s : tables.subscriptions().listAll(c, null, account, null)) {
+      if (Licenses.licensed(s)) {
+        Product p = products.get(s.productCode());
+        if (p == null) {
+          p = tables.products().find(c, s.productCode());
+          products.put(s.productCode(), p);
         }
+        out.add(new Licensed(p, s));
       }
-      if (!page.isEmpty()) {
-        Subscription last = page.get(page.size() - 1);
-        after = new Keyset(last.startedAt(), last.subscriptionId());
-      }
-    } while (page.size() == PAGE);
+    }
     return out;
   }
 

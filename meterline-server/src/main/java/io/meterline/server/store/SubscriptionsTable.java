@@ -119,6 +119,25 @@ public final class SubscriptionsTable {
     return Jdbc.query(c, sql, SubscriptionsTable::map, args.toArray());
   }
 
+  /** Every subscription {@link #list} would page through, read a thousand at a time. */
+  public List<Subscription> listAll(
+      Connection c, String productCode, String awsAccountId, Boolean active) throws SQLException {
+    List<Subscription> all = new ArrayList<>();
+    Keyset after = null;
+    List<Subscription> page;
+    do {
+      page = list(c, productCode, awsAccountId, active, after, LIST_ALL_PAGE);
+      all.addAll(page);
+      if (!page.isEmpty()) {
+        Subscription last = page.get(page.size() - 1);
+        after = new Keyset(last.startedAt(), last.subscriptionId());
+      }
+    } while (page.size() == LIST_ALL_PAGE);
+    return all;
+  }
+
+  private static final int LIST_ALL_PAGE = 1000;
+
   /** The SQL of {@link #list}; its arguments are added to {@code args}. */
   static String listSql(
       String productCode,

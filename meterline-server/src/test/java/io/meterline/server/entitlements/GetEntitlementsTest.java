@@ -6,14 +6,12 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.meterline.server.testing.AdminClient;
 import io.meterline.server.testing.ServerExtension;
+import io.meterline.server.testing.ServiceClients;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.marketplaceentitlement.MarketplaceEntitlementClient;
 import software.amazon.awssdk.services.marketplaceentitlement.model.Entitlement;
 import software.amazon.awssdk.services.marketplaceentitlement.model.GetEntitlementFilterName;
@@ -44,18 +42,7 @@ class GetEntitlementsTest {
     product = admin().customProduct(seller, "Hosts", "Users").get("productCode").asText();
     for (int i = 0; i < BUYERS.length; i++) {
       BUYERS[i] = server.buyer();
-      admin()
-          .post(
-              "/subscriptions",
-              Map.of(
-                  "productCode",
-                  product,
-                  "awsAccountId",
-                  BUYERS[i],
-                  "contract",
-                  List.of(
-                      Map.of("dimension", "Hosts", "quantity", 10 * (i + 1), "per", "MONTH"),
-                      Map.of("dimension", "Users", "quantity", 100 + i, "per", "HOUR"))));
+      admin().subscribe(product, BUYERS[i], "Hosts", 10 * (i + 1), "Users", 100 + i);
     }
     admin().subscribe(product, server.buyer()); // no contract: no entitlements
     client = entitlementClient(seller);
@@ -64,14 +51,7 @@ class GetEntitlementsTest {
   private static MarketplaceEntitlementClient entitlementClient(String account) {
     JsonNode key = admin().accessKey(account, "SELLER");
     return server.track(
-        MarketplaceEntitlementClient.builder()
-            .endpointOverride(server.endpoint())
-            .region(Region.US_EAST_1)
-            .credentialsProvider(
-                StaticCredentialsProvider.create(
-                    AwsBasicCredentials.create(
-                        key.get("accessKeyId").asText(), key.get("secretAccessKey").asText())))
-            .build());
+        ServiceClients.entitlements(server.endpoint(), ServiceClients.keyCredentials(key)));
   }
 
   private static List<Entitlement> all(Map<GetEntitlementFilterName, List<String>> filter) {
@@ -141,17 +121,7 @@ class GetEntitlementsTest {
   @Test
   void anEndedSubscription_hasNoEntitlements() {
     String buyer = server.buyer();
-    JsonNode s =
-        admin()
-            .post(
-                "/subscriptions",
-                Map.of(
-                    "productCode",
-                    product,
-                    "awsAccountId",
-                    buyer,
-                    "contract",
-                    List.of(Map.of("dimension", "Hosts", "quantity", 5, "per", "MONTH"))));
+    JsonNode s = admin().subscribe(product, buyer, "Hosts", 5);
     Map<GetEntitlementFilterName, List<String>> hers =
         Map.of(GetEntitlementFilterName.CUSTOMER_AWS_ACCOUNT_ID, List.of(buyer));
     assertThat(all(hers)).hasSize(1);

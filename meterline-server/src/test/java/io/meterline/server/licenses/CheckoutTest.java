@@ -6,16 +6,12 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.meterline.server.testing.AdminClient;
 import io.meterline.server.testing.ServerExtension;
+import io.meterline.server.testing.ServiceClients;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.licensemanager.LicenseManagerClient;
 import software.amazon.awssdk.services.licensemanager.model.CheckoutLicenseResponse;
 import software.amazon.awssdk.services.licensemanager.model.CheckoutType;
@@ -50,33 +46,14 @@ class CheckoutTest {
             .get("productCode")
             .asText();
     String account = server.buyer();
-    JsonNode subscription =
-        admin()
-            .post(
-                "/subscriptions",
-                Map.of(
-                    "productCode",
-                    product,
-                    "awsAccountId",
-                    account,
-                    "contract",
-                    List.of(
-                        Map.of("dimension", "Seats", "quantity", 2, "per", "MONTH"),
-                        Map.of("dimension", "Storage", "quantity", 100, "per", "MONTH"))));
-    JsonNode c = admin().task(account, "us-east-1", "FARGATE").get("credentials");
-    LicenseManagerClient lm =
+    JsonNode subscription = admin().subscribe(product, account, "Seats", 2, "Storage", 100);
+    JsonNode task = admin().task(account, "us-east-1", "FARGATE");
+    return new Buyer(
+        Licenses.sku(product),
+        subscription.get("subscriptionId").asText(),
         server.track(
-            LicenseManagerClient.builder()
-                .endpointOverride(server.endpoint())
-                .region(Region.US_EAST_1)
-                .credentialsProvider(
-                    StaticCredentialsProvider.create(
-                        AwsSessionCredentials.create(
-                            c.get("accessKeyId").asText(),
-                            c.get("secretAccessKey").asText(),
-                            c.get("sessionToken").asText())))
-                .build());
-    return new Buyer(Licenses.sku(product), subscription.get("subscriptionId").asText(), lm);
+            ServiceClients.licenseManager(
+                server.endpoint(), ServiceClients.taskCredentials(task))));
   }
 
   private static CheckoutLicenseResponse checkout(

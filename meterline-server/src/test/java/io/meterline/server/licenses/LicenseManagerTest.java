@@ -7,15 +7,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.meterline.server.testing.AdminClient;
 import io.meterline.server.testing.RawHttp;
 import io.meterline.server.testing.ServerExtension;
+import io.meterline.server.testing.ServiceClients;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.licensemanager.LicenseManagerClient;
 import software.amazon.awssdk.services.licensemanager.model.EntitlementUnit;
 import software.amazon.awssdk.services.licensemanager.model.GrantedLicense;
@@ -45,37 +43,13 @@ class LicenseManagerTest {
             .get("productCode")
             .asText();
     String buyer = server.buyer();
-    JsonNode subscription =
-        admin()
-            .post(
-                "/subscriptions",
-                Map.of(
-                    "productCode",
-                    product,
-                    "awsAccountId",
-                    buyer,
-                    "contract",
-                    List.of(
-                        Map.of("dimension", "Seats", "quantity", 5, "per", "MONTH"),
-                        Map.of("dimension", "Storage", "quantity", 100, "per", "MONTH"))));
+    JsonNode subscription = admin().subscribe(product, buyer, "Seats", 5, "Storage", 100);
     return new Setup(product, buyer, subscription, admin().task(buyer, "us-east-1", "FARGATE"));
-  }
-
-  private static AwsSessionCredentials credentials(JsonNode task) {
-    JsonNode c = task.get("credentials");
-    return AwsSessionCredentials.create(
-        c.get("accessKeyId").asText(),
-        c.get("secretAccessKey").asText(),
-        c.get("sessionToken").asText());
   }
 
   private static LicenseManagerClient client(JsonNode task) {
     return server.track(
-        LicenseManagerClient.builder()
-            .endpointOverride(server.endpoint())
-            .region(Region.US_EAST_1)
-            .credentialsProvider(StaticCredentialsProvider.create(credentials(task)))
-            .build());
+        ServiceClients.licenseManager(server.endpoint(), ServiceClients.taskCredentials(task)));
   }
 
   @Test
@@ -152,7 +126,8 @@ class LicenseManagerTest {
     RawHttp raw = new RawHttp(server.endpoint());
     byte[] body = "{}".getBytes(StandardCharsets.UTF_8);
     Map<String, String> headers =
-        raw.signedHeaders(null, "/", body, credentials(s.task()), "us-east-1", Instant.now());
+        raw.signedHeaders(
+            null, "/", body, ServiceClients.taskCredentials(s.task()), "us-east-1", Instant.now());
     headers.put("x-amz-target", "AWSLicenseManager.ListReceivedLicenses");
 
     RawHttp.Reply reply = raw.post("/", headers, body);

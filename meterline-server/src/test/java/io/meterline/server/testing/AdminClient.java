@@ -200,6 +200,27 @@ public final class AdminClient {
     return post("/subscriptions", Map.of("productCode", productCode, "awsAccountId", accountId));
   }
 
+  /**
+   * Subscribes with a contract: each pair a dimension and its quantity, prepaid per month, e.g.
+   * {@code subscribe(code, account, "Seats", 5, "Storage", 100)}.
+   */
+  public JsonNode subscribe(String productCode, String accountId, Object... dimensionQuantities) {
+    java.util.List<Map<String, Object>> contract = new java.util.ArrayList<>();
+    for (int i = 0; i < dimensionQuantities.length; i += 2) {
+      contract.add(
+          Map.of(
+              "dimension",
+              dimensionQuantities[i],
+              "quantity",
+              dimensionQuantities[i + 1],
+              "per",
+              "MONTH"));
+    }
+    return post(
+        "/subscriptions",
+        Map.of("productCode", productCode, "awsAccountId", accountId, "contract", contract));
+  }
+
   public JsonNode task(String accountId, String region, String platform) {
     return post(
         "/tasks", Map.of("awsAccountId", accountId, "region", region, "platform", platform));
