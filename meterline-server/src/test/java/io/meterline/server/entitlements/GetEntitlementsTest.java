@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.meterline.server.testing.AdminClient;
 import io.meterline.server.testing.ServerExtension;
 import io.meterline.server.testing.ServiceClients;
+import io.meterline.server.testing.TestServer;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
@@ -51,7 +52,7 @@ class GetEntitlementsTest {
   private static MarketplaceEntitlementClient entitlementClient(String account) {
     JsonNode key = admin().accessKey(account, "SELLER");
     return server.track(
-        ServiceClients.entitlements(server.endpoint(), ServiceClients.keyCredentials(key)));
+        ServiceClients.entitlements(server.endpoint(), TestServer.keyCredentials(key)));
   }
 
   private static List<Entitlement> all(Map<GetEntitlementFilterName, List<String>> filter) {

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.meterline.server.testing.AdminClient;
 import io.meterline.server.testing.ServerExtension;
 import io.meterline.server.testing.ServiceClients;
+import io.meterline.server.testing.TestServer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
@@ -52,8 +53,7 @@ class CheckoutTest {
         Licenses.sku(product),
         subscription.get("subscriptionId").asText(),
         server.track(
-            ServiceClients.licenseManager(
-                server.endpoint(), ServiceClients.taskCredentials(task))));
+            ServiceClients.licenseManager(server.endpoint(), TestServer.taskCredentials(task))));
   }
 
   private static CheckoutLicenseResponse checkout(

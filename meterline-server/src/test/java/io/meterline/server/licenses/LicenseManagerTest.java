@@ -8,6 +8,7 @@ import io.meterline.server.testing.AdminClient;
 import io.meterline.server.testing.RawHttp;
 import io.meterline.server.testing.ServerExtension;
 import io.meterline.server.testing.ServiceClients;
+import io.meterline.server.testing.TestServer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
@@ -49,7 +50,7 @@ class LicenseManagerTest {
 
   private static LicenseManagerClient client(JsonNode task) {
     return server.track(
-        ServiceClients.licenseManager(server.endpoint(), ServiceClients.taskCredentials(task)));
+        ServiceClients.licenseManager(server.endpoint(), TestServer.taskCredentials(task)));
   }
 
   @Test
@@ -127,7 +128,7 @@ class LicenseManagerTest {
     byte[] body = "{}".getBytes(StandardCharsets.UTF_8);
     Map<String, String> headers =
         raw.signedHeaders(
-            null, "/", body, ServiceClients.taskCredentials(s.task()), "us-east-1", Instant.now());
+            null, "/", body, TestServer.taskCredentials(s.task()), "us-east-1", Instant.now());
     headers.put("x-amz-target", "AWSLicenseManager.ListReceivedLicenses");
 
     RawHttp.Reply reply = raw.post("/", headers, body);
