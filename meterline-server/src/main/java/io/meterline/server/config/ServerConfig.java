@@ -4,6 +4,7 @@ import io.meterline.wire.Operation;
 import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.util.EnumMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -102,7 +103,7 @@ public record ServerConfig(
     }
     notifyAllow =
         notifyAllow.stream()
-            .map(h -> h.toLowerCase(java.util.Locale.ROOT))
+            .map(h -> h.toLowerCase(Locale.ROOT))
             .collect(java.util.stream.Collectors.toUnmodifiableSet());
   }
 

@@ -25,6 +25,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -213,7 +214,7 @@ public final class GetEntitlements {
           if (!e.getValue().isArray() || e.getValue().isEmpty()) {
             throw invalid("Filter %s needs a list of at least one value", e.getKey());
           }
-          Set<String> values = new java.util.HashSet<>();
+          Set<String> values = new HashSet<>();
           e.getValue().forEach(v -> values.add(v.asText()));
           filter.put(e.getKey(), values);
         }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import io.meterline.server.auth.Authenticator;
+import io.meterline.server.auth.Caller;
 import io.meterline.server.calls.Call;
 import io.meterline.server.calls.CallLog;
 import io.meterline.server.domain.Ids;
@@ -25,11 +26,18 @@ import java.util.concurrent.CompletableFuture;
  * prefix, GOLDEN §6), answer in awsJson1_1; every call, answered or refused, goes to the call log.
  */
 public final class DataPlane implements Handler {
+  /** An operation of a service beside metering, named after its target prefix. */
+  @FunctionalInterface
+  private interface ServiceCall {
+    CompletableFuture<byte[]> handle(String operation, Caller caller, byte[] body, Call call);
+  }
+
+  /** A service beside metering: its target prefix, the signing name it checks, its handler. */
+  private record Service(String targetPrefix, Authenticator authenticator, ServiceCall call) {}
+
   private final Authenticator authenticator;
-  private final Authenticator licenseAuthenticator;
   private final MeteringService metering;
-  private final GetEntitlements entitlements;
-  private final LicenseManager licenses;
+  private final List<Service> others;
   private final CallLog calls;
 
   /**
@@ -44,10 +52,17 @@ public final class DataPlane implements Handler {
       LicenseManager licenses,
       CallLog calls) {
     this.authenticator = authenticator;
-    this.licenseAuthenticator = licenseAuthenticator;
     this.metering = metering;
-    this.entitlements = entitlements;
-    this.licenses = licenses;
+    this.others =
+        List.of(
+            new Service(
+                GetEntitlements.TARGET_PREFIX,
+                authenticator,
+                (op, caller, body, call) -> entitlements.handle(op, caller, body, call)),
+            new Service(
+                LicenseManager.TARGET_PREFIX,
+                licenseAuthenticator,
+                (op, caller, body, call) -> licenses.handle(op, caller, body, call)));
     this.calls = calls;
   }
 
@@ -57,29 +72,21 @@ public final class DataPlane implements Handler {
     Call call = calls.open(requestId, operationName(request));
     CompletableFuture<byte[]> answer;
     try {
-      String target = request.header("x-amz-target");
-      if (target != null && target.startsWith(LicenseManager.TARGET_PREFIX)) {
-        // License Manager: its own target prefix and signing name.
-        String op = target.substring(LicenseManager.TARGET_PREFIX.length());
-        requirePost(request, op);
-        answer =
-            licenseAuthenticator
-                .authenticate(request, call)
-                .thenCompose(caller -> licenses.handle(op, caller, request.body(), call));
-      } else if (target != null && target.startsWith(GetEntitlements.TARGET_PREFIX)) {
-        // The Marketplace Entitlement Service: same signing name, its own target prefix.
-        String op = target.substring(GetEntitlements.TARGET_PREFIX.length());
-        requirePost(request, op);
-        answer =
-            authenticator
-                .authenticate(request, call)
-                .thenCompose(caller -> entitlements.handle(op, caller, request.body(), call));
-      } else {
+      Service other = serviceOf(request.header("x-amz-target"));
+      if (other == null) {
         answer =
             authenticator
                 .authenticate(request, call)
                 .thenCompose(
                     caller -> metering.handle(operation(request), caller, request.body(), call));
+      } else {
+        String op = request.header("x-amz-target").substring(other.targetPrefix().length());
+        requirePost(request, op);
+        answer =
+            other
+                .authenticator()
+                .authenticate(request, call)
+                .thenCompose(caller -> other.call().handle(op, caller, request.body(), call));
       }
     } catch (RuntimeException e) {
       answer = CompletableFuture.failedFuture(e);
@@ -101,9 +108,18 @@ public final class DataPlane implements Handler {
 
   private static final JsonFactory JSON = new JsonFactory();
 
-  // The target prefixes of the services beside metering.
-  private static final List<String> OTHER_SERVICES =
-      List.of(GetEntitlements.TARGET_PREFIX, LicenseManager.TARGET_PREFIX);
+  // Metering's own target is looked at first: it is the hot path.
+  private Service serviceOf(String target) {
+    if (target == null || target.startsWith(Operation.TARGET_PREFIX)) {
+      return null;
+    }
+    for (Service s : others) {
+      if (target.startsWith(s.targetPrefix())) {
+        return s;
+      }
+    }
+    return null;
+  }
 
   /**
    * The {@code ProductCode} a body names at its top level, for the call log of a call refused
@@ -130,16 +146,15 @@ public final class DataPlane implements Handler {
   }
 
   // What the call log names the operation: its name, or what the header said.
-  private static String operationName(HttpRequestView request) {
+  private String operationName(HttpRequestView request) {
     String target = request.header("x-amz-target");
     Optional<Operation> metering = Operation.fromTarget(target);
     if (metering.isPresent()) {
       return metering.get().wireName();
     }
-    for (String prefix : OTHER_SERVICES) {
-      if (target != null && target.startsWith(prefix) && target.length() <= 100) {
-        return target.substring(prefix.length());
-      }
+    Service other = serviceOf(target);
+    if (other != null && target.length() <= 100) {
+      return target.substring(other.targetPrefix().length());
     }
     return target == null ? "unknown" : target.length() > 100 ? target.substring(0, 100) : target;
   }

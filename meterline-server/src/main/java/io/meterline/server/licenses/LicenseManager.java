@@ -75,7 +75,10 @@ public final class LicenseManager {
     return switch (operation) {
       case "GetLicense" -> read(c -> getLicense(c, account, request));
       case "ListReceivedLicenses" -> read(c -> listReceived(c, account, request));
-      case "CheckoutLicense" -> write(c -> checkout(c, account, Checkout.parse(request)));
+      case "CheckoutLicense" -> {
+        Checkout checkout = Checkout.parse(request); // checked before it takes a write slot
+        yield write(c -> checkout(c, account, checkout));
+      }
       case "CheckInLicense" -> write(c -> checkIn(c, account, request));
       case "ExtendLicenseConsumption" -> write(c -> extend(c, account, request));
       default ->
@@ -293,8 +296,9 @@ public final class LicenseManager {
       ObjectNode view = Licenses.view(l.product(), l.subscription(), now);
       if ((arns.isEmpty() || arns.contains(view.get("LicenseArn").asText()))
           && matches(view, filters)) {
-        view.putObject("ReceivedMetadata").put("ReceivedStatus", "ACTIVE");
-        ((ObjectNode) view.get("ReceivedMetadata"))
+        ObjectNode received = view.putObject("ReceivedMetadata");
+        received.put("ReceivedStatus", "ACTIVE");
+        received
             .putArray("AllowedOperations")
             .add("CheckoutLicense")
             .add("CheckInLicense")

@@ -11,12 +11,14 @@ import io.meterline.server.testing.TestServer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.services.licensemanager.LicenseManagerClient;
 import software.amazon.awssdk.services.licensemanager.model.CheckoutLicenseResponse;
 import software.amazon.awssdk.services.licensemanager.model.CheckoutType;
 import software.amazon.awssdk.services.licensemanager.model.ConflictException;
+import software.amazon.awssdk.services.licensemanager.model.EntitlementData;
 import software.amazon.awssdk.services.licensemanager.model.EntitlementDataUnit;
 import software.amazon.awssdk.services.licensemanager.model.NoEntitlementsAllowedException;
 import software.amazon.awssdk.services.licensemanager.model.ResourceNotFoundException;
@@ -68,13 +70,22 @@ class CheckoutTest {
       String value,
       EntitlementDataUnit unit,
       String clientToken) {
+    return checkout(b, type, FINGERPRINT, clientToken, e -> e.name(name).value(value).unit(unit));
+  }
+
+  private static CheckoutLicenseResponse checkout(
+      Buyer b,
+      CheckoutType type,
+      String fingerprint,
+      String clientToken,
+      Consumer<EntitlementData.Builder> entitlement) {
     return b.lm()
         .checkoutLicense(
             r ->
                 r.productSKU(b.sku())
                     .checkoutType(type)
-                    .keyFingerprint(FINGERPRINT)
-                    .entitlements(e -> e.name(name).value(value).unit(unit))
+                    .keyFingerprint(fingerprint)
+                    .entitlements(entitlement)
                     .clientToken(clientToken));
   }
 
@@ -162,15 +173,12 @@ class CheckoutTest {
     assertThat(
             catchThrowableOfType(
                 () ->
-                    b.lm()
-                        .checkoutLicense(
-                            r ->
-                                r.productSKU(b.sku())
-                                    .checkoutType(CheckoutType.PROVISIONAL)
-                                    .keyFingerprint(FINGERPRINT)
-                                    .entitlements(
-                                        e -> e.name("Seats").unit(EntitlementDataUnit.NONE))
-                                    .clientToken(UUID.randomUUID().toString())),
+                    checkout(
+                        b,
+                        CheckoutType.PROVISIONAL,
+                        FINGERPRINT,
+                        UUID.randomUUID().toString(),
+                        e -> e.name("Seats").unit(EntitlementDataUnit.NONE)),
                 NoEntitlementsAllowedException.class))
         .hasMessageContaining("Unit None");
   }
@@ -205,18 +213,12 @@ class CheckoutTest {
     assertThat(
             catchThrowableOfType(
                 () ->
-                    b.lm()
-                        .checkoutLicense(
-                            r ->
-                                r.productSKU(b.sku())
-                                    .checkoutType(CheckoutType.PROVISIONAL)
-                                    .keyFingerprint("aws:111122223333:Someone:issuer-fingerprint")
-                                    .entitlements(
-                                        e ->
-                                            e.name("Seats")
-                                                .value("1")
-                                                .unit(EntitlementDataUnit.COUNT))
-                                    .clientToken(UUID.randomUUID().toString())),
+                    checkout(
+                        b,
+                        CheckoutType.PROVISIONAL,
+                        "aws:111122223333:Someone:issuer-fingerprint",
+                        UUID.randomUUID().toString(),
+                        e -> e.name("Seats").value("1").unit(EntitlementDataUnit.COUNT)),
                 ResourceNotFoundException.class))
         .isNotNull();
     Buyer other = buyer();
