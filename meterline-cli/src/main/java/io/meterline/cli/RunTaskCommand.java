@@ -24,8 +24,8 @@ import picocli.CommandLine.Parameters;
     description = {
       "Runs CMD as an ECS/Fargate task, EKS pod or EC2 instance of the buyer: the task is "
           + "registered, CMD gets the environment the platform would inject (credentials "
-          + "endpoint, task metadata, IMDS or STS, region, and "
-          + "AWS_ENDPOINT_URL_MARKETPLACE_METERING), its output streams through, and the task "
+          + "endpoint, task metadata, IMDS or STS, region, "
+          + "AWS_ENDPOINT_URL_MARKETPLACE_METERING and AWS_ENDPOINT_URL_LICENSE_MANAGER), its output streams through, and the task "
           + "stops when CMD exits or this command is stopped. Exits with CMD's exit code.",
       "",
       "Example: meterline run-task --product abc123 --buyer 444455556666 --platform fargate "
@@ -57,6 +57,7 @@ final class RunTaskCommand implements Callable<Integer> {
           "AWS_ENDPOINT_URL",
           "AWS_ENDPOINT_URL_STS",
           "AWS_ENDPOINT_URL_MARKETPLACE_METERING",
+          "AWS_ENDPOINT_URL_LICENSE_MANAGER",
           "ECS_CONTAINER_METADATA_URI",
           "ECS_CONTAINER_METADATA_URI_V4",
           "AWS_EXECUTION_ENV",

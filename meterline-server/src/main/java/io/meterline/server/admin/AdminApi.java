@@ -136,6 +136,11 @@ public final class AdminApi implements Handler {
                 (p, r, q) -> subscriptions.list(q)),
             route("GET", "/subscriptions/([^/]+)", 200, (p, r, q) -> subscriptions.get(p.group(1))),
             route(
+                "PUT",
+                "/subscriptions/([^/]+)/contract",
+                200,
+                (p, r, q) -> subscriptions.amendContract(p.group(1), body(r))),
+            route(
                 "DELETE",
                 "/subscriptions/([^/]+)",
                 200,

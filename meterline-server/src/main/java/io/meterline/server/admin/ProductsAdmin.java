@@ -8,6 +8,7 @@ import io.meterline.server.domain.Pricing;
 import io.meterline.server.domain.Product;
 import io.meterline.server.domain.ProductKey;
 import io.meterline.server.domain.UsageSource;
+import io.meterline.server.licenses.Licenses;
 import io.meterline.server.store.Keyset;
 import io.meterline.server.store.StoreException;
 import io.meterline.wire.crypto.Pem;
@@ -20,6 +21,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Pattern;
 
 /**
@@ -31,6 +33,7 @@ final class ProductsAdmin {
   static final Pattern ACCOUNT_ID = Pattern.compile("[0-9]{12}");
   private static final Pattern NAME = Pattern.compile("[^\\p{Cntrl}]{1,255}");
   private static final Pattern UNIT = Pattern.compile("[^\\p{Cntrl}]{1,64}");
+  private static final Pattern PRODUCT_ID = Pattern.compile("\\S{1,255}");
 
   /** AWS allows up to 24 dimensions per product (facts §6). */
   static final int MAX_DIMENSIONS = 24;
@@ -51,11 +54,13 @@ final class ProductsAdmin {
         "preview",
         "saas",
         "sellerAccountId",
-        "productCode");
+        "productCode",
+        "productId");
     String name = body.string("name", NAME, "1 to 255 printable characters");
     Pricing pricing = body.enumValue("pricing", Pricing.class);
     BigDecimal hourly = body.optionalMoney("hourlyPrice");
     BigDecimal monthly = body.optionalMoney("monthlyPrice");
+    boolean contract = pricing == Pricing.CONTRACT;
     List<Dimension> dimensions =
         body.optionalList(
             "dimensions",
@@ -63,14 +68,23 @@ final class ProductsAdmin {
                 new Dimension(
                     d.only("name", "unit", "price")
                         .string("name", NAME, "1 to 255 printable characters"),
-                    d.optionalString("unit", UNIT, "1 to 64 printable characters"),
-                    require(d, "price", d.optionalMoney("price"))));
+                    contract
+                        ? contractUnit(d)
+                        : d.optionalString("unit", UNIT, "1 to 64 printable characters"),
+                    contract
+                        ? orZero(d.optionalMoney("price"))
+                        : require(d, "price", d.optionalMoney("price"))));
     boolean preview = body.bool("preview", false);
     boolean saas = body.bool("saas", false);
     String seller = body.optionalString("sellerAccountId", ACCOUNT_ID, "a 12-digit account id");
     String code =
         body.optionalString(
             "productCode", PRODUCT_CODE, "1 to 255 of the characters a-z A-Z 0-9 - / = : _ . @");
+    String productId =
+        body.optionalString("productId", PRODUCT_ID, "1 to 255 characters without spaces");
+    if (productId != null && !contract) {
+      throw AdminException.badField("productId", "productId applies only to CONTRACT pricing");
+    }
     checkPricing(pricing, hourly, monthly, dimensions == null ? List.of() : dimensions, saas);
 
     Instant now = ctx.clock().instant();
@@ -87,7 +101,8 @@ final class ProductsAdmin {
             saas,
             seller != null ? seller : Ids.accountId(),
             now,
-            List.of(new ProductKey(1, Pem.encode(pair.getPublic()), pair.getPrivate(), now, null)));
+            List.of(new ProductKey(1, Pem.encode(pair.getPublic()), pair.getPrivate(), now, null)),
+            contract ? (productId != null ? productId : Ids.uuid()) : null);
     try {
       ctx.write(
           c -> {
@@ -98,6 +113,11 @@ final class ProductsAdmin {
                       c,
                       new Account(product.sellerAccountId(), Ids.customerIdentifier(), now),
                       false);
+            }
+            if (product.productId() != null
+                && ctx.tables().products().findCodeByProductId(c, product.productId()) != null) {
+              throw AdminException.conflict(
+                  "productId", "a product with the id " + product.productId() + " exists already");
             }
             ctx.tables().products().insert(c, product);
             return null;
@@ -267,6 +287,28 @@ final class ProductsAdmin {
     return view;
   }
 
+  // A contract dimension's unit is one License Manager knows; Count unless said.
+  private static String contractUnit(Body d) {
+    String unit = d.optionalString("unit", UNIT, "1 to 64 printable characters");
+    if (unit == null) {
+      return "Count";
+    }
+    if (!Licenses.UNITS.contains(unit)) {
+      throw AdminException.badField(
+          d.path("unit"),
+          "a CONTRACT dimension's unit is one of License Manager's: "
+              + new TreeSet<>(Licenses.UNITS)
+              + "; \""
+              + Body.clip(unit)
+              + "\" is not");
+    }
+    return unit;
+  }
+
+  private static BigDecimal orZero(BigDecimal price) {
+    return price == null ? BigDecimal.ZERO : price;
+  }
+
   private Product find(String code) {
     Product p = ctx.read(c -> ctx.tables().products().find(c, code));
     if (p == null) {
@@ -293,8 +335,9 @@ final class ProductsAdmin {
     if (pricing != Pricing.MONTHLY && monthly != null) {
       throw AdminException.badField("monthlyPrice", "monthlyPrice applies only to MONTHLY pricing");
     }
-    if (pricing == Pricing.CUSTOM && dimensions.isEmpty()) {
-      throw AdminException.badField("dimensions", "CUSTOM pricing needs at least one dimension");
+    if ((pricing == Pricing.CUSTOM || pricing == Pricing.CONTRACT) && dimensions.isEmpty()) {
+      throw AdminException.badField(
+          "dimensions", pricing + " pricing needs at least one dimension");
     }
     if (dimensions.size() > MAX_DIMENSIONS) {
       throw AdminException.badField(
@@ -317,7 +360,7 @@ final class ProductsAdmin {
     }
     if (saas && pricing.isTimeBased()) {
       throw AdminException.badField(
-          "saas", "a SaaS product is priced CUSTOM or FREE, not " + pricing);
+          "saas", "a SaaS product is priced CUSTOM, FREE or CONTRACT, not " + pricing);
     }
   }
 

@@ -6,6 +6,7 @@ import io.meterline.server.domain.Pricing;
 import io.meterline.server.domain.Product;
 import io.meterline.server.domain.Subscription;
 import io.meterline.server.domain.UsageSource;
+import io.meterline.server.licenses.Licenses;
 import io.meterline.server.store.Keyset;
 import io.meterline.server.store.StoreException;
 import java.time.Instant;
@@ -25,21 +26,14 @@ final class SubscriptionsAdmin {
   }
 
   Map<String, Object> create(Body body) {
-    body.only("productCode", "awsAccountId", "contract");
+    body.only("productCode", "awsAccountId", "contract", "startsAt", "endsAt");
     String code = body.string("productCode", ProductsAdmin.PRODUCT_CODE, "a product code");
     String accountId =
         body.string("awsAccountId", ProductsAdmin.ACCOUNT_ID, "a 12-digit account id");
-    List<ContractLine> contract =
-        body.optionalList(
-            "contract",
-            line ->
-                new ContractLine(
-                    line.only("dimension", "quantity", "per", "price").string("dimension"),
-                    // At most a billion per hour or month keeps prepaid seconds within a long.
-                    line.requiredLong("quantity", 0, MAX_CONTRACT_QUANTITY),
-                    line.enumValue("per", ContractLine.Per.class),
-                    line.optionalMoney("price")));
+    List<ContractLine> contract = contractLines(body);
     Instant now = ctx.clock().instant();
+    Instant startsAt = body.optionalInstant("startsAt");
+    Instant endsAt = body.optionalInstant("endsAt");
     try {
       return ctx.write(
           c -> {
@@ -54,18 +48,25 @@ final class SubscriptionsAdmin {
             }
             List<ContractLine> lines = contract == null ? List.of() : contract;
             checkContract(product, lines);
+            Instant start = startsAt == null ? now : startsAt;
+            checkTerm(product, start, endsAt, now, true);
             String token = product.saas() ? Ids.registrationToken() : null;
             Subscription s =
                 new Subscription(
                     Ids.subscriptionId(),
                     code,
                     accountId,
-                    now,
+                    start,
                     null,
                     token == null ? null : now.plus(ctx.limits().registrationTokenTtl()),
-                    lines);
+                    lines,
+                    endsAt,
+                    List.of());
             ctx.tables().subscriptions().insert(c, s, token);
             ctx.notifier().subscribed(c, product, s);
+            if (product.pricing() == Pricing.CONTRACT) {
+              ctx.notifier().entitlementsChanged(c, product, s);
+            }
             Map<String, Object> view = Views.subscription(s);
             if (token != null) {
               view.put("registrationToken", token);
@@ -103,9 +104,38 @@ final class SubscriptionsAdmin {
    * when it is priced HOURLY; each dimension at most once.
    */
   private static void checkContract(Product product, List<ContractLine> lines) {
+    boolean contractPriced = product.pricing() == Pricing.CONTRACT;
+    if (contractPriced && lines.isEmpty()) {
+      throw AdminException.badField(
+          "contract",
+          "a subscription to the CONTRACT product "
+              + product.productCode()
+              + " needs its contract: [{dimension, quantity}]");
+    }
     Set<String> seen = new HashSet<>();
     for (int i = 0; i < lines.size(); i++) {
-      String dimension = lines.get(i).dimension();
+      ContractLine line = lines.get(i);
+      String dimension = line.dimension();
+      if (contractPriced && (line.per() != null || line.price() != null)) {
+        throw AdminException.badField(
+            "contract[" + i + "]." + (line.per() != null ? "per" : "price"),
+            "a CONTRACT product's contract holds for its term at the dimension's price: give "
+                + "only dimension and quantity");
+      }
+      if (!contractPriced && line.per() == null) {
+        throw AdminException.badField(
+            "contract[" + i + "].per", "contract[" + i + "].per is required");
+      }
+      if (contractPriced
+          && product.dimension(dimension).map(d -> d.unit().equals(Licenses.FEATURE)).orElse(false)
+          && line.quantity() != 1) {
+        throw AdminException.badField(
+            "contract[" + i + "].quantity",
+            "dimension \""
+                + Body.clip(dimension)
+                + "\" is a tier (unit None): it is bought with quantity 1, was "
+                + line.quantity());
+      }
       boolean taskTime =
           dimension.equals(UsageSource.TASK_TIME_DIMENSION) && product.pricing() == Pricing.HOURLY;
       if (!taskTime && product.dimension(dimension).isEmpty()) {
@@ -128,6 +158,96 @@ final class SubscriptionsAdmin {
             "dimension \"" + Body.clip(dimension) + "\" is in the contract twice");
       }
     }
+  }
+
+  // The contract's term: only a CONTRACT product's contract has one, and it must end after it
+  // starts.
+  private static void checkTerm(
+      Product product, Instant startsAt, Instant endsAt, Instant now, boolean creating) {
+    if (product.pricing() != Pricing.CONTRACT) {
+      if (endsAt != null || (creating && !startsAt.equals(now))) {
+        throw AdminException.badField(
+            endsAt != null ? "endsAt" : "startsAt",
+            "startsAt and endsAt apply only to CONTRACT products; "
+                + product.productCode()
+                + " is "
+                + product.pricing());
+      }
+      return;
+    }
+    if (startsAt.isAfter(now)) {
+      throw AdminException.badField(
+          "startsAt", "startsAt " + startsAt + " is after the service time " + now);
+    }
+    if (endsAt == null) {
+      throw AdminException.badField("endsAt", "a CONTRACT product's contract needs its endsAt");
+    }
+    if (!endsAt.isAfter(startsAt)) {
+      throw AdminException.badField(
+          "endsAt", "endsAt " + endsAt + " is not after the contract's start " + startsAt);
+    }
+    if (endsAt.isBefore(now)) {
+      throw AdminException.badField(
+          "endsAt", "endsAt " + endsAt + " is before the service time " + now);
+    }
+  }
+
+  private static List<ContractLine> contractLines(Body body) {
+    return body.optionalList(
+        "contract",
+        line ->
+            new ContractLine(
+                line.only("dimension", "quantity", "per", "price").string("dimension"),
+                // At most a billion per hour or month keeps prepaid seconds within a long.
+                line.requiredLong("quantity", 0, MAX_CONTRACT_QUANTITY),
+                line.has("per") ? line.enumValue("per", ContractLine.Per.class) : null,
+                line.optionalMoney("price")));
+  }
+
+  /**
+   * Amends, renews or ends a CONTRACT subscription's contract from now on (SPEC §3.5): the lines
+   * given replace the contract's, the end given replaces its end (now ends it); the earlier version
+   * is kept for the invoices of the months it covered, and the buyer's license is the new version.
+   */
+  Map<String, Object> amendContract(String id, Body body) {
+    body.only("contract", "endsAt");
+    List<ContractLine> contract = contractLines(body);
+    Instant endsAt = body.optionalInstant("endsAt");
+    if (contract == null && endsAt == null) {
+      throw AdminException.badRequest("give contract: [{dimension, quantity}], endsAt or both");
+    }
+    Instant now = ctx.clock().instant();
+    return Views.subscription(
+        ctx.write(
+            c -> {
+              Subscription s = ctx.tables().subscriptions().find(c, id);
+              if (s == null) {
+                throw AdminException.notFound(null, "no subscription " + id);
+              }
+              Product product = ctx.tables().products().find(c, s.productCode());
+              if (product.pricing() != Pricing.CONTRACT) {
+                throw AdminException.badRequest(
+                    "subscription "
+                        + id
+                        + " is to "
+                        + product.productCode()
+                        + ", priced "
+                        + product.pricing()
+                        + "; only a CONTRACT product's contract is amended");
+              }
+              if (s.endedAt() != null) {
+                throw AdminException.conflict(
+                    null, "subscription " + id + " ended at " + s.endedAt());
+              }
+              List<ContractLine> lines = contract == null ? s.contract() : contract;
+              checkContract(product, lines);
+              Instant ends = endsAt == null ? s.contractEndsAt() : endsAt;
+              checkTerm(product, s.startedAt(), ends, now, false);
+              Subscription amended = s.amended(lines, ends, now);
+              ctx.tables().subscriptions().amend(c, amended);
+              ctx.notifier().entitlementsChanged(c, product, amended);
+              return amended;
+            }));
   }
 
   Map<String, Object> get(String id) {

@@ -3,6 +3,7 @@ package io.meterline.server.admin;
 import io.meterline.server.auth.TemporaryCredentials;
 import io.meterline.server.domain.Account;
 import io.meterline.server.domain.ContractLine;
+import io.meterline.server.domain.ContractTerm;
 import io.meterline.server.domain.Dimension;
 import io.meterline.server.domain.LedgerEntry;
 import io.meterline.server.domain.PriceList;
@@ -28,6 +29,7 @@ final class Views {
     m.put("productCode", p.productCode());
     m.put("name", p.name());
     m.put("pricing", p.pricing().name());
+    putIfSet(m, "productId", p.productId());
     putIfSet(m, "hourlyPrice", money(p.hourlyPrice()));
     putIfSet(m, "monthlyPrice", money(p.monthlyPrice()));
     m.put("dimensions", p.dimensions().stream().map(Views::dimension).toList());
@@ -98,6 +100,19 @@ final class Views {
     putIfSet(m, "endedAt", iso(s.endedAt()));
     putIfSet(m, "registrationTokenExpiresAt", iso(s.tokenExpiresAt()));
     m.put("contract", s.contract().stream().map(Views::contractLine).toList());
+    putIfSet(m, "contractEndsAt", iso(s.contractEndsAt()));
+    if (!s.amendments().isEmpty()) {
+      m.put("contractHistory", s.amendments().stream().map(Views::contractTerm).toList());
+    }
+    return m;
+  }
+
+  private static Map<String, Object> contractTerm(ContractTerm t) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("since", iso(t.since()));
+    m.put("until", iso(t.until()));
+    putIfSet(m, "endsAt", iso(t.endsAt()));
+    m.put("contract", t.lines().stream().map(Views::contractLine).toList());
     return m;
   }
 
@@ -105,7 +120,9 @@ final class Views {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("dimension", c.dimension());
     m.put("quantity", c.quantity());
-    m.put("per", c.per().name());
+    if (c.per() != null) {
+      m.put("per", c.per().name());
+    }
     putIfSet(m, "price", money(c.price()));
     return m;
   }

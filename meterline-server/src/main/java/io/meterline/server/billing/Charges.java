@@ -168,6 +168,12 @@ final class Charges {
         lines.add(line(Kind.MONTHLY, null, BigDecimal.ONE, "month", price, price));
       }
     }
+    if (product.pricing() == Pricing.CONTRACT) {
+      for (Subscription s : active) {
+        lines.addAll(contractCharges(s, from, until));
+      }
+      return lines;
+    }
     for (Subscription s : active) {
       for (ContractLine c : s.contract()) {
         if (c.price() != null) {
@@ -186,6 +192,28 @@ final class Charges {
                   c.price()));
         }
       }
+    }
+    return lines;
+  }
+
+  /**
+   * A CONTRACT subscription's lines for the month {@code [from, until)}: per dimension the largest
+   * quantity its contract held in the month, at the dimension's price per unit per month in force
+   * when the month (or the subscription) began; an upgrade within the month is charged for the
+   * month, a downgrade from the next.
+   */
+  private List<Line> contractCharges(Subscription s, Instant from, Instant until) {
+    List<Line> lines = new ArrayList<>();
+    Instant charged = s.startedAt().isAfter(from) ? s.startedAt() : from;
+    for (Dimension d : product.dimensions()) {
+      long quantity = s.contractedMax(d.name(), from, until);
+      if (quantity == 0) {
+        continue;
+      }
+      BigDecimal price =
+          book(s, "dimension:" + d.name(), p -> p.dimensions().get(d.name())).at(charged);
+      BigDecimal units = BigDecimal.valueOf(quantity);
+      lines.add(line(Kind.CONTRACT, d.name(), units, d.unit(), price, price.multiply(units)));
     }
     return lines;
   }

@@ -8,6 +8,9 @@ import java.util.Objects;
  * product the dimension is {@value UsageSource#TASK_TIME_DIMENSION} and the quantity counts
  * task-hours.
  *
+ * <p>A CONTRACT product's line has no period ({@code per} is {@code null}): its quantity holds for
+ * the contract's whole term, and its charge comes from the dimension's price (SPEC §3.5).
+ *
  * @param price the contract's own charge per month, billed upfront; {@code null} when the contract
  *     is paid for elsewhere
  */
@@ -20,7 +23,6 @@ public record ContractLine(String dimension, long quantity, Per per, BigDecimal 
 
   public ContractLine {
     Objects.requireNonNull(dimension, "dimension");
-    Objects.requireNonNull(per, "per");
     if (quantity < 0) {
       throw new IllegalArgumentException("quantity must be >= 0, was " + quantity);
     }

@@ -1,7 +1,11 @@
 package io.meterline.server.domain;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.Base64;
+import java.util.HexFormat;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Pattern;
@@ -26,6 +30,27 @@ public final class Ids {
   public static final Pattern ACCOUNT_ID = Pattern.compile("[0-9]{12}");
 
   private Ids() {}
+
+  /** The Marketplace account that issues the licenses of contracts (contracts-facts §3). */
+  public static final String LICENSE_ISSUER_ACCOUNT = "294406891311";
+
+  /**
+   * The ARN of the license a subscription's contract is issued as: {@code l-} and 32 hex digits of
+   * the subscription id's SHA-256, so the same subscription always names the same license.
+   */
+  public static String licenseArn(String subscriptionId) {
+    try {
+      byte[] digest =
+          MessageDigest.getInstance("SHA-256")
+              .digest(subscriptionId.getBytes(StandardCharsets.UTF_8));
+      return "arn:aws:license-manager::"
+          + LICENSE_ISSUER_ACCOUNT
+          + ":license:l-"
+          + HexFormat.of().formatHex(digest, 0, 16);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JVM has SHA-256", e);
+    }
+  }
 
   /** A product code: 25 lower-case letters and digits, like AWS's. */
   public static String productCode() {

@@ -9,7 +9,12 @@ public enum Pricing {
   /** Per unit of the product's own dimensions, sent with MeterUsage or BatchMeterUsage. */
   CUSTOM,
   /** Nothing is billed; RegisterUsage succeeds for any buyer. */
-  FREE;
+  FREE,
+  /**
+   * A contract per subscription (seats, tiers), checked with License Manager and charged per unit
+   * per month (SPEC §3.5); nothing is metered.
+   */
+  CONTRACT;
 
   /** Whether running tasks of such a product are billed for their time. */
   public boolean isTimeBased() {

@@ -17,6 +17,8 @@ import java.util.Optional;
  * @param preview whether the seller's own account may use it without a subscription
  * @param saas whether it is a SaaS product (BatchMeterUsage, ResolveCustomer) rather than a
  *     container product (RegisterUsage, MeterUsage)
+ * @param productId the product id License Manager knows it by (its SKU); {@code null} for a product
+ *     created before products had one, whose SKU is derived from its code
  */
 public record Product(
     String productCode,
@@ -30,7 +32,8 @@ public record Product(
     String sellerAccountId,
     Instant createdAt,
     List<ProductKey> keys,
-    List<PriceList> priceHistory) {
+    List<PriceList> priceHistory,
+    String productId) {
 
   public Product {
     Objects.requireNonNull(productCode, "productCode");
@@ -53,7 +56,8 @@ public record Product(
       boolean saas,
       String sellerAccountId,
       Instant createdAt,
-      List<ProductKey> keys) {
+      List<ProductKey> keys,
+      String productId) {
     this(
         productCode,
         name,
@@ -73,7 +77,8 @@ public record Product(
                 monthlyPrice,
                 dimensions.stream()
                     .collect(
-                        java.util.stream.Collectors.toMap(Dimension::name, Dimension::price)))));
+                        java.util.stream.Collectors.toMap(Dimension::name, Dimension::price)))),
+        productId);
   }
 
   /** The same product with these prices in force from {@code since}, appended to its history. */
@@ -97,7 +102,8 @@ public record Product(
         sellerAccountId,
         createdAt,
         keys,
-        history);
+        history,
+        productId);
   }
 
   /** The dimension with this name, if the product has it. */

@@ -2,6 +2,7 @@ package io.meterline.server.domain;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
@@ -11,6 +12,10 @@ import java.util.Objects;
  * @param endedAt when the buyer unsubscribed; {@code null} while active
  * @param tokenExpiresAt when the SaaS registration token stops resolving; {@code null} for
  *     container products
+ * @param contract the contract in force
+ * @param contractEndsAt when the contract in force ends (a CONTRACT product's); {@code null} for a
+ *     contract without an end
+ * @param amendments the earlier versions of the contract, oldest first, each with its {@code until}
  */
 public record Subscription(
     String subscriptionId,
@@ -19,7 +24,9 @@ public record Subscription(
     Instant startedAt,
     Instant endedAt,
     Instant tokenExpiresAt,
-    List<ContractLine> contract) {
+    List<ContractLine> contract,
+    Instant contractEndsAt,
+    List<ContractTerm> amendments) {
 
   public Subscription {
     Objects.requireNonNull(subscriptionId, "subscriptionId");
@@ -27,6 +34,80 @@ public record Subscription(
     Objects.requireNonNull(awsAccountId, "awsAccountId");
     Objects.requireNonNull(startedAt, "startedAt");
     contract = List.copyOf(contract);
+    amendments = List.copyOf(amendments);
+  }
+
+  /** A subscription whose contract, if any, has no end and was never amended. */
+  public Subscription(
+      String subscriptionId,
+      String productCode,
+      String awsAccountId,
+      Instant startedAt,
+      Instant endedAt,
+      Instant tokenExpiresAt,
+      List<ContractLine> contract) {
+    this(
+        subscriptionId,
+        productCode,
+        awsAccountId,
+        startedAt,
+        endedAt,
+        tokenExpiresAt,
+        contract,
+        null,
+        List.of());
+  }
+
+  /** The same subscription with {@code contract} in force from {@code at} until {@code endsAt}. */
+  public Subscription amended(List<ContractLine> lines, Instant endsAt, Instant at) {
+    List<ContractTerm> earlier = new ArrayList<>(amendments);
+    earlier.add(new ContractTerm(contractSince(), at, contractEndsAt, contract));
+    return new Subscription(
+        subscriptionId,
+        productCode,
+        awsAccountId,
+        startedAt,
+        endedAt,
+        tokenExpiresAt,
+        lines,
+        endsAt,
+        earlier);
+  }
+
+  /** Since when the contract in force is: the last amendment, else the start. */
+  public Instant contractSince() {
+    return amendments.isEmpty() ? startedAt : amendments.get(amendments.size() - 1).until();
+  }
+
+  /** Every version of the contract, the one in force last. */
+  public List<ContractTerm> contractTerms() {
+    List<ContractTerm> terms = new ArrayList<>(amendments);
+    terms.add(new ContractTerm(contractSince(), null, contractEndsAt, contract));
+    return terms;
+  }
+
+  /** Whether the contract in force has reached its end at this instant of service time. */
+  public boolean contractEndedAt(Instant instant) {
+    return contractEndsAt != null && !instant.isBefore(contractEndsAt);
+  }
+
+  /**
+   * The largest quantity of a dimension any version of the contract held at some moment of {@code
+   * [from, to)} while the subscription was active; 0 if none did.
+   */
+  public long contractedMax(String dimension, Instant from, Instant to) {
+    Instant end = endedAt != null && endedAt.isBefore(to) ? endedAt : to;
+    long max = 0;
+    for (ContractTerm term : contractTerms()) {
+      if (term.overlaps(from, end)) {
+        for (ContractLine line : term.lines()) {
+          if (line.dimension().equals(dimension)) {
+            max = Math.max(max, line.quantity());
+          }
+        }
+      }
+    }
+    return max;
   }
 
   /**

@@ -11,11 +11,13 @@ import io.meterline.server.domain.Account;
 import io.meterline.server.domain.ContractLine;
 import io.meterline.server.domain.Product;
 import io.meterline.server.domain.Subscription;
+import io.meterline.server.licenses.Licenses;
 import io.meterline.server.store.Database;
 import io.meterline.server.store.Tables;
 import io.meterline.wire.ErrorCode;
 import io.meterline.wire.ServiceException;
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -36,10 +38,12 @@ import java.util.concurrent.Executor;
 /**
  * GetEntitlements of the Marketplace Entitlement Service (SPEC §3.5; contracts-facts §4): what the
  * buyers of a product are entitled to, called with the seller's keys. One entitlement per contract
- * dimension of each subscription active now (service time), its quantity as an {@code
- * IntegerValue}; filters OR their values within a key and AND the keys, the two customer keys
- * exclusive; {@code MaxResults} 1–25 (25 by default) and {@code NextToken} page through them in
- * (account, dimension) order. An ended subscription's entitlements are gone.
+ * dimension of each subscription active now (service time), its quantity as an {@code IntegerValue}
+ * (a bought tier, {@code Unit: None}, as {@code BooleanValue} true) and the contract's end as its
+ * {@code ExpirationDate}; filters OR their values within a key and AND the keys, the two customer
+ * keys exclusive; {@code MaxResults} 1–25 (25 by default) and {@code NextToken} page through them
+ * in (account, dimension) order. An ended subscription's or an expired contract's entitlements are
+ * gone.
  *
  * <p>Members of newer models are ignored, as the metering operations do. Our choices where AWS's
  * documents are silent: a caller that is not the seller of the product (or a task, or a buyer's
@@ -74,6 +78,7 @@ public final class GetEntitlements {
       String customerIdentifier,
       String awsAccountId,
       long quantity,
+      boolean feature,
       Instant expiresAt) {}
 
   /** Answers the operation named after the target prefix. */
@@ -110,9 +115,14 @@ public final class GetEntitlements {
       item.put("Dimension", e.dimension());
       item.put("CustomerIdentifier", e.customerIdentifier());
       item.put("CustomerAWSAccountId", e.awsAccountId());
-      item.putObject("Value").put("IntegerValue", e.quantity());
+      if (e.feature()) {
+        item.putObject("Value").put("BooleanValue", true);
+      } else {
+        item.putObject("Value").put("IntegerValue", e.quantity());
+      }
       if (e.expiresAt() != null) {
-        item.put("ExpirationDate", e.expiresAt().getEpochSecond());
+        // A JSON timestamp: epoch seconds, with the milliseconds as a fraction.
+        item.put("ExpirationDate", BigDecimal.valueOf(e.expiresAt().toEpochMilli(), 3));
       }
     }
     if (to < matching.size()) {
@@ -131,7 +141,7 @@ public final class GetEntitlements {
     List<Entitlement> out = new ArrayList<>();
     Map<String, Account> accounts = new HashMap<>();
     for (Subscription s : tables.subscriptions().listAll(c, product.productCode(), null, true)) {
-      if (!s.isActiveAt(now) || s.contract().isEmpty()) {
+      if (!s.isActiveAt(now) || s.contract().isEmpty() || s.contractEndedAt(now)) {
         continue;
       }
       Account buyer = accounts.get(s.awsAccountId());
@@ -147,7 +157,8 @@ public final class GetEntitlements {
                 buyer.customerIdentifier(),
                 buyer.awsAccountId(),
                 line.quantity(),
-                null));
+                Licenses.unit(product, line).equals(Licenses.FEATURE),
+                s.contractEndsAt()));
       }
     }
     out.sort(ORDER);

@@ -8,7 +8,6 @@ import io.meterline.wire.crypto.Hashing;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 
 /** A CheckoutLicense request, checked (facts §2.1). */
 record Checkout(
@@ -19,37 +18,6 @@ record Checkout(
     String clientToken,
     String nodeId,
     String hash) {
-
-  /** The units of the model's EntitlementUnit enum. */
-  static final Set<String> UNITS =
-      Set.of(
-          "Count",
-          "None",
-          "Seconds",
-          "Microseconds",
-          "Milliseconds",
-          "Bytes",
-          "Kilobytes",
-          "Megabytes",
-          "Gigabytes",
-          "Terabytes",
-          "Bits",
-          "Kilobits",
-          "Megabits",
-          "Gigabits",
-          "Terabits",
-          "Percent",
-          "Bytes/Second",
-          "Kilobytes/Second",
-          "Megabytes/Second",
-          "Gigabytes/Second",
-          "Terabytes/Second",
-          "Bits/Second",
-          "Kilobits/Second",
-          "Megabits/Second",
-          "Gigabits/Second",
-          "Terabits/Second",
-          "Count/Second");
 
   static Checkout parse(JsonNode request) {
     String sku = required(request, "ProductSKU");
@@ -70,7 +38,7 @@ record Checkout(
     for (JsonNode e : list) {
       String name = required(e, "Name");
       String unit = required(e, "Unit");
-      if (!UNITS.contains(unit)) {
+      if (!Licenses.UNITS.contains(unit)) {
         throw invalid("Unit %s of entitlement %s is not one of the model's units", unit, name);
       }
       taken.add(new LicenseConsumption.Taken(name, unit, value(e, name, unit)));

@@ -38,12 +38,14 @@ import java.util.concurrent.Executor;
  *
  * <p>Consumption follows the service clock: a PROVISIONAL checkout holds its units for 60 minutes
  * unless extended (60 minutes from the extension) or checked in; a PERPETUAL one draws them down
- * for good. Our choices where AWS's documents are silent (facts §8): a checkout is all or nothing
- * (one entitlement it cannot have refuses the whole of it, NoEntitlementsAllowedException); a
- * counted entitlement needs its {@code Value}; a repeat of a ClientToken with the same request
- * answers the first checkout again, with another request it is a ValidationException; a PERPETUAL
- * checkout cannot be checked in or extended (ConflictException, InvalidParameterValueException); no
- * SignedToken is returned.
+ * for good; a tier ({@code Unit: None}) is not counted. Our choices where AWS's documents are
+ * silent (facts §8): a checkout is all or nothing for counted entitlements (one it cannot have
+ * refuses the whole of it, NoEntitlementsAllowedException), while of the tiers asked for only the
+ * bought ones are answered, as AWS's tiered model has products ask for every tier (none bought
+ * refuses it); a counted entitlement needs its {@code Value} and the dimension's unit; a repeat of
+ * a ClientToken with the same request answers the first checkout again, with another request it is
+ * a ValidationException; a PERPETUAL checkout cannot be checked in or extended (ConflictException,
+ * InvalidParameterValueException); no SignedToken is returned.
  */
 public final class LicenseManager {
   /** The {@code X-Amz-Target} prefix of the service. */
@@ -134,20 +136,35 @@ public final class LicenseManager {
         inUse.merge(t.name(), t.value(), Long::sum);
       }
     }
+    List<LicenseConsumption.Taken> allowed = new ArrayList<>();
     for (LicenseConsumption.Taken wanted : request.entitlements()) {
       ContractLine line =
           s.contract().stream()
               .filter(l -> l.dimension().equals(wanted.name()))
               .findFirst()
-              .orElseThrow(
-                  () ->
-                      ErrorCode.NO_ENTITLEMENTS_ALLOWED.exception(
-                          "License %s has no entitlement %s", arn, wanted.name()));
-      if (!wanted.unit().equals("Count")) {
+              .orElse(null);
+      String unit = line == null ? null : Licenses.unit(license.product(), line);
+      if (wanted.unit().equals(Licenses.FEATURE)) {
+        if (line == null) {
+          continue; // a tier the buyer did not buy (facts §3: every tier is asked for)
+        }
+        if (!unit.equals(Licenses.FEATURE)) {
+          throw ErrorCode.NO_ENTITLEMENTS_ALLOWED.exception(
+              "Entitlement %s of license %s is counted (Unit %s); it cannot be checked out "
+                  + "with Unit None",
+              wanted.name(), arn, unit);
+        }
+        allowed.add(wanted);
+        continue;
+      }
+      if (line == null) {
         throw ErrorCode.NO_ENTITLEMENTS_ALLOWED.exception(
-            "Entitlement %s of license %s is counted (Unit Count); it cannot be checked out "
-                + "with Unit %s",
-            wanted.name(), arn, wanted.unit());
+            "License %s has no entitlement %s", arn, wanted.name());
+      }
+      if (!wanted.unit().equals(unit)) {
+        throw ErrorCode.NO_ENTITLEMENTS_ALLOWED.exception(
+            "Entitlement %s of license %s has Unit %s; it cannot be checked out with Unit %s",
+            wanted.name(), arn, unit, wanted.unit());
       }
       long available = line.quantity() - inUse.getOrDefault(wanted.name(), 0L);
       if (wanted.value() > available) {
@@ -155,6 +172,11 @@ public final class LicenseManager {
             "The maximum count of entitlement %s of license %s is reached: %d asked, %d left",
             wanted.name(), arn, wanted.value(), Math.max(0, available));
       }
+      allowed.add(wanted);
+    }
+    if (allowed.isEmpty()) {
+      throw ErrorCode.NO_ENTITLEMENTS_ALLOWED.exception(
+          "License %s has none of the tiers asked for", arn);
     }
     LicenseConsumption taken =
         new LicenseConsumption(
@@ -162,7 +184,7 @@ public final class LicenseManager {
             arn,
             account,
             request.checkoutType(),
-            request.entitlements(),
+            allowed,
             request.clientToken(),
             request.hash(),
             request.nodeId(),
@@ -256,7 +278,7 @@ public final class LicenseManager {
   // The newest license with this SKU (facts §3: with two, the newest is checked out).
   private Licensed newestWithSku(Connection c, String account, String sku) throws SQLException {
     for (Licensed l : licensesOf(c, account)) {
-      if (Licenses.sku(l.product().productCode()).equals(sku)) {
+      if (Licenses.sku(l.product()).equals(sku)) {
         return l;
       }
     }

@@ -4,31 +4,70 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.meterline.server.domain.ContractLine;
+import io.meterline.server.domain.Dimension;
+import io.meterline.server.domain.Ids;
+import io.meterline.server.domain.Pricing;
 import io.meterline.server.domain.Product;
 import io.meterline.server.domain.Subscription;
-import io.meterline.wire.crypto.Hashing;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.Set;
 import java.util.UUID;
 
 /**
  * The licenses AWS Marketplace issues through License Manager (contracts-facts §3), as this server
  * derives them: one per subscription that carries a contract, its entitlements the contract's
- * dimensions (counted, {@code Unit: Count}, {@code MaxCount} the quantity), valid from the
- * subscription's start to its end.
+ * dimensions (counted, with {@code MaxCount} the quantity, or a bought tier with {@code Unit:
+ * None}), valid from the subscription's start to the contract's end (EXPIRED after it) or to the
+ * subscription's early end (DEACTIVATED). Each amendment or renewal of the contract is a new
+ * version of the same license.
  *
  * <p>Our choices where AWS's documents are silent (facts §8): the issuer is named {@code
  * AWS/Marketplace}, the home Region is us-east-1, provisional consumption lives 60 minutes and
- * datetimes carry {@code Z}, as the model's pattern requires. A product's SKU is a UUID derived
- * from its product code.
+ * datetimes carry {@code Z}, as the model's pattern requires. A CONTRACT product's SKU is its
+ * product id; a product of another pricing with a contract has a UUID derived from its code.
  */
 public final class Licenses {
   /** The Marketplace account that issues the licenses. */
-  public static final String ISSUER_ACCOUNT = "294406891311";
+  public static final String ISSUER_ACCOUNT = Ids.LICENSE_ISSUER_ACCOUNT;
 
   /** The issuer fingerprint every Marketplace product checks out with (facts §3). */
   public static final String KEY_FINGERPRINT =
       "aws:" + ISSUER_ACCOUNT + ":AWS/Marketplace:issuer-fingerprint";
+
+  /** The units of the model's EntitlementUnit enum. */
+  public static final Set<String> UNITS =
+      Set.of(
+          "Count",
+          "None",
+          "Seconds",
+          "Microseconds",
+          "Milliseconds",
+          "Bytes",
+          "Kilobytes",
+          "Megabytes",
+          "Gigabytes",
+          "Terabytes",
+          "Bits",
+          "Kilobits",
+          "Megabits",
+          "Gigabits",
+          "Terabits",
+          "Percent",
+          "Bytes/Second",
+          "Kilobytes/Second",
+          "Megabytes/Second",
+          "Gigabytes/Second",
+          "Terabytes/Second",
+          "Bits/Second",
+          "Kilobits/Second",
+          "Megabits/Second",
+          "Gigabits/Second",
+          "Terabits/Second",
+          "Count/Second");
+
+  /** The unit of a feature or tier: bought or not, never counted. */
+  public static final String FEATURE = "None";
 
   static final String ISSUER_NAME = "AWS/Marketplace";
   static final String HOME_REGION = "us-east-1";
@@ -39,6 +78,11 @@ public final class Licenses {
   private Licenses() {}
 
   /** The product's SKU, the "product id" License Manager knows it by. */
+  public static String sku(Product product) {
+    return product.productId() != null ? product.productId() : sku(product.productCode());
+  }
+
+  /** The SKU of a product created before products had an id: a UUID derived from its code. */
   public static String sku(String productCode) {
     return UUID.nameUUIDFromBytes(("meterline-sku:" + productCode).getBytes(StandardCharsets.UTF_8))
         .toString();
@@ -46,8 +90,7 @@ public final class Licenses {
 
   /** The ARN of the license a subscription's contract is issued as. */
   public static String arn(String subscriptionId) {
-    String hex = Hashing.sha256Hex(subscriptionId.getBytes(StandardCharsets.UTF_8));
-    return "arn:aws:license-manager::" + ISSUER_ACCOUNT + ":license:l-" + hex.substring(0, 32);
+    return Ids.licenseArn(subscriptionId);
   }
 
   /** Whether a subscription has a license: it carries a contract. */
@@ -55,9 +98,26 @@ public final class Licenses {
     return !s.contract().isEmpty();
   }
 
-  /** AVAILABLE while the subscription runs, DEACTIVATED once it has ended. */
+  /**
+   * AVAILABLE while the contract runs, EXPIRED from its end on, DEACTIVATED once the subscription
+   * was ended early.
+   */
   static String status(Subscription s, Instant now) {
-    return s.endedAt() != null && !now.isBefore(s.endedAt()) ? "DEACTIVATED" : "AVAILABLE";
+    if (s.endedAt() != null && !now.isBefore(s.endedAt())) {
+      return "DEACTIVATED";
+    }
+    return s.contractEndedAt(now) ? "EXPIRED" : "AVAILABLE";
+  }
+
+  /**
+   * The unit of a contract line's entitlement: the dimension's for a CONTRACT product, else {@code
+   * Count}.
+   */
+  public static String unit(Product product, ContractLine line) {
+    if (product.pricing() != Pricing.CONTRACT) {
+      return "Count";
+    }
+    return product.dimension(line.dimension()).map(Dimension::unit).orElse("Count");
   }
 
   /** The license as GetLicense and ListReceivedLicenses answer it. */
@@ -66,7 +126,7 @@ public final class Licenses {
     l.put("LicenseArn", arn(s.subscriptionId()));
     l.put("LicenseName", product.name());
     l.put("ProductName", product.name());
-    l.put("ProductSKU", sku(product.productCode()));
+    l.put("ProductSKU", sku(product));
     ObjectNode issuer = l.putObject("Issuer");
     issuer.put("Name", ISSUER_NAME);
     issuer.put("KeyFingerprint", KEY_FINGERPRINT);
@@ -74,17 +134,21 @@ public final class Licenses {
     l.put("Status", status(s, now));
     ObjectNode validity = l.putObject("Validity");
     validity.put("Begin", s.startedAt().toString());
-    if (s.endedAt() != null) {
-      validity.put("End", s.endedAt().toString());
+    Instant end = s.endedAt() != null ? s.endedAt() : s.contractEndsAt();
+    if (end != null) {
+      validity.put("End", end.toString());
     }
     l.put("Beneficiary", s.awsAccountId());
     ArrayNode entitlements = l.putArray("Entitlements");
     for (ContractLine line : s.contract()) {
       ObjectNode e = entitlements.addObject();
+      String unit = unit(product, line);
       e.put("Name", line.dimension());
-      e.put("MaxCount", line.quantity());
+      if (!unit.equals(FEATURE)) {
+        e.put("MaxCount", line.quantity());
+      }
       e.put("Overage", false);
-      e.put("Unit", "Count");
+      e.put("Unit", unit);
       e.put("AllowCheckIn", true);
     }
     ObjectNode consumption = l.putObject("ConsumptionConfiguration");
@@ -94,7 +158,8 @@ public final class Licenses {
         .put("MaxTimeToLiveInMinutes", PROVISIONAL_MINUTES);
     l.putArray("LicenseMetadata");
     l.put("CreateTime", s.startedAt().toString());
-    l.put("Version", "1");
+    // Each amendment or renewal is a new version of the license.
+    l.put("Version", Integer.toString(s.amendments().size() + 1));
     return l;
   }
 }

@@ -22,15 +22,23 @@ final class Messages {
   private static final ObjectMapper JSON = new ObjectMapper();
   static final String REGION = "us-east-1";
 
+  /** The one action of the entitlement topic: new, amended, renewed or ended (facts §5.1). */
+  static final String ENTITLEMENT_UPDATED = "entitlement-updated";
+
   private Messages() {}
 
-  /** The SNS topic a product's subscription notifications are published to. */
-  static String topicArn(Product product) {
+  /**
+   * The SNS topic a product's notifications of this action are published to: the entitlement topic
+   * for {@code entitlement-updated}, else the subscription topic.
+   */
+  static String topicArn(Product product, String action) {
     return "arn:aws:sns:"
         + REGION
         + ":"
         + product.sellerAccountId()
-        + ":aws-mp-subscription-notification-"
+        + (action.equals(ENTITLEMENT_UPDATED)
+            ? ":aws-mp-entitlement-notification-"
+            : ":aws-mp-subscription-notification-")
         + product.productCode();
   }
 
@@ -43,7 +51,9 @@ final class Messages {
       Instant at) {
     return format == NotificationFormat.SNS
         ? sns(action, product, buyer, at)
-        : eventBridge(action, product, subscription, buyer, at);
+        : action.equals(ENTITLEMENT_UPDATED)
+            ? licenseEvent(product, subscription, buyer, at)
+            : eventBridge(action, product, subscription, buyer, at);
   }
 
   // facts §5.1: the message is the topic's JSON, carried as a string in the envelope's Message.
@@ -52,14 +62,42 @@ final class Messages {
     message.put("action", action);
     message.put("customer-identifier", buyer.customerIdentifier());
     message.put("product-code", product.productCode());
-    message.put("isFreeTrialTermPresent", "false");
+    if (!action.equals(ENTITLEMENT_UPDATED)) {
+      message.put("isFreeTrialTermPresent", "false");
+    }
     Map<String, Object> envelope = new LinkedHashMap<>();
     envelope.put("Type", "Notification");
     envelope.put("MessageId", Ids.uuid());
-    envelope.put("TopicArn", topicArn(product));
+    envelope.put("TopicArn", topicArn(product, action));
     envelope.put("Message", write(message));
     envelope.put("Timestamp", at.truncatedTo(ChronoUnit.MILLIS).toString());
     return write(envelope);
+  }
+
+  // facts §5.2: a license provisioned or updated, or revoked at the contract's end.
+  private static String licenseEvent(
+      Product product, Subscription subscription, Account buyer, Instant at) {
+    boolean ended = subscription.contractEndedAt(at);
+    Map<String, Object> detail = new LinkedHashMap<>();
+    detail.put("requestId", Ids.uuid());
+    detail.put("catalog", "AWSMarketplace");
+    detail.put("agreement", Map.of("id", agreementId(subscription)));
+    Map<String, Object> productRef = new LinkedHashMap<>();
+    productRef.put("code", product.productCode());
+    if (product.productId() != null) {
+      productRef.put("id", product.productId());
+    }
+    detail.put("product", productRef);
+    detail.put("license", Map.of("arn", Ids.licenseArn(subscription.subscriptionId())));
+    detail.put("acceptor", Map.of("accountId", buyer.awsAccountId()));
+    detail.put("proposer", Map.of("accountId", product.sellerAccountId()));
+    return write(
+        event(
+            ended ? "License Deprovisioned - Manufacturer" : "License Updated - Manufacturer",
+            product,
+            subscription,
+            at,
+            detail));
   }
 
   // facts §5.2: agreement events for the seller (the manufacturer).
@@ -83,14 +121,27 @@ final class Messages {
     detail.put("acceptor", Map.of("accountId", buyer.awsAccountId()));
     detail.put("proposer", Map.of("accountId", product.sellerAccountId()));
     detail.put("product", Map.of("code", product.productCode(), "title", product.name()));
+    return write(
+        event(
+            ended
+                ? "Purchase Agreement Ended - Manufacturer"
+                : "Purchase Agreement Created - Manufacturer",
+            product,
+            subscription,
+            at,
+            detail));
+  }
+
+  private static Map<String, Object> event(
+      String detailType,
+      Product product,
+      Subscription subscription,
+      Instant at,
+      Map<String, Object> detail) {
     Map<String, Object> event = new LinkedHashMap<>();
     event.put("version", "0");
     event.put("id", Ids.uuid());
-    event.put(
-        "detail-type",
-        ended
-            ? "Purchase Agreement Ended - Manufacturer"
-            : "Purchase Agreement Created - Manufacturer");
+    event.put("detail-type", detailType);
     event.put("source", "aws.agreement-marketplace");
     event.put("account", product.sellerAccountId());
     event.put("time", at.truncatedTo(ChronoUnit.SECONDS).toString());
@@ -99,7 +150,7 @@ final class Messages {
         "resources",
         List.of("arn:aws:aws-marketplace::aws:agreement:" + agreementId(subscription)));
     event.put("detail", detail);
-    return write(event);
+    return event;
   }
 
   /** The agreement a subscription stands for: {@code agmt-} and its id. */

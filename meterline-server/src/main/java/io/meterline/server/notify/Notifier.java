@@ -5,6 +5,7 @@ import io.meterline.server.domain.Ids;
 import io.meterline.server.domain.Notification;
 import io.meterline.server.domain.NotificationFormat;
 import io.meterline.server.domain.NotificationTarget;
+import io.meterline.server.domain.Pricing;
 import io.meterline.server.domain.Product;
 import io.meterline.server.domain.Subscription;
 import io.meterline.server.store.Database;
@@ -155,6 +156,30 @@ public final class Notifier implements AutoCloseable {
           endedAt.plus(Subscription.UNSUBSCRIBE_PENDING));
     } else {
       queue(c, product, subscription, "unsubscribe-success", endedAt);
+    }
+    if (product.pricing() == Pricing.CONTRACT) {
+      // The license is deactivated now: its end, announced for later, comes now.
+      tables
+          .notifications()
+          .cancelDueAfter(c, subscription.subscriptionId(), Messages.ENTITLEMENT_UPDATED, endedAt);
+      queue(c, product, subscription, Messages.ENTITLEMENT_UPDATED, endedAt);
+    }
+  }
+
+  /**
+   * Queues {@code entitlement-updated} for a contract that began, was amended or renewed, now, and
+   * for its end when that is still to come; an end announced before and now moved is cancelled.
+   */
+  public void entitlementsChanged(Connection c, Product product, Subscription subscription)
+      throws SQLException {
+    Instant now = serviceClock.instant();
+    tables
+        .notifications()
+        .cancelDueAfter(c, subscription.subscriptionId(), Messages.ENTITLEMENT_UPDATED, now);
+    queue(c, product, subscription, Messages.ENTITLEMENT_UPDATED, now);
+    Instant ends = subscription.contractEndsAt();
+    if (ends != null && ends.isAfter(now)) {
+      queue(c, product, subscription, Messages.ENTITLEMENT_UPDATED, ends);
     }
   }
 

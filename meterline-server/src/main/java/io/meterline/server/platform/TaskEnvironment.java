@@ -58,6 +58,7 @@ public record TaskEnvironment(Map<String, String> environment, Map<String, Strin
     Map<String, String> env = new LinkedHashMap<>();
     Map<String, String> files = new LinkedHashMap<>();
     env.put("AWS_ENDPOINT_URL_MARKETPLACE_METERING", base);
+    env.put("AWS_ENDPOINT_URL_LICENSE_MANAGER", base); // contract-priced products check out here
     switch (task.platform()) {
       case ECS, FARGATE -> {
         env.put("AWS_CONTAINER_CREDENTIALS_FULL_URI", task0 + "/credentials");

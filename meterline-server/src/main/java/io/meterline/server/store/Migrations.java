@@ -31,7 +31,8 @@ final class Migrations {
           new Migration(
               7, "ledger index by product", "db/migration/V007__ledger_product_index.sql"),
           new Migration(8, "notifications", "db/migration/V008__notifications.sql"),
-          new Migration(9, "license checkouts", "db/migration/V009__license_consumptions.sql"));
+          new Migration(9, "license checkouts", "db/migration/V009__license_consumptions.sql"),
+          new Migration(10, "contract products", "db/migration/V010__contracts.sql"));
 
   private Migrations() {}
 

@@ -119,6 +119,18 @@ public final class NotificationsTable {
         action);
   }
 
+  /** Cancels a subscription's pending notifications of an action due after {@code after}. */
+  public int cancelDueAfter(Connection c, String subscriptionId, String action, Instant after)
+      throws SQLException {
+    return Jdbc.update(
+        c,
+        "UPDATE notifications SET status = 'CANCELLED' WHERE subscription_id = ? "
+            + "AND action = ? AND status = 'PENDING' AND due_at > ?",
+        subscriptionId,
+        action,
+        after);
+  }
+
   /** The latest notifications, newest first, of one product or of all ({@code null}). */
   public List<Notification> latest(Connection c, String productCode, int limit)
       throws SQLException {

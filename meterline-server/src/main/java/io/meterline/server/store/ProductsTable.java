@@ -23,7 +23,7 @@ public final class ProductsTable {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String COLUMNS =
       "product_code, name, pricing, hourly_price, "
-          + "monthly_price, seller_account_id, preview, saas, created_at";
+          + "monthly_price, seller_account_id, preview, saas, created_at, product_id";
 
   private final KeySealer sealer;
 
@@ -31,10 +31,19 @@ public final class ProductsTable {
     this.sealer = sealer;
   }
 
+  /** The code of the product with this product id (SKU), or {@code null}. */
+  public String findCodeByProductId(Connection c, String productId) throws SQLException {
+    return Jdbc.queryOne(
+        c,
+        "SELECT product_code FROM products WHERE product_id = ?",
+        rs -> rs.getString("product_code"),
+        productId);
+  }
+
   public void insert(Connection c, Product p) throws SQLException {
     Jdbc.update(
         c,
-        "INSERT INTO products (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO products (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         p.productCode(),
         p.name(),
         p.pricing().name(),
@@ -43,7 +52,8 @@ public final class ProductsTable {
         p.sellerAccountId(),
         p.preview(),
         p.saas(),
-        p.createdAt());
+        p.createdAt(),
+        p.productId());
     int position = 0;
     for (Dimension d : p.dimensions()) {
       Jdbc.update(
@@ -203,7 +213,8 @@ public final class ProductsTable {
               p.saas(),
               p.sellerAccountId(),
               p.createdAt(),
-              keys.getOrDefault(p.productCode(), List.of()));
+              keys.getOrDefault(p.productCode(), List.of()),
+              p.productId());
       for (PriceList change : changes.getOrDefault(p.productCode(), List.of())) {
         created = created.withPrices(change);
       }
@@ -279,7 +290,8 @@ public final class ProductsTable {
         rs.getInt("saas") == 1,
         rs.getString("seller_account_id"),
         Jdbc.instant(rs, "created_at"),
-        new ArrayList<>());
+        new ArrayList<>(),
+        rs.getString("product_id"));
   }
 
   private static String text(BigDecimal value) {

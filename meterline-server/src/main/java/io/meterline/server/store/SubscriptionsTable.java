@@ -2,8 +2,12 @@ package io.meterline.server.store;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.meterline.server.domain.ContractLine;
+import io.meterline.server.domain.ContractTerm;
 import io.meterline.server.domain.Subscription;
 import io.meterline.wire.crypto.Hashing;
 import java.nio.charset.StandardCharsets;
@@ -20,7 +24,7 @@ public final class SubscriptionsTable {
   private static final TypeReference<List<ContractLine>> CONTRACT = new TypeReference<>() {};
   private static final String COLUMNS =
       "subscription_id, product_code, aws_account_id, "
-          + "started_at, ended_at, token_expires_at, contract";
+          + "started_at, ended_at, token_expires_at, contract, contract_ends_at, contract_history";
 
   /** Inserts a subscription; a registration token ({@code null} if none) is stored hashed. */
   public void insert(Connection c, Subscription s, String registrationToken) throws SQLException {
@@ -29,7 +33,7 @@ public final class SubscriptionsTable {
         "INSERT INTO subscriptions ("
             + COLUMNS
             + ", registration_token_hash) "
-            + "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         s.subscriptionId(),
         s.productCode(),
         s.awsAccountId(),
@@ -37,6 +41,8 @@ public final class SubscriptionsTable {
         s.endedAt(),
         s.tokenExpiresAt(),
         encodeContract(s.contract()),
+        s.contractEndsAt(),
+        encodeHistory(s.amendments()),
         registrationToken == null ? null : hashToken(registrationToken));
   }
 
@@ -200,6 +206,58 @@ public final class SubscriptionsTable {
         == 1;
   }
 
+  /**
+   * Stores a subscription's amended contract: the version in force, its end and the earlier
+   * versions.
+   */
+  public void amend(Connection c, Subscription s) throws SQLException {
+    Jdbc.update(
+        c,
+        "UPDATE subscriptions SET contract = ?, contract_ends_at = ?, contract_history = ? "
+            + "WHERE subscription_id = ?",
+        encodeContract(s.contract()),
+        s.contractEndsAt(),
+        encodeHistory(s.amendments()),
+        s.subscriptionId());
+  }
+
+  // [{since, until, endsAt, lines}] with times in epoch ms; NULL when never amended.
+  private static String encodeHistory(List<ContractTerm> terms) {
+    if (terms.isEmpty()) {
+      return null;
+    }
+    ArrayNode out = JSON.createArrayNode();
+    for (ContractTerm t : terms) {
+      ObjectNode term = out.addObject();
+      term.put("since", t.since().toEpochMilli());
+      term.put("until", t.until().toEpochMilli());
+      term.put("endsAt", t.endsAt() == null ? null : t.endsAt().toEpochMilli());
+      term.set("lines", JSON.valueToTree(t.lines()));
+    }
+    return out.toString();
+  }
+
+  private static List<ContractTerm> decodeHistory(String text) {
+    if (text == null) {
+      return List.of();
+    }
+    try {
+      List<ContractTerm> terms = new ArrayList<>();
+      for (JsonNode t : JSON.readTree(text)) {
+        JsonNode ends = t.get("endsAt");
+        terms.add(
+            new ContractTerm(
+                Instant.ofEpochMilli(t.get("since").asLong()),
+                Instant.ofEpochMilli(t.get("until").asLong()),
+                ends == null || ends.isNull() ? null : Instant.ofEpochMilli(ends.asLong()),
+                JSON.convertValue(t.get("lines"), CONTRACT)));
+      }
+      return terms;
+    } catch (JsonProcessingException | IllegalArgumentException e) {
+      throw new IllegalStateException("stored contract history is not valid: " + text, e);
+    }
+  }
+
   static String encodeContract(List<ContractLine> lines) {
     try {
       return JSON.writeValueAsString(lines);
@@ -224,6 +282,8 @@ public final class SubscriptionsTable {
         Jdbc.instant(rs, "started_at"),
         Jdbc.instant(rs, "ended_at"),
         Jdbc.instant(rs, "token_expires_at"),
-        decodeContract(rs.getString("contract")));
+        decodeContract(rs.getString("contract")),
+        Jdbc.instant(rs, "contract_ends_at"),
+        decodeHistory(rs.getString("contract_history")));
   }
 }

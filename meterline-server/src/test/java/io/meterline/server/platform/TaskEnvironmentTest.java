@@ -21,6 +21,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class TaskEnvironmentTest {
   private static final String METERING = "AWS_ENDPOINT_URL_MARKETPLACE_METERING";
+  private static final String LICENSE_MANAGER = "AWS_ENDPOINT_URL_LICENSE_MANAGER";
 
   @RegisterExtension static final PlatformFixtures f = PlatformFixtures.withDefaults();
 
@@ -66,7 +67,8 @@ class TaskEnvironmentTest {
             "AWS_REGION",
             "AWS_DEFAULT_REGION",
             "AWS_EXECUTION_ENV",
-            METERING);
+            METERING,
+            LICENSE_MANAGER);
     assertThat(isLoopback(taskUrl(task, "AWS_CONTAINER_CREDENTIALS_FULL_URI"))).isTrue();
     assertThat(env(task, "AWS_CONTAINER_AUTHORIZATION_TOKEN")).isNotBlank().doesNotContain("\n");
     taskUrl(task, "ECS_CONTAINER_METADATA_URI_V4");
@@ -74,6 +76,7 @@ class TaskEnvironmentTest {
     assertThat(env(task, "AWS_DEFAULT_REGION")).isEqualTo(REGION);
     assertThat(env(task, "AWS_EXECUTION_ENV")).isEqualTo("AWS_ECS_FARGATE");
     assertThat(env(task, METERING)).isEqualTo(f.endpoint().toString());
+    assertThat(env(task, LICENSE_MANAGER)).isEqualTo(f.endpoint().toString());
     assertThat(files(task)).isEmpty();
   }
 
@@ -101,7 +104,8 @@ class TaskEnvironmentTest {
             "AWS_REGION",
             "AWS_DEFAULT_REGION",
             "AWS_EXECUTION_ENV",
-            METERING);
+            METERING,
+            LICENSE_MANAGER);
     assertThat(env(task, "AWS_REGION")).isEqualTo("eu-west-1");
     assertThat(env(task, "AWS_EXECUTION_ENV")).isNotEqualTo("AWS_ECS_FARGATE");
   }
@@ -121,7 +125,8 @@ class TaskEnvironmentTest {
             "ECS_CONTAINER_METADATA_URI",
             "AWS_EXECUTION_ENV",
             "AWS_EC2_METADATA_SERVICE_ENDPOINT",
-            METERING);
+            METERING,
+            LICENSE_MANAGER);
     assertThat(taskUrl(task, "AWS_EC2_METADATA_SERVICE_ENDPOINT")).doesNotEndWith("/");
   }
 
@@ -136,7 +141,8 @@ class TaskEnvironmentTest {
             "AWS_ENDPOINT_URL_STS",
             "AWS_REGION",
             "AWS_DEFAULT_REGION",
-            METERING);
+            METERING,
+            LICENSE_MANAGER);
     assertThat(env(task, "AWS_ROLE_ARN"))
         .matches("arn:aws:iam::" + task.get("awsAccountId").asText() + ":role/.+");
     assertThat(env(task, "AWS_WEB_IDENTITY_TOKEN_FILE"))
@@ -159,7 +165,8 @@ class TaskEnvironmentTest {
             "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE",
             "AWS_REGION",
             "AWS_DEFAULT_REGION",
-            METERING);
+            METERING,
+            LICENSE_MANAGER);
     assertThat(isLoopback(taskUrl(task, "AWS_CONTAINER_CREDENTIALS_FULL_URI"))).isTrue();
     String tokenFile = env(task, "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE");
     assertThat(tokenFile)
@@ -172,11 +179,11 @@ class TaskEnvironmentTest {
   }
 
   @Test
-  void ec2_hasOnlyImdsAndTheMeteringEndpoint() {
+  void ec2_hasOnlyImdsAndTheServiceEndpoints() {
     JsonNode task = f.task(f.buyer(), REGION, "EC2");
 
     assertThat(names(task))
-        .containsExactlyInAnyOrder("AWS_EC2_METADATA_SERVICE_ENDPOINT", METERING);
+        .containsExactlyInAnyOrder("AWS_EC2_METADATA_SERVICE_ENDPOINT", METERING, LICENSE_MANAGER);
     assertThat(taskUrl(task, "AWS_EC2_METADATA_SERVICE_ENDPOINT")).doesNotEndWith("/");
     assertThat(files(task)).isEmpty();
     assertThat(task.get("taskId").asText()).matches("i-[0-9a-f]{17}");

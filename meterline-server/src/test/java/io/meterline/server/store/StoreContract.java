@@ -278,7 +278,8 @@ abstract class StoreContract {
             false,
             "111122223333",
             T0,
-            List.of(new ProductKey(1, Pem.encode(pair.getPublic()), pair.getPrivate(), T0, null)));
+            List.of(new ProductKey(1, Pem.encode(pair.getPublic()), pair.getPrivate(), T0, null)),
+            "3f0c5a8e-3c5b-4e7e-9d38-1f4f5a0c2b11");
     write(
         c -> {
           tables.products().insert(c, p);
@@ -295,6 +296,9 @@ abstract class StoreContract {
                 .encodeToString(pair.getPrivate().getEncoded())
                 .substring(0, 40));
     Product read = db.read(c -> tables.products().find(c, "prodcode1"));
+    assertThat(read.productId()).isEqualTo(p.productId());
+    String byId = db.read(c -> tables.products().findCodeByProductId(c, p.productId()));
+    assertThat(byId).isEqualTo("prodcode1");
     assertThat(read.dimensions()).extracting(Dimension::name).containsExactly("Hosts", "Users");
     assertThat(read.dimensions().get(0).price()).isEqualByComparingTo("0.10");
     assertThat(read.preview()).isTrue();
@@ -322,6 +326,42 @@ abstract class StoreContract {
     Product rotated = db.read(c -> tables.products().find(c, "prodcode1"));
     assertThat(rotated.currentKey().version()).isEqualTo(2);
     assertThat(rotated.key(1).orElseThrow().retiredAt()).isEqualTo(T0.plusSeconds(60));
+  }
+
+  @Test
+  void subscriptions_keepAContractsEnd_andEveryVersionOfAnAmendedContract() {
+    Subscription s =
+        new Subscription(
+            "sub-c",
+            "prodcode1",
+            "444455556666",
+            T0,
+            null,
+            null,
+            List.of(new ContractLine("Seats", 2, null)),
+            T0.plusSeconds(86_400),
+            List.of());
+    Subscription amended =
+        s.amended(
+                List.of(new ContractLine("Seats", 5, null)),
+                T0.plusSeconds(90_000),
+                T0.plusSeconds(60))
+            .amended(
+                List.of(new ContractLine("Seats", 1, null)),
+                T0.plusSeconds(90_000),
+                T0.plusSeconds(120));
+    write(
+        c -> {
+          tables.subscriptions().insert(c, s, null);
+          tables.subscriptions().amend(c, amended);
+          return null;
+        });
+    Subscription read = db.read(c -> tables.subscriptions().find(c, "sub-c"));
+    assertThat(read).isEqualTo(amended);
+    assertThat(read.amendments()).hasSize(2);
+    assertThat(read.contractSince()).isEqualTo(T0.plusSeconds(120));
+    assertThat(read.contractedMax("Seats", T0, T0.plusSeconds(3600))).isEqualTo(5);
+    assertThat(read.contractedMax("Seats", T0.plusSeconds(120), T0.plusSeconds(3600))).isEqualTo(1);
   }
 
   @Test
@@ -622,7 +662,8 @@ abstract class StoreContract {
         false,
         "111122223333",
         createdAt,
-        List.of(new ProductKey(1, Pem.encode(pair.getPublic()), pair.getPrivate(), T0, null)));
+        List.of(new ProductKey(1, Pem.encode(pair.getPublic()), pair.getPrivate(), T0, null)),
+        null);
   }
 
   private static Task task(String id, String account, Instant started) {

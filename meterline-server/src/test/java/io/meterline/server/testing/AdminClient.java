@@ -11,6 +11,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -188,7 +190,7 @@ public final class AdminClient {
   }
 
   /** The service time. */
-  public java.time.Instant now() {
+  public Instant now() {
     return java.time.Instant.parse(get("/clock").get("now").asText());
   }
 
@@ -205,7 +207,7 @@ public final class AdminClient {
    * {@code subscribe(code, account, "Seats", 5, "Storage", 100)}.
    */
   public JsonNode subscribe(String productCode, String accountId, Object... dimensionQuantities) {
-    java.util.List<Map<String, Object>> contract = new java.util.ArrayList<>();
+    List<Map<String, Object>> contract = new ArrayList<>();
     for (int i = 0; i < dimensionQuantities.length; i += 2) {
       contract.add(
           Map.of(
@@ -219,6 +221,77 @@ public final class AdminClient {
     return post(
         "/subscriptions",
         Map.of("productCode", productCode, "awsAccountId", accountId, "contract", contract));
+  }
+
+  /**
+   * A CONTRACT product: each triple a dimension, its unit ({@code Count}, {@code None}…) and its
+   * price per unit per month, e.g. {@code contractProduct(seller, "Seats", "Count", "10")}.
+   */
+  public JsonNode contractProduct(String seller, String... dimensionUnitPrice) {
+    List<Map<String, Object>> dimensions = new ArrayList<>();
+    for (int i = 0; i < dimensionUnitPrice.length; i += 3) {
+      dimensions.add(
+          Map.of(
+              "name",
+              dimensionUnitPrice[i],
+              "unit",
+              dimensionUnitPrice[i + 1],
+              "price",
+              dimensionUnitPrice[i + 2]));
+    }
+    return post(
+        "/products",
+        Map.of(
+            "name",
+            "Contract product",
+            "pricing",
+            "CONTRACT",
+            "sellerAccountId",
+            seller,
+            "dimensions",
+            dimensions));
+  }
+
+  /**
+   * Subscribes to a CONTRACT product until {@code endsAt}: each pair a dimension and its quantity.
+   */
+  public JsonNode subscribeContract(
+      String productCode, String accountId, Instant endsAt, Object... dimensionQuantities) {
+    return post(
+        "/subscriptions",
+        Map.of(
+            "productCode",
+            productCode,
+            "awsAccountId",
+            accountId,
+            "contract",
+            contractLines(dimensionQuantities),
+            "endsAt",
+            endsAt.toString()));
+  }
+
+  /**
+   * Amends a CONTRACT subscription: the lines (pairs; none to keep them) and, if given, the end.
+   */
+  public JsonNode amendContract(
+      String subscriptionId, Instant endsAt, Object... dimensionQuantities) {
+    Map<String, Object> body = new LinkedHashMap<>();
+    if (dimensionQuantities.length > 0) {
+      body.put("contract", contractLines(dimensionQuantities));
+    }
+    if (endsAt != null) {
+      body.put("endsAt", endsAt.toString());
+    }
+    return send("PUT", "/subscriptions/" + subscriptionId + "/contract", body).expect(200);
+  }
+
+  private static List<Map<String, Object>> contractLines(Object... dimensionQuantities) {
+    List<Map<String, Object>> lines = new ArrayList<>();
+    for (int i = 0; i < dimensionQuantities.length; i += 2) {
+      lines.add(
+          Map.of("dimension", dimensionQuantities[i], "quantity", dimensionQuantities[i + 1]));
+    }
+    return lines;
   }
 
   public JsonNode task(String accountId, String region, String platform) {
