@@ -50,6 +50,23 @@ final class AdminHttp {
     return send("PUT", path, body, Map.of());
   }
 
+  /** A PUT whose refusals name the command-line option behind the field at fault. */
+  JsonNode put(String path, Object body, Map<String, String> optionOfField) {
+    return send("PUT", path, body, optionOfField);
+  }
+
+  // The top-level member a field path names: "contract" of "contract[1].quantity".
+  private static String member(String field) {
+    int end = field.length();
+    for (char c : new char[] {'[', '.'}) {
+      int at = field.indexOf(c);
+      if (at >= 0 && at < end) {
+        end = at;
+      }
+    }
+    return field.substring(0, end);
+  }
+
   /** A GET answered in CSV, as text. */
   String getCsv(String path) {
     return new String(
@@ -99,8 +116,8 @@ final class AdminHttp {
                 + json.path("message").asText(new String(r.body()))
                 + (field.isEmpty()
                     ? ""
-                    : optionOfField.containsKey(field)
-                        ? " [" + optionOfField.get(field) + ", field " + field + "]"
+                    : optionOfField.containsKey(member(field))
+                        ? " [" + optionOfField.get(member(field)) + ", field " + field + "]"
                         : " [field " + field + "]"));
       }
       return r.body();

@@ -94,7 +94,12 @@ final class ProductCommand implements Runnable {
     @Option(names = "--name", required = true, description = "The product's name.")
     String name;
 
-    @Option(names = "--pricing", required = true, description = "HOURLY, MONTHLY, CUSTOM or FREE.")
+    @Option(
+        names = "--pricing",
+        required = true,
+        description =
+            "HOURLY, MONTHLY, CUSTOM, FREE or CONTRACT (seats and tiers checked with License "
+                + "Manager, charged per unit per month).")
     String pricing;
 
     @Option(names = "--hourly-price", paramLabel = "PRICE", description = "Per task-hour (HOURLY).")
@@ -109,7 +114,10 @@ final class ProductCommand implements Runnable {
     @Option(
         names = "--dimension",
         paramLabel = "NAME=PRICE[:UNIT]",
-        description = "A metering dimension, e.g. Hosts=0.10:host; repeat for more.")
+        description =
+            "A metering dimension, e.g. Hosts=0.10:host; a CONTRACT product's price is per "
+                + "unit per month and its unit one of License Manager's, e.g. Seats=10:Count or "
+                + "Premium=50:None (a tier); repeat for more.")
     List<String> dimensions = new ArrayList<>();
 
     @Option(names = "--seller", paramLabel = "ACCOUNT", description = "The seller's account id.")
@@ -127,6 +135,13 @@ final class ProductCommand implements Runnable {
         description = "Its code, instead of a minted one.")
     String code;
 
+    @Option(
+        names = "--product-id",
+        paramLabel = "SKU",
+        description =
+            "A CONTRACT product's id (the SKU of its licenses), instead of a minted UUID.")
+    String productId;
+
     @Override
     public Integer call() {
       Map<String, Object> body = new LinkedHashMap<>();
@@ -139,6 +154,7 @@ final class ProductCommand implements Runnable {
       }
       put(body, "sellerAccountId", seller);
       put(body, "productCode", code);
+      put(body, "productId", productId);
       if (saas) {
         body.put("saas", true);
       }
@@ -158,7 +174,8 @@ final class ProductCommand implements Runnable {
                       "monthlyPrice", "--monthly-price",
                       "dimensions", "--dimension",
                       "sellerAccountId", "--seller",
-                      "productCode", "--code"));
+                      "productCode", "--code",
+                      "productId", "--product-id"));
       output.item(spec.commandLine().getOut(), product, COLUMNS);
       return 0;
     }

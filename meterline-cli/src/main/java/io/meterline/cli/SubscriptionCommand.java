@@ -19,11 +19,12 @@ import picocli.CommandLine.Parameters;
 @Command(
     name = "subscription",
     mixinStandardHelpOptions = true,
-    description = "Lists, shows, creates and ends subscriptions.",
+    description = "Lists, shows, creates and ends subscriptions, and amends contracts.",
     subcommands = {
       SubscriptionCommand.ListSubscriptions.class,
       SubscriptionCommand.Get.class,
       SubscriptionCommand.Create.class,
+      SubscriptionCommand.Contract.class,
       SubscriptionCommand.End.class
     })
 final class SubscriptionCommand implements Runnable {
@@ -36,7 +37,7 @@ final class SubscriptionCommand implements Runnable {
           col("STARTED", "/startedAt"),
           col("ENDED", "/endedAt"));
   private static final Pattern CONTRACT =
-      Pattern.compile("([^=]+)=([0-9]+)/(HOUR|MONTH|hour|month)(?:@([0-9.]+))?");
+      Pattern.compile("([^=]+)=([0-9]+)(?:/(HOUR|MONTH|hour|month)(?:@([0-9.]+))?)?");
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -113,12 +114,25 @@ final class SubscriptionCommand implements Runnable {
 
     @Option(
         names = "--contract",
-        paramLabel = "DIMENSION=QUANTITY/PER[@PRICE]",
+        paramLabel = "DIMENSION=QUANTITY[/PER[@PRICE]]",
         description =
             "A prepaid quantity per HOUR or MONTH, with the contract's own monthly charge, e.g. "
                 + "Hosts=10/HOUR or TaskTime=2/MONTH@100 (TaskTime counts task-hours of an "
-                + "HOURLY product); repeat for more.")
+                + "HOURLY product); for a CONTRACT product a quantity for the contract's term, "
+                + "e.g. Seats=5 or Premium=1 (a tier); repeat for more.")
     List<String> contract = new ArrayList<>();
+
+    @Option(
+        names = "--starts-at",
+        paramLabel = "INSTANT",
+        description = "When a CONTRACT product's contract began (not after now); default now.")
+    String startsAt;
+
+    @Option(
+        names = "--ends-at",
+        paramLabel = "INSTANT",
+        description = "When a CONTRACT product's contract ends, e.g. 2027-12-31T00:00:00Z.")
+    String endsAt;
 
     @Override
     public Integer call() {
@@ -128,6 +142,8 @@ final class SubscriptionCommand implements Runnable {
       if (!contract.isEmpty()) {
         body.put("contract", contract(contract));
       }
+      ProductCommand.put(body, "startsAt", startsAt);
+      ProductCommand.put(body, "endsAt", endsAt);
       output.item(
           spec.commandLine().getOut(),
           server
@@ -135,7 +151,61 @@ final class SubscriptionCommand implements Runnable {
               .post(
                   "/subscriptions",
                   body,
-                  Map.of("productCode", "--product", "awsAccountId", "--buyer")),
+                  Map.of(
+                      "productCode", "--product",
+                      "awsAccountId", "--buyer",
+                      "contract", "--contract",
+                      "startsAt", "--starts-at",
+                      "endsAt", "--ends-at")),
+          COLUMNS);
+      return 0;
+    }
+  }
+
+  @Command(
+      name = "contract",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Amends, renews or ends a CONTRACT subscription's contract from now on.",
+        "The lines given replace the contract's; --ends-at later renews it, --ends-at now ends it "
+            + "(its license is EXPIRED from then). The buyer's license becomes the new version "
+            + "and the product's notification target is sent entitlement-updated."
+      })
+  static final class Contract implements Callable<Integer> {
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+    @Mixin ServerLocation server = new ServerLocation();
+    @Mixin Output output = new Output();
+
+    @Parameters(paramLabel = "SUBSCRIPTION_ID")
+    String id;
+
+    @Option(
+        names = "--contract",
+        paramLabel = "DIMENSION=QUANTITY",
+        description = "A dimension's quantity from now on, e.g. Seats=10; repeat for more.")
+    List<String> contract = new ArrayList<>();
+
+    @Option(
+        names = "--ends-at",
+        paramLabel = "INSTANT",
+        description = "The contract's new end, e.g. 2028-12-31T00:00:00Z.")
+    String endsAt;
+
+    @Override
+    public Integer call() {
+      Map<String, Object> body = new LinkedHashMap<>();
+      if (!contract.isEmpty()) {
+        body.put("contract", contract(contract));
+      }
+      ProductCommand.put(body, "endsAt", endsAt);
+      output.item(
+          spec.commandLine().getOut(),
+          server
+              .admin()
+              .put(
+                  "/subscriptions/" + id + "/contract",
+                  body,
+                  Map.of("contract", "--contract", "endsAt", "--ends-at")),
           COLUMNS);
       return 0;
     }
@@ -165,14 +235,17 @@ final class SubscriptionCommand implements Runnable {
       if (!m.matches()) {
         throw new IllegalArgumentException(
             "--contract takes DIMENSION=QUANTITY/HOUR or /MONTH, with @PRICE for the contract's "
-                + "monthly charge, e.g. Hosts=10/HOUR or TaskTime=2/MONTH@100; was '"
+                + "monthly charge, e.g. Hosts=10/HOUR or TaskTime=2/MONTH@100, or "
+                + "DIMENSION=QUANTITY for a CONTRACT product; was '"
                 + spec
                 + "'");
       }
       Map<String, Object> line = new LinkedHashMap<>();
       line.put("dimension", m.group(1));
       line.put("quantity", Long.parseLong(m.group(2)));
-      line.put("per", m.group(3).toUpperCase(java.util.Locale.ROOT));
+      if (m.group(3) != null) {
+        line.put("per", m.group(3).toUpperCase(java.util.Locale.ROOT));
+      }
       if (m.group(4) != null) {
         line.put("price", m.group(4));
       }

@@ -165,6 +165,91 @@ class AdminCommandsTest {
   }
 
   @Test
+  void contractProduct_subscription_andAmendment_throughTheCommands() throws Exception {
+    String buyer = account();
+    json("buyer", "create", buyer, "-o", "json");
+    JsonNode product =
+        json(
+            "product",
+            "create",
+            "--name",
+            "Seats",
+            "--pricing",
+            "CONTRACT",
+            "--dimension",
+            "Seats=10:Count",
+            "--dimension",
+            "Premium=50:None",
+            "-o",
+            "json");
+    assertThat(product.get("productId").asText()).hasSize(36);
+    assertThat(product.at("/dimensions/1/unit").asText()).isEqualTo("None");
+    String code = product.get("productCode").asText();
+
+    assertThat(
+            run(
+                "subscription",
+                "create",
+                "--product",
+                code,
+                "--buyer",
+                buyer,
+                "--contract",
+                "Seats=2"))
+        .isEqualTo(1);
+    assertThat(err.toString()).contains("[--ends-at, field endsAt]");
+    assertThat(
+            run(
+                "subscription",
+                "create",
+                "--product",
+                code,
+                "--buyer",
+                buyer,
+                "--contract",
+                "Seats=2",
+                "--contract",
+                "Premium=2",
+                "--ends-at",
+                "2099-01-01T00:00:00Z"))
+        .isEqualTo(1);
+    assertThat(err.toString()).contains("[--contract, field contract[1].quantity]");
+
+    JsonNode sub =
+        json(
+            "subscription",
+            "create",
+            "--product",
+            code,
+            "--buyer",
+            buyer,
+            "--contract",
+            "Seats=2",
+            "--ends-at",
+            "2099-01-01T00:00:00Z",
+            "-o",
+            "json");
+    assertThat(sub.at("/contract/0").toString())
+        .isEqualTo("{\"dimension\":\"Seats\",\"quantity\":2}");
+    JsonNode amended =
+        json(
+            "subscription",
+            "contract",
+            sub.get("subscriptionId").asText(),
+            "--contract",
+            "Seats=5",
+            "--contract",
+            "Premium=1",
+            "--ends-at",
+            "2100-01-01T00:00:00Z",
+            "-o",
+            "json");
+    assertThat(amended.at("/contract/0/quantity").asInt()).isEqualTo(5);
+    assertThat(amended.get("contractEndsAt").asText()).isEqualTo("2100-01-01T00:00:00Z");
+    assertThat(amended.at("/contractHistory/0/contract/0/quantity").asInt()).isEqualTo(2);
+  }
+
+  @Test
   void invoice_ofAMonthlySubscription_showsTheMonthsFee_asTableJsonAndCsv() throws Exception {
     String buyer = account();
     json("buyer", "create", buyer, "-o", "json");
@@ -298,7 +383,7 @@ class AdminCommandsTest {
                 "--buyer",
                 "444455556666",
                 "--contract",
-                "Hosts=10"))
+                "Hosts=ten"))
         .isEqualTo(1);
     assertThat(err.toString()).contains("--contract takes DIMENSION=QUANTITY/HOUR");
     assertThat(run("invoice", "--month", "2026-11")).isEqualTo(1);

@@ -19,6 +19,11 @@ public enum ErrorCode {
   INTERNAL_SERVICE_ERROR("InternalServiceErrorException", 500),
   INVALID_CUSTOMER_IDENTIFIER("InvalidCustomerIdentifierException", 400),
   INVALID_ENDPOINT_REGION("InvalidEndpointRegionException", 400),
+  /**
+   * Newer models' BatchMeterUsage: a LicenseArn that is not the customer's license of the product,
+   * or usage outside its activation period (facts §3.6).
+   */
+  INVALID_LICENSE("InvalidLicenseException", 400),
   INVALID_PRODUCT_CODE("InvalidProductCodeException", 400),
   INVALID_PUBLIC_KEY_VERSION("InvalidPublicKeyVersionException", 400),
   /** The Marketplace Entitlement Service's bad-input error (contracts-facts §4). */

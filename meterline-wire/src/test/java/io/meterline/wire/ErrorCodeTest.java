@@ -23,6 +23,7 @@ class ErrorCodeTest {
           "InternalServiceErrorException",
           "InvalidCustomerIdentifierException",
           "InvalidEndpointRegionException",
+          "InvalidLicenseException",
           "InvalidProductCodeException",
           "InvalidPublicKeyVersionException",
           "InvalidRegionException",
@@ -76,7 +77,7 @@ class ErrorCodeTest {
       strings = {
         "",
         "customernotentitledexception",
-        "InvalidLicenseException",
+        "EntitlementNotAllowedException",
         "com.amazonaws.marketplacemetering#CustomerNotEntitledException"
       })
   void fromWireName_unknownName_isEmpty(String name) {

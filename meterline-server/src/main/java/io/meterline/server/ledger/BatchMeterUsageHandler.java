@@ -14,6 +14,7 @@ import io.meterline.server.store.BatchHandler;
 import io.meterline.server.store.Decisions;
 import io.meterline.server.store.Tables;
 import io.meterline.server.store.UsageRecordsTable;
+import io.meterline.wire.ErrorCode;
 import io.meterline.wire.model.UsageRecord;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -66,6 +67,11 @@ final class BatchMeterUsageHandler implements BatchHandler<BatchMeterJob> {
       Map<String, Account> accounts = job.byCustomerIdentifier ? byIdentifier : byAccountId;
       Map<String, List<Subscription>> productSubscriptions =
           subscriptions.getOrDefault(job.product.productCode(), Map.of());
+      RuntimeException badLicense = licenseError(job, accounts, productSubscriptions);
+      if (badLicense != null) {
+        d.reject(job, badLicense);
+        continue;
+      }
       for (int i = 0; i < job.records.size(); i++) {
         UsageRecord r = job.records.get(i);
         Account account = accounts.get(customerOf(job, r));
@@ -80,7 +86,9 @@ final class BatchMeterUsageHandler implements BatchHandler<BatchMeterJob> {
       write(c, round);
     }
     for (int j = 0; j < jobs.size(); j++) {
-      d.succeed(jobs.get(j), List.of(results.get(j)));
+      if (!d.isDecided(jobs.get(j))) {
+        d.succeed(jobs.get(j), List.of(results.get(j)));
+      }
     }
   }
 
@@ -183,6 +191,41 @@ final class BatchMeterUsageHandler implements BatchHandler<BatchMeterJob> {
       }
     }
     return false;
+  }
+
+  /**
+   * The InvalidLicenseException a job's records earn when one names a LicenseArn (newer models)
+   * that is not the license of that customer's subscription to the product taking the record at its
+   * time (facts §6: "valid, matches the customer, and usage is within the license activation
+   * period"); {@code null} when every license named is right. A record without one is judged as
+   * before.
+   */
+  private static RuntimeException licenseError(
+      BatchMeterJob job,
+      Map<String, Account> accounts,
+      Map<String, List<Subscription>> subscriptions) {
+    for (UsageRecord r : job.records) {
+      if (r.licenseArn() == null) {
+        continue;
+      }
+      Account account = accounts.get(customerOf(job, r));
+      boolean valid = false;
+      if (account != null) {
+        for (Subscription s : subscriptions.getOrDefault(account.awsAccountId(), List.of())) {
+          valid |=
+              !s.contract().isEmpty()
+                  && Ids.licenseArn(s.subscriptionId()).equals(r.licenseArn())
+                  && s.takesRecord(r.timestamp(), job.receivedAt)
+                  && !s.contractEndedAt(r.timestamp());
+        }
+      }
+      if (!valid) {
+        return ErrorCode.INVALID_LICENSE.exception(
+            "License %s is not a license of customer %s for product %s active at %s",
+            r.licenseArn(), customerOf(job, r), job.product.productCode(), r.timestamp());
+      }
+    }
+    return null;
   }
 
   private static String customerOf(BatchMeterJob job, UsageRecord r) {

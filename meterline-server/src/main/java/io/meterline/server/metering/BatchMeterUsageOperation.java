@@ -95,6 +95,9 @@ final class BatchMeterUsageOperation {
         .exceptionally(
             failure -> {
               Throwable cause = failure instanceof CompletionException ce ? ce.getCause() : failure;
+              if (cause instanceof ServiceException refused) {
+                throw refused; // the ledger's answer to the whole request (InvalidLicense)
+              }
               if (!(cause instanceof StoreBusyException)) {
                 LOG.warn(
                     "BatchMeterUsage records of product {} were not stored; answered as "

@@ -2,6 +2,7 @@ package io.meterline.server.metering;
 
 import io.meterline.server.auth.Caller;
 import io.meterline.server.domain.Account;
+import io.meterline.server.domain.Ids;
 import io.meterline.server.domain.Product;
 import io.meterline.server.domain.Subscription;
 import io.meterline.server.store.Lookups;
@@ -52,10 +53,13 @@ final class ResolveCustomerOperation {
                 throw ErrorCode.EXPIRED_TOKEN.exception(
                     "The registration token expired at %s", found.subscription().tokenExpiresAt());
               }
+              Subscription s = found.subscription();
               return new ResolveCustomerResult(
                   found.account().customerIdentifier(),
                   found.product().productCode(),
-                  found.account().awsAccountId());
+                  found.account().awsAccountId(),
+                  // Newer models name the customer's license; older SDKs ignore the member.
+                  s.contract().isEmpty() ? null : Ids.licenseArn(s.subscriptionId()));
             });
   }
 }

@@ -23,7 +23,8 @@ import java.util.regex.Pattern;
  * Reads the operations' JSON 1.1 bodies into the model, enforcing the model's constraints.
  *
  * <p>Constraints are those of the model the Java SDK 2.40.2 knows (reference/aws-metering-facts.md
- * §3). Members of newer models ({@code LicenseArn}) and unknown members are ignored (facts §8). Any
+ * §3), plus a record's {@code LicenseArn} of newer models, checked against the newest model's
+ * pattern when sent; other members of newer models and unknown members are ignored (facts §8). Any
  * breach is a {@code ValidationException} naming the member; the semantic rules that have their own
  * modelled errors (allocations, tags, windows) are checked later, by the operations.
  */
@@ -31,6 +32,13 @@ public final class RequestReader {
   static final Pattern PRODUCT_CODE = Pattern.compile("^[-a-zA-Z0-9/=:_.@]*$");
   static final Pattern NON_EMPTY = Pattern.compile("^[\\s\\S]+$");
   static final Pattern ACCOUNT_ID = Pattern.compile("^[0-9]+$");
+
+  /** The newest model's LicenseArn pattern (facts §3.2). */
+  static final Pattern LICENSE_ARN =
+      Pattern.compile(
+          "^arn:aws[a-zA-Z-]*:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:"
+              + "[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.-]{0,1023}$");
+
   private static final Pattern HAS_NON_SPACE = Pattern.compile("[\\s\\S]*\\S[\\s\\S]*");
   private static final int MAX_INT = Integer.MAX_VALUE;
 
@@ -138,11 +146,13 @@ public final class RequestReader {
             1,
             255,
             ACCOUNT_ID);
+    String license =
+        in.string(node, "LicenseArn", path + ".licenseArn", false, 1, 2048, LICENSE_ARN);
     // A null element stands for an item that broke a constraint; the violation is recorded.
     if (timestamp == null || dimension == null || hasNull(allocations)) {
       return null;
     }
-    return new UsageRecord(timestamp, customer, dimension, quantity, allocations, account);
+    return new UsageRecord(timestamp, customer, dimension, quantity, allocations, account, license);
   }
 
   // List bounds (1..2500) and tag rules have modelled errors of their own, so only the

@@ -89,6 +89,9 @@ public final class ResponseWriter {
           }
           g.writeStringField("ProductCode", result.productCode());
           g.writeStringField("CustomerAWSAccountId", result.customerAwsAccountId());
+          if (result.licenseArn() != null) {
+            g.writeStringField("LicenseArn", result.licenseArn());
+          }
           g.writeEndObject();
         });
   }
@@ -132,6 +135,9 @@ public final class ResponseWriter {
     }
     if (r.customerAwsAccountId() != null) {
       g.writeStringField("CustomerAWSAccountId", r.customerAwsAccountId());
+    }
+    if (r.licenseArn() != null) {
+      g.writeStringField("LicenseArn", r.licenseArn());
     }
     g.writeEndObject();
   }

@@ -8,7 +8,8 @@ import java.util.Objects;
  * One record of a BatchMeterUsage call (reference/aws-metering-facts.md §3.2).
  *
  * <p>{@code quantity} stays {@code null} when the caller left it out, so that the record is echoed
- * back exactly as it was sent; it counts as zero.
+ * back exactly as it was sent; it counts as zero. {@code licenseArn} is a member of newer models
+ * (facts §3.2), {@code null} when not sent.
  */
 public record UsageRecord(
     Instant timestamp,
@@ -16,7 +17,8 @@ public record UsageRecord(
     String dimension,
     Integer quantity,
     List<UsageAllocation> usageAllocations,
-    String customerAwsAccountId) {
+    String customerAwsAccountId,
+    String licenseArn) {
 
   public UsageRecord {
     Objects.requireNonNull(timestamp, "timestamp");
@@ -25,6 +27,24 @@ public record UsageRecord(
       throw new IllegalArgumentException("quantity must be >= 0, was " + quantity);
     }
     usageAllocations = usageAllocations == null ? null : List.copyOf(usageAllocations);
+  }
+
+  /** A record without a license, as older models send. */
+  public UsageRecord(
+      Instant timestamp,
+      String customerIdentifier,
+      String dimension,
+      Integer quantity,
+      List<UsageAllocation> usageAllocations,
+      String customerAwsAccountId) {
+    this(
+        timestamp,
+        customerIdentifier,
+        dimension,
+        quantity,
+        usageAllocations,
+        customerAwsAccountId,
+        null);
   }
 
   /** The quantity, zero when it was left out. */

@@ -179,14 +179,22 @@ class RequestReaderTest {
   }
 
   @Test
-  void batchMeterUsage_jsBodyWithLicenseArn_readsTheRecordAndIgnoresTheArn() {
+  void batchMeterUsage_jsBodyWithLicenseArn_readsTheRecordWithItsArn() {
     BatchMeterUsageRequest request =
         RequestReader.batchMeterUsage(body("js-req-06-batchmeterusage"));
 
     assertThat(bodyText("js-req-06-batchmeterusage")).contains("\"LicenseArn\"");
     assertThat(request.usageRecords()).hasSize(4);
     assertThat(request.usageRecords().get(3))
-        .isEqualTo(new UsageRecord(WHOLE, null, "Users", 1, null, "210987654321"));
+        .isEqualTo(
+            new UsageRecord(
+                WHOLE,
+                null,
+                "Users",
+                1,
+                null,
+                "210987654321",
+                "arn:aws:license-manager::123456789012:license:l-0123456789abcdef"));
     assertThat(request.usageRecords().subList(0, 3))
         .isEqualTo(
             RequestReader.batchMeterUsage(body("java-req-06-batchmeterusage")).usageRecords());

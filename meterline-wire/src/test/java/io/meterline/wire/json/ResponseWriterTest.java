@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.meterline.wire.ErrorCode;
 import io.meterline.wire.model.BatchMeterUsageRequest;
 import io.meterline.wire.model.BatchMeterUsageResult;
@@ -194,8 +193,7 @@ class ResponseWriterTest {
       JsonNode sent = parse(requestBody).get("UsageRecords");
 
       for (int i = 0; i < sent.size(); i++) {
-        JsonNode expected = sent.get(i).deepCopy();
-        ((ObjectNode) expected).remove("LicenseArn");
+        JsonNode expected = sent.get(i);
         assertThat(echoed.get(i).get("UsageRecord").equals(NUMBERS_BY_VALUE, expected))
             .as("%s record %d: %s vs %s", id, i + 1, echoed.get(i).get("UsageRecord"), expected)
             .isTrue();
