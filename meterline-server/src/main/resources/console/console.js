@@ -157,19 +157,23 @@
       el('h2', { text: 'New product' }),
       form([
         field('Name', el('input', { name: 'name', required: '' })),
-        field('Pricing', el('select', { name: 'pricing' }, ['CUSTOM', 'HOURLY', 'MONTHLY', 'FREE'].map(p => el('option', { text: p })))),
+        field('Pricing', el('select', { name: 'pricing' }, ['CUSTOM', 'HOURLY', 'MONTHLY', 'FREE', 'CONTRACT'].map(p => el('option', { text: p })))),
         field('Hourly price', el('input', { name: 'hourlyPrice', size: 6 })),
         field('Monthly price', el('input', { name: 'monthlyPrice', size: 6 })),
         field('Dimensions (Name=price:unit, …)', el('input', { name: 'dimensions', size: 30 })),
-        field('Seller account', el('input', { name: 'sellerAccountId', size: 14 }))
+        field('Seller account', el('input', { name: 'sellerAccountId', size: 14 })),
+        field('Product id (CONTRACT)', el('input', { name: 'productId', size: 14 }))
       ], 'Create', async (data) => {
         const body = { name: data.get('name'), pricing: data.get('pricing') };
-        ['hourlyPrice', 'monthlyPrice', 'sellerAccountId'].forEach(k => { if (data.get(k)) body[k] = data.get(k); });
+        ['hourlyPrice', 'monthlyPrice', 'sellerAccountId', 'productId'].forEach(k => { if (data.get(k)) body[k] = data.get(k); });
         if (data.get('dimensions')) {
           body.dimensions = data.get('dimensions').split(',').map(s => s.trim()).filter(s => s).map(s => {
             const [name, rest] = s.split('=');
             const [price, unit] = (rest || '').split(':');
-            return unit ? { name: name.trim(), price: price.trim(), unit: unit.trim() } : { name: name.trim(), price: (price || '').trim() };
+            const d = { name: name.trim() };
+            if (price && price.trim()) d.price = price.trim();
+            if (unit && unit.trim()) d.unit = unit.trim();
+            return d;
           });
         }
         const p = await api('/products', { method: 'POST', body: body });
@@ -185,8 +189,8 @@
     const prices = p.priceHistory.map(v => [v.since, v.hourlyPrice, v.monthlyPrice,
       v.dimensions.map(d => d.name + ' ' + d.price).join(', ')]);
     page(p.name,
-      table(['Code', 'Pricing', 'Hourly price', 'Monthly price', 'Seller', 'SaaS', 'Preview'],
-        [[p.productCode, p.pricing, p.hourlyPrice, p.monthlyPrice, p.sellerAccountId, p.saas, p.preview]]),
+      table(['Code', 'Pricing', 'Product id', 'Hourly price', 'Monthly price', 'Seller', 'SaaS', 'Preview'],
+        [[p.productCode, p.pricing, p.productId, p.hourlyPrice, p.monthlyPrice, p.sellerAccountId, p.saas, p.preview]]),
       el('h2', { text: 'Dimensions' }),
       table(['Name', 'Unit', 'Price'], p.dimensions.map(d => [d.name, d.unit, d.price]), 'dimensions'),
       el('h2', { text: 'Prices over time' }),
@@ -252,7 +256,7 @@
     page('Buyer ' + account,
       el('p', { class: 'muted', text: 'Customer identifier ' + b.customerIdentifier }),
       el('h2', { text: 'Subscriptions' }),
-      table(['Subscription', 'Product', 'Status', 'Started', 'Ended', ''], subs.items.map(s => [s.subscriptionId, s.productCode, s.status, s.startedAt, s.endedAt,
+      table(['Subscription', 'Product', 'Status', 'Started', 'Ended', 'Contract', ''], subs.items.map(s => [s.subscriptionId, s.productCode, s.status, s.startedAt, s.endedAt, contractText(s),
         s.status === 'ACTIVE' ? button('Unsubscribe', async () => {
           try {
             await api('/subscriptions/' + encodeURIComponent(s.subscriptionId), { method: 'DELETE' });
@@ -260,17 +264,58 @@
             route();
           } catch (err) { say(err.message); }
         }, 'secondary') : '']), 'subscriptions'),
-      form([field('Product', el('select', { name: 'productCode' }, products.items.map(p => el('option', { value: p.productCode, text: p.name + ' (' + p.productCode + ')' }))))],
+      form([field('Product', el('select', { name: 'productCode' }, products.items.map(p => el('option', { value: p.productCode, text: p.name + ' (' + p.productCode + ')' })))),
+        field('Contract (Dimension=quantity[/MONTH], …)', el('input', { name: 'contract', size: 24 })),
+        field('Contract ends (CONTRACT)', el('input', { name: 'endsAt', size: 22, placeholder: '2027-12-31T00:00:00Z' }))],
         'Subscribe', async (data) => {
-          await api('/subscriptions', { method: 'POST', body: { productCode: data.get('productCode'), awsAccountId: account } });
+          const body = { productCode: data.get('productCode'), awsAccountId: account };
+          if (data.get('contract')) body.contract = contractLines(data.get('contract'));
+          if (data.get('endsAt')) body.endsAt = data.get('endsAt');
+          await api('/subscriptions', { method: 'POST', body: body });
           say('Subscribed', true);
           route();
         }),
+      amendForm(subs.items.filter(s => s.status === 'ACTIVE' && s.contractEndsAt)),
       el('h2', { text: 'Invoice' }),
       form([field('Month', el('input', { type: 'month', name: 'month', value: shownMonth }))], 'Show', async (data) => {
         location.hash = '#/buyers/' + encodeURIComponent(account) + '/' + data.get('month');
       }),
       invoiceTable(invoice));
+  }
+
+  // A subscription's contract in a line: "Seats 2, Premium 1 until …" or "Hosts 10/MONTH".
+  function contractText(s) {
+    const lines = s.contract.map(l => l.dimension + ' ' + l.quantity + (l.per ? '/' + l.per : '')).join(', ');
+    return lines + (s.contractEndsAt ? ' until ' + s.contractEndsAt : '');
+  }
+
+  // "Seats=2, Hosts=10/MONTH" as contract lines.
+  function contractLines(text) {
+    return text.split(',').map(s => s.trim()).filter(s => s).map(s => {
+      const [dimension, rest] = s.split('=');
+      const [quantity, per] = (rest || '').split('/');
+      const line = { dimension: dimension.trim(), quantity: Number(quantity) };
+      if (per) line.per = per.trim().toUpperCase();
+      return line;
+    });
+  }
+
+  // Amends, renews or ends one of the buyer's CONTRACT subscriptions.
+  function amendForm(contracts) {
+    if (contracts.length === 0) return el('span');
+    return el('div', {},
+      el('h2', { text: 'Amend a contract' }),
+      form([field('Subscription', el('select', { name: 'amendId' }, contracts.map(s => el('option', { value: s.subscriptionId, text: s.subscriptionId + ' (' + s.productCode + ')' })))),
+        field('New contract (Dimension=quantity, …)', el('input', { name: 'amendContract', size: 24 })),
+        field('New end', el('input', { name: 'amendEndsAt', size: 22 }))],
+      'Amend', async (data) => {
+        const body = {};
+        if (data.get('amendContract')) body.contract = contractLines(data.get('amendContract'));
+        if (data.get('amendEndsAt')) body.endsAt = data.get('amendEndsAt');
+        await api('/subscriptions/' + encodeURIComponent(data.get('amendId')) + '/contract', { method: 'PUT', body: body });
+        say('Contract amended', true);
+        route();
+      }));
   }
 
   function invoiceTable(invoice) {

@@ -204,6 +204,45 @@ class ConsoleTest {
     }
   }
 
+  /** A CONTRACT product, a buyer's contract and its amendment, through the console's forms. */
+  @Test
+  void contractProduct_subscribedAndAmended_showsOnTheInvoice() {
+    signIn();
+    open("#/products");
+    type("name", "Console seats");
+    new Select(shown(By.name("pricing"))).selectByVisibleText("CONTRACT");
+    type("dimensions", "Seats=10:Count, Premium=50:None");
+    shown(By.cssSelector("form.inline button")).click();
+    WebElement dimensions = shown(By.id("dimensions"));
+    assertThat(dimensions.getText()).contains("Seats", "Count", "Premium", "None", "50");
+    String product = browser.getCurrentUrl().replaceAll(".*#/products/", "");
+    String productId = server.admin().get("/products/" + product).get("productId").asText();
+    assertThat(shown(By.tagName("main")).getText()).contains(productId);
+
+    String account = server.buyer();
+    open("#/buyers/" + account);
+    shown(By.id("subscriptions"));
+    new Select(shown(By.name("productCode"))).selectByValue(product);
+    type("contract", "Seats=2, Premium=1");
+    type("endsAt", server.now().plus(Duration.ofDays(90)).toString());
+    browser.findElements(By.cssSelector("form.inline button")).get(0).click();
+    wait.until(
+        ExpectedConditions.textToBePresentInElementLocated(
+            By.id("subscriptions"), "Seats 2, Premium 1 until"));
+    wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("invoice"), "CONTRACT"));
+    assertThat(shown(By.id("invoice")).getText())
+        .contains("CONTRACT Seats 2 Count 10 20", "CONTRACT Premium 1 None 50 50")
+        .contains("Amount due: 70.00 USD");
+
+    type("amendContract", "Seats=4, Premium=1");
+    shown(By.xpath("//button[text()='Amend']")).click();
+    wait.until(
+        ExpectedConditions.textToBePresentInElementLocated(By.id("subscriptions"), "Seats 4"));
+    assertThat(shown(By.id("invoice")).getText())
+        .contains("CONTRACT Seats 4 Count 10 40")
+        .contains("Amount due: 90.00 USD");
+  }
+
   /** A buyer's page opens on the invoice of the service time's month, not the browser's. */
   @Test
   void buyerPage_showsTheInvoiceOfTheServiceMonth() {
