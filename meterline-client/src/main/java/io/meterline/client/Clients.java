@@ -3,16 +3,21 @@ package io.meterline.client;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
+import java.util.function.Function;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.licensemanager.LicenseManagerClient;
 import software.amazon.awssdk.services.marketplacemetering.MarketplaceMeteringClient;
 
 /**
- * The metering client the library builds when none is given: credentials from the SDK's default
- * chain, the region from {@link RegionResolver}, the endpoint from the SDK's own resolution (which
- * honours {@code AWS_ENDPOINT_URL_MARKETPLACE_METERING}), and timeouts on every attempt and call so
- * that no send can hang the meter. Nothing else is configured in code.
+ * The metering and License Manager clients the library builds when none is given: credentials from
+ * the SDK's default chain, the region from {@link RegionResolver}, the endpoint from the SDK's own
+ * resolution (which honours {@code AWS_ENDPOINT_URL_MARKETPLACE_METERING} and {@code
+ * AWS_ENDPOINT_URL_LICENSE_MANAGER}), and timeouts on every attempt and call so that no call can
+ * hang the meter or the license's re-check. Nothing else is configured in code.
  */
 final class Clients {
   /** One HTTP attempt: far longer than the service takes, short enough not to hang a send. */
@@ -40,9 +45,19 @@ final class Clients {
   private static MarketplaceMeteringClient metering(Region region) {
     return MarketplaceMeteringClient.builder()
         .region(region)
-        .overrideConfiguration(
-            o -> o.apiCallAttemptTimeout(ATTEMPT_TIMEOUT).apiCallTimeout(CALL_TIMEOUT))
+        .overrideConfiguration(Clients::timeouts)
         .build();
+  }
+
+  private static LicenseManagerClient licenseManager(Region region) {
+    return LicenseManagerClient.builder()
+        .region(region)
+        .overrideConfiguration(Clients::timeouts)
+        .build();
+  }
+
+  private static void timeouts(ClientOverrideConfiguration.Builder o) {
+    o.apiCallAttemptTimeout(ATTEMPT_TIMEOUT).apiCallTimeout(CALL_TIMEOUT);
   }
 
   /**
@@ -57,7 +72,17 @@ final class Clients {
   }
 
   static MarketplaceMeteringClient meteringChecked(
-      Map<String, String> env, java.util.function.BooleanSupplier stsPresent)
+      Map<String, String> env, BooleanSupplier stsPresent) throws EntitlementException {
+    return checked(env, stsPresent, Clients::metering);
+  }
+
+  /** The License Manager client, after the same checks as {@link #meteringChecked()}. */
+  static LicenseManagerClient licenseManagerChecked() throws EntitlementException {
+    return checked(System.getenv(), Clients::stsOnClassPath, Clients::licenseManager);
+  }
+
+  private static <C> C checked(
+      Map<String, String> env, BooleanSupplier stsPresent, Function<Region, C> build)
       throws EntitlementException {
     Region region;
     try {
@@ -81,7 +106,7 @@ final class Clients {
         throw noCredentials(e);
       }
     }
-    return metering(region);
+    return build.apply(region);
   }
 
   /**

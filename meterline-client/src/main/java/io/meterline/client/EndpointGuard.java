@@ -14,19 +14,24 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.auth.credentials.AnonymousCredentialsProvider;
+import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
+import software.amazon.awssdk.core.SdkClient;
 import software.amazon.awssdk.protocols.jsoncore.JsonNode;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.licensemanager.LicenseManagerClient;
 import software.amazon.awssdk.services.marketplacemetering.MarketplaceMeteringClient;
 
 /**
- * Refuses a metering endpoint that the environment, which the buyer controls, redirected to and
- * that does not prove it is the seller's (see {@link SellerEndpoint}). The proof: {@code POST
- * <endpoint>/meterline/v1/endpoint-proof} with {@code {"challenge", "endpoint"}}, answered with an
- * Ed25519 signature of {@code "meterline-endpoint-proof/1\n" + endpoint + "\n" + challenge} by a
- * key the product ships. The challenge is 32 random bytes, so no answer can be replayed.
+ * Refuses a metering or License Manager endpoint that the environment, which the buyer controls,
+ * redirected to and that does not prove it is the seller's (see {@link SellerEndpoint}). The proof:
+ * {@code POST <endpoint>/meterline/v1/endpoint-proof} with {@code {"challenge", "endpoint"}},
+ * answered with an Ed25519 signature of {@code "meterline-endpoint-proof/1\n" + endpoint + "\n" +
+ * challenge} by a key the product ships. The challenge is 32 random bytes, so no answer can be
+ * replayed.
  */
 final class EndpointGuard {
   private static final Logger LOG = LoggerFactory.getLogger(EndpointGuard.class);
@@ -40,12 +45,42 @@ final class EndpointGuard {
 
   private EndpointGuard() {}
 
+  /** A service whose endpoint the environment can override, and the settings that do it. */
+  enum Service {
+    METERING(
+        "metering",
+        "AWS_ENDPOINT_URL_MARKETPLACE_METERING",
+        "aws.endpointUrlMarketplaceMetering",
+        () -> MarketplaceMeteringClient.builder()),
+    LICENSE_MANAGER(
+        "License Manager",
+        "AWS_ENDPOINT_URL_LICENSE_MANAGER",
+        "aws.endpointUrlLicenseManager",
+        () -> LicenseManagerClient.builder());
+
+    private final String title;
+    private final String variable;
+    private final String property;
+    private final Supplier<AwsClientBuilder<?, ? extends SdkClient>> builder;
+
+    Service(
+        String title,
+        String variable,
+        String property,
+        Supplier<AwsClientBuilder<?, ? extends SdkClient>> builder) {
+      this.title = title;
+      this.variable = variable;
+      this.property = property;
+      this.builder = builder;
+    }
+  }
+
   /**
    * Checks the endpoint a client will call.
    *
    * @throws EntitlementException with {@link EntitlementException.Reason#UNTRUSTED_ENDPOINT}
    */
-  static void check(MarketplaceMeteringClient client, SellerEndpoint trust, boolean builtByLibrary)
+  static void check(SdkClient client, Service service, SellerEndpoint trust, boolean builtByLibrary)
       throws EntitlementException {
     Optional<URI> used = client.serviceClientConfiguration().endpointOverride();
     if (used.isEmpty()) {
@@ -55,23 +90,25 @@ final class EndpointGuard {
     // For one the product built, the environment is asked again; only an override it does not
     // name was set in code.
     if (!builtByLibrary) {
-      Optional<URI> fromEnvironment = environmentOverride();
+      Optional<URI> fromEnvironment = environmentOverride(service);
       if (fromEnvironment.isEmpty() || !fromEnvironment.get().equals(used.get())) {
-        LOG.info("metering endpoint {}, set in the product's code", used.get());
+        LOG.info("{} endpoint {}, set in the product's code", service.title, used.get());
         return;
       }
     }
     URI endpoint = used.get();
-    String variable = variableNaming(System.getenv());
+    String variable = variableNaming(service, System.getenv());
     if (!trust.trustsAny()) {
       throw untrusted(
           variable
-              + " points the metering client at "
+              + " points the "
+              + service.title
+              + " client at "
               + endpoint
               + ", and this product accepts no endpoint but AWS's (it ships no seller endpoint "
               + "key): unset it");
     }
-    // The entitlement check and the meter of one product check the same endpoint: once proved
+    // The checks and the meter of one product check the same endpoint: once proved
     // with the same keys, it is not asked again in this process.
     String proof = endpoint + " " + trust.keyIds();
     if (PROVED.contains(proof)) {
@@ -81,21 +118,24 @@ final class EndpointGuard {
     if (problem != null) {
       throw untrusted(
           variable
-              + " points the metering client at "
+              + " points the "
+              + service.title
+              + " client at "
               + endpoint
               + ", which did not prove it is the seller's: "
               + problem
               + ". Unset it to use AWS");
     }
     PROVED.add(proof);
-    LOG.info("metering endpoint {} from {}: proved to be the seller's", endpoint, variable);
+    LOG.info(
+        "{} endpoint {} from {}: proved to be the seller's", service.title, endpoint, variable);
   }
 
   /** The same check, for code that cannot throw a checked exception. */
   static void checkOrThrowIllegalState(
       MarketplaceMeteringClient client, SellerEndpoint trust, boolean builtByLibrary) {
     try {
-      check(client, trust, builtByLibrary);
+      check(client, Service.METERING, trust, builtByLibrary);
     } catch (EntitlementException e) {
       throw new IllegalStateException(e.getMessage(), e);
     }
@@ -103,9 +143,11 @@ final class EndpointGuard {
 
   // What the SDK's own resolution makes of this environment alone: a client built with no endpoint
   // in code shows the override the environment sets, from whichever of its sources.
-  private static Optional<URI> environmentOverride() {
-    try (MarketplaceMeteringClient probe =
-        MarketplaceMeteringClient.builder()
+  private static Optional<URI> environmentOverride(Service service) {
+    try (SdkClient probe =
+        service
+            .builder
+            .get()
             .region(Region.US_EAST_1)
             .credentialsProvider(AnonymousCredentialsProvider.create())
             .build()) {
@@ -114,12 +156,12 @@ final class EndpointGuard {
   }
 
   /** Which setting the override came from, in the SDK's order of precedence. */
-  static String variableNaming(Map<String, String> env) {
-    if (System.getProperty("aws.endpointUrlMarketplaceMetering") != null) {
-      return "the system property aws.endpointUrlMarketplaceMetering";
+  static String variableNaming(Service service, Map<String, String> env) {
+    if (System.getProperty(service.property) != null) {
+      return "the system property " + service.property;
     }
-    if (env.get("AWS_ENDPOINT_URL_MARKETPLACE_METERING") != null) {
-      return "AWS_ENDPOINT_URL_MARKETPLACE_METERING";
+    if (env.get(service.variable) != null) {
+      return service.variable;
     }
     if (System.getProperty("aws.endpointUrl") != null) {
       return "the system property aws.endpointUrl";

@@ -11,13 +11,11 @@ import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
-import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.marketplacemetering.MarketplaceMeteringClient;
 import software.amazon.awssdk.services.marketplacemetering.model.CustomerNotEntitledException;
 import software.amazon.awssdk.services.marketplacemetering.model.InvalidEndpointRegionException;
 import software.amazon.awssdk.services.marketplacemetering.model.InvalidRegionException;
 import software.amazon.awssdk.services.marketplacemetering.model.PlatformNotSupportedException;
-import software.amazon.awssdk.services.marketplacemetering.model.ThrottlingException;
 
 /**
  * The entitlement check a paid container product runs at start-up, in-process (never in an
@@ -96,8 +94,10 @@ public final class EntitlementCheck {
             ? "RegisterUsage"
             : "a MeterUsage DryRun of " + String.join(", ", meteredDimensions));
     try {
-      EndpointGuard.check(c, sellerEndpoint, client == null);
-      Entitlement e = withRetries(c, product);
+      EndpointGuard.check(c, EndpointGuard.Service.METERING, sellerEndpoint, client == null);
+      Entitlement e =
+          new StartupRetry("the metering service", retryFor, backoff, retries)
+              .run(() -> once(c, product), EntitlementCheck::refusal);
       LOG.info("entitled to {} ({})", productCode, e.tier());
       return e;
     } catch (EntitlementException e) {
@@ -106,32 +106,6 @@ public final class EntitlementCheck {
     } finally {
       if (client == null) {
         c.close();
-      }
-    }
-  }
-
-  private Entitlement withRetries(MarketplaceMeteringClient c, TrustedProduct product)
-      throws EntitlementException {
-    // Retries run on real elapsed time: the given clock may stand still (a test clock).
-    long deadline = System.nanoTime() + retryFor.toNanos();
-    for (int attempt = 1; ; attempt++) {
-      try {
-        Entitlement e = once(c, product);
-        retries.succeeded();
-        return e;
-      } catch (SdkClientException e) {
-        EntitlementException configuration = Clients.configurationError(e);
-        if (configuration != null) {
-          throw configuration;
-        }
-        retryOrGiveUp(e, attempt, deadline);
-      } catch (ThrottlingException e) {
-        retryOrGiveUp(e, attempt, deadline);
-      } catch (AwsServiceException e) {
-        if (e.statusCode() < 500) {
-          throw refusal(e);
-        }
-        retryOrGiveUp(e, attempt, deadline);
       }
     }
   }
@@ -166,24 +140,6 @@ public final class EntitlementCheck {
     return new Entitlement(productCode, product.tier(), version, clock.instant());
   }
 
-  private void retryOrGiveUp(Exception e, int attempt, long deadline) throws EntitlementException {
-    retries.failed(FailureLog.kindOf(e), Sender.message(e), e);
-    Duration wait = backoff.delay(attempt);
-    if (System.nanoTime() + wait.toNanos() - deadline > 0) {
-      throw new EntitlementException(
-          EntitlementException.Reason.UNAVAILABLE,
-          "no answer from the metering service within " + retryFor + ": " + e.getMessage(),
-          e);
-    }
-    try {
-      Thread.sleep(wait.toMillis());
-    } catch (InterruptedException ie) {
-      Thread.currentThread().interrupt();
-      throw new EntitlementException(
-          EntitlementException.Reason.UNAVAILABLE, "interrupted while retrying", ie);
-    }
-  }
-
   private static EntitlementException refusal(AwsServiceException e) {
     EntitlementException.Reason reason;
     if (e instanceof CustomerNotEntitledException) {
@@ -195,11 +151,7 @@ public final class EntitlementCheck {
     } else {
       reason = EntitlementException.Reason.REJECTED;
     }
-    String message =
-        e.awsErrorDetails() == null
-            ? e.getMessage()
-            : e.awsErrorDetails().errorCode() + ": " + e.awsErrorDetails().errorMessage();
-    return new EntitlementException(reason, message, e);
+    return new EntitlementException(reason, StartupRetry.message(e), e);
   }
 
   /** Builds an {@link EntitlementCheck}. */

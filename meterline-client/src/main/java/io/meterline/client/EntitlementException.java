@@ -8,8 +8,17 @@ public final class EntitlementException extends Exception {
   public enum Reason {
     /** The product code from configuration is not one the product ships. */
     UNTRUSTED_PRODUCT_CODE,
-    /** The buyer has no subscription (CustomerNotEntitledException). */
+    /**
+     * The buyer has no subscription (CustomerNotEntitledException), or no license of the product's
+     * id (License Manager's ResourceNotFoundException).
+     */
     NOT_ENTITLED,
+    /**
+     * The buyer's license allows none of what the product checks out: every seat is in use, the
+     * license ended or expired, or none of the product's tiers was bought (License Manager's
+     * NoEntitlementsAllowedException).
+     */
+    NO_ENTITLEMENTS_ALLOWED,
     /** Not on ECS, EKS with IRSA, or Fargate (PlatformNotSupportedException). */
     PLATFORM_NOT_SUPPORTED,
     /** Called in another region than the task's (InvalidRegion, InvalidEndpointRegion). */
@@ -26,8 +35,8 @@ public final class EntitlementException extends Exception {
      */
     CONFIGURATION,
     /**
-     * The environment points the metering client at an endpoint that did not prove it is the
-     * seller's (see {@link SellerEndpoint}); the message names the setting.
+     * The environment points the metering or License Manager client at an endpoint that did not
+     * prove it is the seller's (see {@link SellerEndpoint}); the message names the setting.
      */
     UNTRUSTED_ENDPOINT
   }

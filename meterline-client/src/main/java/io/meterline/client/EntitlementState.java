@@ -4,25 +4,28 @@ import java.time.Instant;
 import java.util.Objects;
 
 /**
- * Whether the service still accepts this product's usage, and what the product should do about it
- * under its {@link GracePolicy}. A meter starts {@link Mode#ENTITLED}; an error that concerns the
- * whole product (CustomerNotEntitled, AccessDenied, InvalidEndpointRegion, rejected credentials)
- * moves it to the mode the policy gives, and the next delivered record moves it back.
+ * Whether the service still accepts this product, and what the product should do about it under its
+ * {@link GracePolicy}. A {@link Meter} and a {@link License} each start {@link Mode#ENTITLED}. For
+ * a meter, an error that concerns the whole product (CustomerNotEntitled, AccessDenied,
+ * InvalidEndpointRegion, rejected credentials) moves it to the mode the policy gives, and the next
+ * delivered record moves it back. For a license, a re-check that is refused (the license ended or
+ * expired, or its seats are taken) does, and the next one that succeeds moves it back.
  *
  * @param mode what the product should do now
  * @param cause the service's error that started the loss; {@code null} while entitled
  * @param lostAt when the loss was first seen; {@code null} while entitled
+ * @param license what a license allows (while lost, what it allowed last); {@code null} for a meter
  */
-public record EntitlementState(Mode mode, String cause, Instant lostAt) {
+public record EntitlementState(Mode mode, String cause, Instant lostAt, LicenseTerms license) {
   /** What the product should do. */
   public enum Mode {
-    /** Usage is accepted: serve as usual. */
+    /** The service accepts the product: serve as usual. */
     ENTITLED,
-    /** Usage is refused, and the policy keeps serving for now; usage is kept and retried. */
+    /** The service refuses the product, and the policy keeps serving for now. */
     GRACE,
-    /** Usage is refused: serve only what the free tier allows. */
+    /** The service refuses the product: serve only what the free tier allows. */
     DEGRADED,
-    /** Usage has been refused for longer than the policy allows: stop serving. */
+    /** The service has refused the product for longer than the policy allows: stop serving. */
     STOPPED
   }
 
@@ -33,8 +36,18 @@ public record EntitlementState(Mode mode, String cause, Instant lostAt) {
     Objects.requireNonNull(mode, "mode");
   }
 
+  /** A state without license terms: a meter's. */
+  public EntitlementState(Mode mode, String cause, Instant lostAt) {
+    this(mode, cause, lostAt, null);
+  }
+
   /** Whether the product may keep serving its paid features. */
   public boolean servesPaidFeatures() {
     return mode == Mode.ENTITLED || mode == Mode.GRACE;
+  }
+
+  /** Whether a feature of the license's tiers may be served now. */
+  public boolean unlocks(String feature) {
+    return servesPaidFeatures() && license != null && license.features().contains(feature);
   }
 }

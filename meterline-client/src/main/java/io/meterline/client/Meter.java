@@ -60,16 +60,13 @@ public final class Meter implements AutoCloseable {
   private final MarketplaceMeteringClient client;
   private final boolean ownsClient;
   private final ScheduledExecutorService timer;
-  private final GracePolicy gracePolicy;
-  private final EntitlementListener listener;
+  private final EntitlementTracker entitlement;
   private final FailureLog failureLog;
   private final Thread shutdownHook;
   private final AtomicReference<Instant> lastSuccess = new AtomicReference<>();
   private final AtomicLong failures = new AtomicLong();
   private final AtomicLong carriedUnits = new AtomicLong();
   private final AtomicReference<String> lastError = new AtomicReference<>();
-  private final AtomicReference<EntitlementState> entitlement =
-      new AtomicReference<>(EntitlementState.ENTITLED);
   // Counters for metrics only go up: settled records of this process, by outcome.
   private final Map<Spool.Kind, AtomicLong> settledHere = new EnumMap<>(Spool.Kind.class);
   // Held shared by each add from its check of closed until its usage is in the spool, and
@@ -82,8 +79,15 @@ public final class Meter implements AutoCloseable {
     this.productCode = b.productCode;
     this.dimensions = Set.copyOf(b.dimensions);
     this.clock = b.clock;
-    this.gracePolicy = b.gracePolicy;
-    this.listener = b.listener;
+    this.entitlement =
+        new EntitlementTracker(
+            LOG,
+            "the meter of " + b.productCode,
+            b.gracePolicy,
+            b.listener,
+            this::logChange,
+            clock,
+            EntitlementState.ENTITLED);
     this.failureLog = new FailureLog(LOG, "metering " + b.productCode);
     for (Spool.Kind kind : Spool.Kind.values()) {
       settledHere.put(kind, new AtomicLong());
@@ -237,12 +241,12 @@ public final class Meter implements AutoCloseable {
         settled.getOrDefault(Spool.Kind.REJECTED, 0L),
         carriedUnits.get(),
         lastError.get(),
-        entitlement.get());
+        entitlement.current());
   }
 
   /** Whether the service accepts this product's usage, and what the grace policy says to do. */
   public EntitlementState entitlement() {
-    return entitlement.get();
+    return entitlement.current();
   }
 
   /** Stops metering within {@link #DEFAULT_CLOSE_TIMEOUT}; see {@link #close(Duration)}. */
@@ -349,57 +353,35 @@ public final class Meter implements AutoCloseable {
   private void onDelivered(Instant at) {
     lastSuccess.set(at);
     failureLog.succeeded();
-    EntitlementState was = entitlement.getAndSet(EntitlementState.ENTITLED);
-    if (was.mode() != EntitlementState.Mode.ENTITLED) {
-      LOG.info("metering {}: usage is accepted again", productCode);
-      tell(EntitlementState.ENTITLED);
-    }
+    entitlement.accepted(null);
   }
 
   private void onFailure(Sender.Scope scope, String error, Throwable cause) {
     failures.incrementAndGet();
     lastError.set(error);
     failureLog.failed(FailureLog.kindOf(cause), error, cause);
-    if (scope == Sender.Scope.PRODUCT
-        && entitlement.get().mode() == EntitlementState.Mode.ENTITLED) {
-      Instant now = clock.instant();
-      EntitlementState lost =
-          new EntitlementState(gracePolicy.modeAfter(Duration.ZERO), error, now);
-      entitlement.set(lost);
-      LOG.warn(
-          "metering {}: the service refuses the product's usage ({}); grace policy: {}; now {}",
-          productCode,
-          error,
-          gracePolicy,
-          lost.mode());
-      tell(lost);
+    if (scope == Sender.Scope.PRODUCT) {
+      entitlement.refused(error);
     }
   }
 
   private void applyGracePolicy() {
-    EntitlementState state = entitlement.get();
-    if (state.lostAt() == null) {
-      return;
-    }
-    EntitlementState.Mode mode =
-        gracePolicy.modeAfter(Duration.between(state.lostAt(), clock.instant()));
-    if (mode != state.mode()) {
-      EntitlementState next = new EntitlementState(mode, state.cause(), state.lostAt());
-      if (entitlement.compareAndSet(state, next)) {
-        LOG.warn("metering {}: usage refused since {}; now {}", productCode, state.lostAt(), mode);
-        tell(next);
-      }
-    }
+    entitlement.applyPolicy();
   }
 
-  private void tell(EntitlementState state) {
-    if (listener == null) {
-      return;
-    }
-    try {
-      listener.onChange(state);
-    } catch (RuntimeException e) {
-      LOG.warn("the entitlement listener of {} failed", productCode, e);
+  private void logChange(EntitlementState was, EntitlementState next) {
+    if (next.mode() == EntitlementState.Mode.ENTITLED) {
+      LOG.info("metering {}: usage is accepted again", productCode);
+    } else if (was.mode() == EntitlementState.Mode.ENTITLED) {
+      LOG.warn(
+          "metering {}: the service refuses the product's usage ({}); grace policy: {}; now {}",
+          productCode,
+          next.cause(),
+          entitlement.policy(),
+          next.mode());
+    } else {
+      LOG.warn(
+          "metering {}: usage refused since {}; now {}", productCode, next.lostAt(), next.mode());
     }
   }
 

@@ -17,26 +17,44 @@ import software.amazon.awssdk.protocols.jsoncore.JsonNode;
  * public keys of its RegisterUsage signatures, and the public halves of the seller's endpoint keys.
  *
  * <pre>{"products": [{"productCode": "…", "tier": "PAID", "entitlement": "meterUsage",
- *                     "publicKeys": {"1": "-----BEGIN PUBLIC KEY-----…"}}],
+ *                     "publicKeys": {"1": "-----BEGIN PUBLIC KEY-----…"}},
+ *                    {"productCode": "…", "entitlement": "license", "productId": "…",
+ *                     "counted": {"Seats": 1},
+ *                     "tiers": {"Basic": ["widgets"], "Pro": ["widgets", "render"]}}],
  *  "endpointKeys": ["-----BEGIN PUBLIC KEY-----…"]}</pre>
  *
  * <p>{@code tier} is {@code PAID} or {@code FREE}; {@code entitlement} is {@code meterUsage} (a
- * MeterUsage DryRun, for products priced by custom dimensions; the default) or {@code
- * registerUsage} (for hourly and monthly products). {@code endpointKeys} may be absent: then no
- * endpoint override from the environment is accepted (see {@link SellerEndpoint}).
+ * MeterUsage DryRun, for products priced by custom dimensions; the default), {@code registerUsage}
+ * (for hourly and monthly products) or {@code license} (for contract-priced products, checked out
+ * with AWS License Manager: see {@link TrustedLicense}). A {@code license} entry names its {@code
+ * productId} instead of {@code publicKeys}, and what each running copy checks out: {@code counted}
+ * entitlements (name to count) and {@code tiers} (name to the features it unlocks), at least one of
+ * the two. {@code endpointKeys} may be absent: then no endpoint override from the environment is
+ * accepted (see {@link SellerEndpoint}).
  *
- * @param products the accepted product codes
+ * @param products the accepted product codes checked with RegisterUsage or MeterUsage
  * @param meterUsageChecked the codes whose entitlement is checked with a MeterUsage DryRun
  * @param sellerEndpoint the endpoints besides AWS's that may be used
+ * @param licenses the accepted product codes checked out with License Manager
  */
 public record TrustFile(
     Map<String, TrustedProduct> products,
     java.util.Set<String> meterUsageChecked,
-    SellerEndpoint sellerEndpoint) {
+    SellerEndpoint sellerEndpoint,
+    Map<String, TrustedLicense> licenses) {
 
   public TrustFile {
     products = Map.copyOf(products);
     meterUsageChecked = java.util.Set.copyOf(meterUsageChecked);
+    licenses = Map.copyOf(licenses);
+  }
+
+  /** A trust file without contract-priced products. */
+  public TrustFile(
+      Map<String, TrustedProduct> products,
+      java.util.Set<String> meterUsageChecked,
+      SellerEndpoint sellerEndpoint) {
+    this(products, meterUsageChecked, sellerEndpoint, Map.of());
   }
 
   /** Reads a trust file. */
@@ -66,6 +84,7 @@ public record TrustFile(
       throw new IllegalArgumentException("not a JSON object");
     }
     Map<String, TrustedProduct> products = new LinkedHashMap<>();
+    Map<String, TrustedLicense> licenses = new LinkedHashMap<>();
     java.util.Set<String> meterUsage = new java.util.HashSet<>();
     List<JsonNode> entries = array(root.asObject(), "products", "products");
     if (entries.isEmpty()) {
@@ -84,9 +103,16 @@ public record TrustFile(
       }
       String entitlement =
           p.containsKey("entitlement") ? string(p, "entitlement", at) : "meterUsage";
+      if (entitlement.equals("license")) {
+        if (!tier.equals("PAID")) {
+          throw new IllegalArgumentException(at + ".tier: a licensed product is PAID, not " + tier);
+        }
+        licenses.put(code, parseLicense(code, p, at));
+        continue;
+      }
       if (!entitlement.equals("meterUsage") && !entitlement.equals("registerUsage")) {
         throw new IllegalArgumentException(
-            at + ".entitlement: meterUsage or registerUsage, not " + entitlement);
+            at + ".entitlement: meterUsage, registerUsage or license, not " + entitlement);
       }
       JsonNode keys = p.get("publicKeys");
       if (keys == null || !keys.isObject() || keys.asObject().isEmpty()) {
@@ -142,7 +168,7 @@ public record TrustFile(
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("endpointKeys: " + e.getMessage(), e);
     }
-    return new TrustFile(products, meterUsage, sellerEndpoint);
+    return new TrustFile(products, meterUsage, sellerEndpoint, licenses);
   }
 
   /**
@@ -150,6 +176,10 @@ public record TrustFile(
    * endpoints, and a DryRun of these dimensions when the code is checked with MeterUsage.
    */
   public EntitlementCheck.Builder check(String productCode, String... dimensions) {
+    if (licenses.containsKey(productCode)) {
+      throw new IllegalArgumentException(
+          productCode + " is checked out with License Manager: use license(productCode)");
+    }
     if (meterUsageChecked.contains(productCode) && dimensions.length == 0) {
       throw new IllegalArgumentException(
           productCode + " is checked with a MeterUsage DryRun: name the dimensions it meters");
@@ -161,6 +191,73 @@ public record TrustFile(
       check.meteredBy(dimensions);
     }
     return check;
+  }
+
+  /**
+   * A license checkout of one of the trusted codes: every licensed product trusted, and the
+   * seller's endpoints. A code that is not one of them is refused by {@link
+   * License.Builder#checkout()}.
+   */
+  public License.Builder license(String productCode) {
+    License.Builder license =
+        License.builder().productCode(productCode).sellerEndpoint(sellerEndpoint);
+    licenses.values().forEach(license::trust);
+    return license;
+  }
+
+  private static TrustedLicense parseLicense(String code, Map<String, JsonNode> p, String at) {
+    TrustedLicense license;
+    try {
+      license = TrustedLicense.of(code, string(p, "productId", at));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(at + ".productId: " + e.getMessage(), e);
+    }
+    for (Map.Entry<String, JsonNode> c : object(p, "counted", at).entrySet()) {
+      JsonNode n = c.getValue();
+      long value;
+      try {
+        value = n.isNumber() ? Long.parseLong(n.asNumber()) : 0;
+      } catch (NumberFormatException e) {
+        value = 0;
+      }
+      if (value < 1) {
+        throw new IllegalArgumentException(
+            at + ".counted." + c.getKey() + ": a whole number of 1 or more, not " + n.text());
+      }
+      license = license.counting(c.getKey(), value);
+    }
+    for (Map.Entry<String, JsonNode> t : object(p, "tiers", at).entrySet()) {
+      List<String> features = new ArrayList<>();
+      if (!t.getValue().isArray()) {
+        throw new IllegalArgumentException(
+            at + ".tiers." + t.getKey() + ": an array of the features it unlocks");
+      }
+      for (JsonNode f : t.getValue().asArray()) {
+        if (!f.isString() || f.asString().isBlank()) {
+          throw new IllegalArgumentException(
+              at + ".tiers." + t.getKey() + ": features are non-empty strings");
+        }
+        features.add(f.asString());
+      }
+      license = license.tier(t.getKey(), features.toArray(String[]::new));
+    }
+    if (license.counted().isEmpty() && license.tiers().isEmpty()) {
+      throw new IllegalArgumentException(
+          at + ": a license entry checks out counted entitlements, tiers or both; it has neither");
+    }
+    return license;
+  }
+
+  // An optional member that must be an object when present.
+  private static Map<String, JsonNode> object(Map<String, JsonNode> p, String name, String at) {
+    JsonNode n = p.get(name);
+    if (n == null) {
+      return Map.of();
+    }
+    if (!n.isObject()) {
+      throw new IllegalArgumentException(at + "." + name + ": an object is required");
+    }
+    return n.asObject();
   }
 
   private static List<JsonNode> array(Map<String, JsonNode> object, String name, String at) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.meterline.server.licenses.Licenses;
 import io.meterline.server.testing.TestServer;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
 import software.amazon.awssdk.services.marketplacemetering.MarketplaceMeteringClient;
 
 /**
@@ -34,6 +36,7 @@ import software.amazon.awssdk.services.marketplacemetering.MarketplaceMeteringCl
  */
 class EndpointOverrideTest {
   private static final String OVERRIDE = "aws.endpointUrlMarketplaceMetering";
+  private static final String LICENSE_OVERRIDE = "aws.endpointUrlLicenseManager";
 
   private static TestServer server;
   private static String sellerKeyPem;
@@ -72,7 +75,14 @@ class EndpointOverrideTest {
 
   @AfterEach
   void clearTheEnvironment() {
-    for (String p : List.of(OVERRIDE, "aws.region", "aws.accessKeyId", "aws.secretAccessKey")) {
+    for (String p :
+        List.of(
+            OVERRIDE,
+            LICENSE_OVERRIDE,
+            "aws.region",
+            "aws.accessKeyId",
+            "aws.secretAccessKey",
+            "aws.sessionToken")) {
       System.clearProperty(p);
     }
     if (taskClient != null) {
@@ -242,6 +252,49 @@ class EndpointOverrideTest {
     Entitlement e = check().meteredBy("Requests").client(taskClient).build().run();
 
     assertThat(e.isPaid()).isTrue();
+  }
+
+  // ---- License Manager: its override is held to the same rule ----
+
+  /** A contract-priced product's checkout of one seat, shipping the seller's endpoint key. */
+  private License.Builder seat(String productCode) {
+    return License.builder()
+        .trust(TrustedLicense.of(productCode, Licenses.sku(productCode)).counting("Seats", 1))
+        .productCode(productCode)
+        .sellerEndpoint(SellerEndpoint.signedBy(sellerKeyPem))
+        .retryFor(Duration.ZERO);
+  }
+
+  @Test
+  void licenseCheckout_fakeEndpointWithoutAProof_refusesToStart_andGetsNoCheckout() {
+    System.setProperty(LICENSE_OVERRIDE, fake.endpoint().toString());
+    buyerSets(server.endpoint());
+
+    EntitlementException e =
+        catchThrowableOfType(EntitlementException.class, () -> seat(code).checkout());
+
+    assertThat(e.reason()).isEqualTo(EntitlementException.Reason.UNTRUSTED_ENDPOINT);
+    assertThat(e.getMessage())
+        .contains(LICENSE_OVERRIDE + " points the License Manager client at " + fake.endpoint());
+    assertThat(meteringCallsTheFakeGot()).as("no License Manager call either").isEmpty();
+  }
+
+  @Test
+  void licenseCheckout_sellersMeterline_isAccepted_withTheClientTheLibraryBuilds()
+      throws Exception {
+    String contract =
+        server.admin().customProduct(Fixtures.newAccountId(), "Seats").get("productCode").asText();
+    server.admin().subscribe(contract, task.get("awsAccountId").asText(), "Seats", 1);
+    System.setProperty(LICENSE_OVERRIDE, server.endpoint().toString());
+    System.setProperty("aws.region", REGION);
+    AwsSessionCredentials taskCredentials = TestServer.taskCredentials(task);
+    System.setProperty("aws.accessKeyId", taskCredentials.accessKeyId());
+    System.setProperty("aws.secretAccessKey", taskCredentials.secretAccessKey());
+    System.setProperty("aws.sessionToken", taskCredentials.sessionToken());
+
+    try (License license = seat(contract).checkout()) {
+      assertThat(license.state().mode()).isEqualTo(EntitlementState.Mode.ENTITLED);
+    }
   }
 
   /** A proof as a server holding {@code key} would answer the request body. */

@@ -7,8 +7,13 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.concurrent.ThreadLocalRandom;
 import software.amazon.awssdk.auth.credentials.AwsCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.core.retry.RetryMode;
+import software.amazon.awssdk.http.apache.ApacheHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.licensemanager.LicenseManagerClient;
 import software.amazon.awssdk.services.marketplacemetering.MarketplaceMeteringClient;
 
 /** What the library's tests need from the real server over and over. */
@@ -40,13 +45,7 @@ final class Fixtures {
       ExecutionInterceptor... interceptors) {
     return server
         .clientBuilder(credentials, region)
-        .overrideConfiguration(
-            o -> {
-              o.retryStrategy(RetryMode.STANDARD).retryStrategy(b -> b.maxAttempts(1));
-              for (ExecutionInterceptor i : interceptors) {
-                o.addExecutionInterceptor(i);
-              }
-            })
+        .overrideConfiguration(o -> oneAttempt(o, interceptors))
         .build();
   }
 
@@ -55,6 +54,29 @@ final class Fixtures {
       TestServer server, JsonNode task, ExecutionInterceptor... interceptors) {
     return client(
         server, TestServer.taskCredentials(task), task.get("region").asText(), interceptors);
+  }
+
+  /**
+   * A License Manager client signed with a task's credentials, pointed at the server, the SDK's own
+   * retries off, with these interceptors.
+   */
+  static LicenseManagerClient licenseClient(
+      TestServer server, JsonNode task, ExecutionInterceptor... interceptors) {
+    return LicenseManagerClient.builder()
+        .endpointOverride(server.endpoint())
+        .region(Region.of(task.get("region").asText()))
+        .credentialsProvider(StaticCredentialsProvider.create(TestServer.taskCredentials(task)))
+        .httpClientBuilder(ApacheHttpClient.builder())
+        .overrideConfiguration(o -> oneAttempt(o, interceptors))
+        .build();
+  }
+
+  private static void oneAttempt(
+      ClientOverrideConfiguration.Builder o, ExecutionInterceptor... interceptors) {
+    o.retryStrategy(RetryMode.STANDARD).retryStrategy(b -> b.maxAttempts(1));
+    for (ExecutionInterceptor i : interceptors) {
+      o.addExecutionInterceptor(i);
+    }
   }
 
   /**
