@@ -10,9 +10,11 @@ import java.nio.charset.StandardCharsets;
  * What this build trusts, compiled into the jar ({@code widget/trusted-products.json}, in the
  * library's {@link TrustFile} format): a buyer configures which code to run with, but cannot add a
  * code, a key or an endpoint. The paid listing is priced per request and checked with a MeterUsage
- * DryRun; the free one with RegisterUsage. {@code endpointKeys} are the public halves of the
- * seller's endpoint keys ({@code meterline endpoint-key}): an endpoint override in the environment
- * is accepted only when its endpoint proves it holds one, so the service runs against the seller's
+ * DryRun; the free one with RegisterUsage; a contract-priced one ({@code "entitlement": "license"})
+ * is checked out of the buyer's License Manager license, a seat per copy, its tiers unlocking
+ * {@code widgets} and {@code render}. {@code endpointKeys} are the public halves of the seller's
+ * endpoint keys ({@code meterline endpoint-key}): an endpoint override in the environment is
+ * accepted only when its endpoint proves it holds one, so the service runs against the seller's
  * Meterline and, at a buyer's, only against AWS.
  */
 final class TrustedProducts {

@@ -1,8 +1,9 @@
 package example.widget;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.meterline.client.Entitlement;
-import io.meterline.client.Meter;
+import io.meterline.client.EntitlementState;
+import io.meterline.client.LicenseTerms;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -26,21 +27,31 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.concurrent.DefaultEventExecutorGroup;
 import io.netty.util.concurrent.EventExecutorGroup;
 import java.net.InetSocketAddress;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * The widget service's HTTP API. Each call is metered: listing widgets counts one {@code Requests},
- * rendering one {@code Renders} — a paid feature the free listing does not unlock.
+ * The widget service's HTTP API. Listing widgets (the {@code widgets} feature) counts one {@code
+ * Requests}, rendering (the {@code render} feature) one {@code Renders} — a paid feature the free
+ * listing, and a license's lower tier, do not unlock. The {@link Plan} says what is allowed and
+ * accounts for each call.
  */
 final class WidgetApi implements AutoCloseable {
-  // Instants (a meter's last success, when its entitlement was lost) as ISO-8601 strings.
+  // Instants (a meter's last success, when its entitlement was lost) as ISO-8601 strings; a
+  // meter's entitlement state has no license terms, and shows none.
   private static final ObjectMapper JSON =
       com.fasterxml.jackson.databind.json.JsonMapper.builder()
           .addModule(new com.fasterxml.jackson.datatype.jsr310.JavaTimeModule())
           .disable(com.fasterxml.jackson.databind.SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+          .addMixIn(EntitlementState.class, LicenseTermsWhenPresent.class)
           .build();
+
+  private abstract static class LicenseTermsWhenPresent {
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    abstract LicenseTerms license();
+  }
+
+  private static final List<String> WIDGETS = List.of("sprocket", "flange", "gizmo");
 
   private final EventLoopGroup loops =
       new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
@@ -48,7 +59,7 @@ final class WidgetApi implements AutoCloseable {
   private final EventExecutorGroup workers = new DefaultEventExecutorGroup(4);
   private final Channel channel;
 
-  WidgetApi(int port, Entitlement entitlement, Meter meter) throws InterruptedException {
+  WidgetApi(int port, Plan plan) throws InterruptedException {
     this.channel =
         new ServerBootstrap()
             .group(loops)
@@ -60,7 +71,7 @@ final class WidgetApi implements AutoCloseable {
                     ch.pipeline()
                         .addLast(new HttpServerCodec())
                         .addLast(new HttpObjectAggregator(64 * 1024))
-                        .addLast(workers, new Handler(entitlement, meter));
+                        .addLast(workers, new Handler(plan));
                   }
                 })
             .bind(new InetSocketAddress("127.0.0.1", port))
@@ -80,12 +91,10 @@ final class WidgetApi implements AutoCloseable {
   }
 
   private static final class Handler extends SimpleChannelInboundHandler<FullHttpRequest> {
-    private final Entitlement entitlement;
-    private final Meter meter;
+    private final Plan plan;
 
-    Handler(Entitlement entitlement, Meter meter) {
-      this.entitlement = entitlement;
-      this.meter = meter;
+    Handler(Plan plan) {
+      this.plan = plan;
     }
 
     @Override
@@ -96,31 +105,17 @@ final class WidgetApi implements AutoCloseable {
       HttpResponseStatus status = HttpResponseStatus.OK;
       switch (route) {
         case "GET /health" -> body = Map.of("status", "ok");
-        case "GET /widgets" -> {
-          meter("Requests");
-          body = Map.of("widgets", List.of("sprocket", "flange", "gizmo"));
-        }
-        case "POST /widgets/render" -> {
-          if (!entitlement.isPaid()
-              || (meter != null && !meter.entitlement().servesPaidFeatures())) {
-            status = HttpResponseStatus.PAYMENT_REQUIRED;
-            body = Map.of("error", "rendering needs the paid listing of the widget service");
-          } else {
-            meter("Renders");
-            body = Map.of("rendered", "widget.png");
-          }
-        }
-        case "GET /status" -> {
-          Map<String, Object> s = new LinkedHashMap<>();
-          s.put("productCode", entitlement.productCode());
-          s.put("tier", entitlement.tier().name());
-          s.put("meter", meter == null ? null : meter.status());
-          body = s;
-        }
+        case "GET /widgets" -> body = serve("widgets", "Requests", Map.of("widgets", WIDGETS));
+        case "POST /widgets/render" ->
+            body = serve("render", "Renders", Map.of("rendered", "widget.png"));
+        case "GET /status" -> body = plan.status();
         default -> {
           status = HttpResponseStatus.NOT_FOUND;
           body = Map.of("error", "no route " + route);
         }
+      }
+      if (body instanceof Refused) {
+        status = HttpResponseStatus.PAYMENT_REQUIRED;
       }
       FullHttpResponse response =
           new DefaultFullHttpResponse(
@@ -131,10 +126,15 @@ final class WidgetApi implements AutoCloseable {
     }
 
     // The answer goes out only after the usage is on disk: a crash cannot lose a served call.
-    private void meter(String dimension) {
-      if (meter != null) {
-        meter.add(dimension, 1);
+    private Object serve(String feature, String dimension, Object answer) {
+      if (!plan.allows(feature)) {
+        return new Refused(plan.refusal(feature));
       }
+      plan.served(dimension);
+      return answer;
     }
   }
+
+  /** A 402 answer's body. */
+  private record Refused(String error) {}
 }
