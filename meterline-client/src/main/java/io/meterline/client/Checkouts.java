@@ -73,7 +73,7 @@ final class Checkouts {
                     .clientToken(UUID.randomUUID().toString()));
     String missing = missing(r);
     if (missing != null) {
-      checkInQuietly(r.licenseConsumptionToken());
+      checkInQuietly(r.licenseConsumptionToken(), null);
       throw notAllowed(missing);
     }
     return new Held(r.licenseConsumptionToken(), terms(r));
@@ -117,10 +117,6 @@ final class Checkouts {
     } catch (ResourceNotFoundException e) {
       return false;
     }
-  }
-
-  private void checkInQuietly(String token) {
-    checkInQuietly(token, null);
   }
 
   private void checkIn(String token, Duration timeout) {

@@ -206,10 +206,7 @@ public final class EntitlementCheck {
 
     /** How long throttling and transient failures are retried (default 30 minutes). */
     public Builder retryFor(Duration retryFor) {
-      if (retryFor.isNegative()) {
-        throw new IllegalArgumentException("retryFor must be >= 0, was " + retryFor);
-      }
-      this.retryFor = retryFor;
+      this.retryFor = Durations.nonNegative(retryFor, "retryFor");
       return this;
     }
 

@@ -9,6 +9,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -85,7 +86,7 @@ public final class License implements AutoCloseable {
   private final ReentrantLock calling = new ReentrantLock();
   private final Thread shutdownHook;
   private volatile String held;
-  private volatile boolean closed;
+  private final AtomicBoolean closed = new AtomicBoolean();
   private int failedRechecks; // the timer's thread only
 
   private License(
@@ -206,11 +207,8 @@ public final class License implements AutoCloseable {
    */
   public boolean close(Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();
-    synchronized (this) {
-      if (closed) {
-        return false;
-      }
-      closed = true;
+    if (!closed.compareAndSet(false, true)) {
+      return false;
     }
     timer.shutdown();
     boolean locked = false;
@@ -248,7 +246,7 @@ public final class License implements AutoCloseable {
   boolean recheck() {
     calling.lock();
     try {
-      if (closed) {
+      if (closed.get()) {
         return true;
       }
       try {
@@ -439,19 +437,13 @@ public final class License implements AutoCloseable {
 
     /** How often the license is checked again while the product runs (default 15 minutes). */
     public Builder recheckEvery(Duration interval) {
-      if (interval.isNegative() || interval.isZero()) {
-        throw new IllegalArgumentException("recheckEvery must be positive, was " + interval);
-      }
-      this.recheckEvery = interval;
+      this.recheckEvery = Durations.positive(interval, "recheckEvery");
       return this;
     }
 
     /** How long throttling and transient failures are retried at start (default 30 minutes). */
     public Builder retryFor(Duration retryFor) {
-      if (retryFor.isNegative()) {
-        throw new IllegalArgumentException("retryFor must be >= 0, was " + retryFor);
-      }
-      this.retryFor = retryFor;
+      this.retryFor = Durations.nonNegative(retryFor, "retryFor");
       return this;
     }
 
@@ -472,10 +464,7 @@ public final class License implements AutoCloseable {
      * container), within {@code timeout}, so its seat is checked in.
      */
     public Builder closeOnShutdown(Duration timeout) {
-      if (timeout.isNegative()) {
-        throw new IllegalArgumentException("closeOnShutdown must be >= 0, was " + timeout);
-      }
-      this.closeOnShutdown = timeout;
+      this.closeOnShutdown = Durations.nonNegative(timeout, "closeOnShutdown");
       return this;
     }
 

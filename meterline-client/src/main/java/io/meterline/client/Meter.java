@@ -481,10 +481,7 @@ public final class Meter implements AutoCloseable {
 
     /** How often completed hours are looked for (default one minute). */
     public Builder sendInterval(Duration interval) {
-      if (interval.isNegative() || interval.isZero()) {
-        throw new IllegalArgumentException("sendInterval must be positive, was " + interval);
-      }
-      this.sendInterval = interval;
+      this.sendInterval = Durations.positive(interval, "sendInterval");
       return this;
     }
 
@@ -521,10 +518,7 @@ public final class Meter implements AutoCloseable {
      * default) less the product's own shutdown.
      */
     public Builder closeOnShutdown(Duration timeout) {
-      if (timeout.isNegative()) {
-        throw new IllegalArgumentException("closeOnShutdown must be >= 0, was " + timeout);
-      }
-      this.closeOnShutdown = timeout;
+      this.closeOnShutdown = Durations.nonNegative(timeout, "closeOnShutdown");
       return this;
     }
 
