@@ -32,7 +32,7 @@ import org.junit.jupiter.api.Test;
  */
 class ReadmeTest {
   private static final List<String> TOOLS = List.of("bash", "curl", "jq", "python3", "aws");
-  private static final List<Integer> PORTS = List.of(6387, 8080, 8090, 9181, 9999);
+  private static final List<Integer> PORTS = List.of(6387, 8080, 8081, 8090, 9181, 9182, 9999);
   private static final Duration STEP_TIMEOUT = Duration.ofMinutes(5);
   private static final Duration SETTLE = Duration.ofMillis(400);
   private static final Duration POLL = Duration.ofSeconds(1);

@@ -206,8 +206,9 @@ final class SubscriptionsAdmin {
 
   /**
    * Amends, renews or ends a CONTRACT subscription's contract from now on (SPEC §3.5): the lines
-   * given replace the contract's, the end given replaces its end (now ends it); the earlier version
-   * is kept for the invoices of the months it covered, and the buyer's license is the new version.
+   * given replace the contract's, the end given replaces its end (now, or a time before it, ends it
+   * now); the earlier version is kept for the invoices of the months it covered, and the buyer's
+   * license is the new version.
    */
   Map<String, Object> amendContract(String id, Body body) {
     body.only("contract", "endsAt");
@@ -241,7 +242,9 @@ final class SubscriptionsAdmin {
               }
               List<ContractLine> lines = contract == null ? s.contract() : contract;
               checkContract(product, lines);
-              Instant ends = endsAt == null ? s.contractEndsAt() : endsAt;
+              // An end given at or before now ends the contract now: the past is not rewritten.
+              Instant ends =
+                  endsAt == null ? s.contractEndsAt() : endsAt.isBefore(now) ? now : endsAt;
               checkTerm(product, s.startedAt(), ends, now, false);
               Subscription amended = s.amended(lines, ends, now);
               ctx.tables().subscriptions().amend(c, amended);

@@ -364,13 +364,25 @@ class ContractProductsTest {
         .isEqualTo("endsAt");
 
     Buyer b = buyer(p, ends, "Seats", 1);
+    admin().send("PUT", "/subscriptions/" + b.subscriptionId() + "/contract", Map.of()).expect(400);
     assertThat(
             field(
                 "PUT",
                 "/subscriptions/" + b.subscriptionId() + "/contract",
-                Map.of("endsAt", admin().now().minusSeconds(60).toString()),
+                Map.of("contract", List.of(line("Seats", 1), line("Basic", 3))),
                 400))
-        .isEqualTo("endsAt");
+        .isEqualTo("contract[1].quantity");
+    admin().advanceClock("PT1M");
+    JsonNode ended =
+        admin()
+            .send(
+                "PUT",
+                "/subscriptions/" + b.subscriptionId() + "/contract",
+                Map.of("endsAt", admin().now().minusSeconds(3600).toString()))
+            .expect(200);
+    assertThat(ended.get("contractEndsAt").asText())
+        .as("an end in the past ends the contract now")
+        .isEqualTo(admin().now().toString());
   }
 
   private static Map<String, Object> line(String dimension, long quantity) {
