@@ -7,10 +7,10 @@ import java.util.regex.Pattern;
  * A line of output as the README shows it, matched against a line a command printed, allowing for
  * what differs from run to run: ids, keys and tokens (a word of eight or more letters, digits,
  * {@code _} and {@code -} with at least one letter and one digit), UUIDs, times, dates and months,
- * ten-digit epoch seconds, and whatever the README elides with {@code …}. Runs of spaces match any
- * run of spaces, so table columns may be wider or narrower. Everything else must be as shown, so a
- * value that varies from run to run but has no digit (an id made only of letters) is shown in the
- * README either as a run that happened to have one or elided.
+ * ten-digit epoch seconds (with a fraction or not), and whatever the README elides with {@code …}.
+ * Runs of spaces match any run of spaces, so table columns may be wider or narrower. Everything
+ * else must be as shown, so a value that varies from run to run but has no digit (an id made only
+ * of letters) is shown in the README either as a run that happened to have one or elided.
  */
 final class ExpectedLine {
   private static final Pattern VARIABLE =
@@ -20,7 +20,7 @@ final class ExpectedLine {
               + "|(?<uuid>[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})"
               + "|(?<date>(?<![\\w-])\\d{4}-\\d{2}(?:-\\d{2})?(?![\\w-]))"
               + "|(?<time>(?<![\\w:])\\d{2}:\\d{2}:\\d{2}(?:\\.\\d+)?(?![\\w:]))"
-              + "|(?<epoch>(?<![\\w.])\\d{10}(?![\\w.]))"
+              + "|(?<epoch>(?<![\\w.])\\d{10}(?:\\.\\d+)?(?![\\w.]))"
               + "|(?<word>(?<![\\w-])[\\w-]{8,}(?![\\w-]))"
               + "|(?<space>\\s+)");
 
@@ -66,7 +66,7 @@ final class ExpectedLine {
     } else if (m.group("time") != null) {
       return "\\d{2}:\\d{2}:\\d{2}(?:\\.\\d+)?";
     } else if (m.group("epoch") != null) {
-      return "\\d{10}";
+      return "\\d{10}(?:\\.\\d+)?";
     } else if (m.group("word") != null) {
       String word = m.group();
       boolean variable =

@@ -21,6 +21,16 @@ class ExpectedLineTest {
   }
 
   @Test
+  void epochSeconds_mayDiffer_withTheirFraction() {
+    ExpectedLine shown = new ExpectedLine("\"ExpirationDate\": 1828193118.0");
+    assertThat(shown.matches("\"ExpirationDate\": 1828200055.0")).isTrue();
+    assertThat(shown.matches("\"ExpirationDate\": 1828200055")).isTrue();
+    assertThat(shown.matches("\"ExpirationDate\": 182820005.0")).isFalse();
+    assertThat(new ExpectedLine("\"Timestamp\": 1796647369,").matches("\"Timestamp\": 1796650000,"))
+        .isTrue();
+  }
+
+  @Test
   void words_numbersAndMemberNames_mustBeAsShown() {
     ExpectedLine shown = new ExpectedLine("{\"quantity\":3,\"dimension\":\"Hosts\"}");
     assertThat(shown.matches("{\"quantity\":3,\"dimension\":\"Hosts\"}")).isTrue();
