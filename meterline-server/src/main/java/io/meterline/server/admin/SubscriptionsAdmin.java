@@ -9,6 +9,8 @@ import io.meterline.server.domain.UsageSource;
 import io.meterline.server.licenses.Licenses;
 import io.meterline.server.store.Keyset;
 import io.meterline.server.store.StoreException;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
@@ -221,10 +223,7 @@ final class SubscriptionsAdmin {
     return Views.subscription(
         ctx.write(
             c -> {
-              Subscription s = ctx.tables().subscriptions().find(c, id);
-              if (s == null) {
-                throw AdminException.notFound(null, "no subscription " + id);
-              }
+              Subscription s = existing(c, id);
               Product product = ctx.tables().products().find(c, s.productCode());
               if (product.pricing() != Pricing.CONTRACT) {
                 throw AdminException.badRequest(
@@ -254,11 +253,15 @@ final class SubscriptionsAdmin {
   }
 
   Map<String, Object> get(String id) {
-    Subscription s = ctx.read(c -> ctx.tables().subscriptions().find(c, id));
+    return Views.subscription(ctx.read(c -> existing(c, id)));
+  }
+
+  private Subscription existing(Connection c, String id) throws SQLException {
+    Subscription s = ctx.tables().subscriptions().find(c, id);
     if (s == null) {
       throw AdminException.notFound(null, "no subscription " + id);
     }
-    return Views.subscription(s);
+    return s;
   }
 
   Map<String, Object> end(String id) {
@@ -266,10 +269,7 @@ final class SubscriptionsAdmin {
     return Views.subscription(
         ctx.write(
             c -> {
-              Subscription s = ctx.tables().subscriptions().find(c, id);
-              if (s == null) {
-                throw AdminException.notFound(null, "no subscription " + id);
-              }
+              Subscription s = existing(c, id);
               if (!ctx.tables().subscriptions().end(c, id, now)) {
                 throw AdminException.conflict(
                     null, "subscription " + id + " ended at " + s.endedAt());

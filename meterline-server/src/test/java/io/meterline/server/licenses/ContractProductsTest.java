@@ -21,7 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.services.licensemanager.LicenseManagerClient;
 import software.amazon.awssdk.services.licensemanager.model.CheckoutLicenseResponse;
 import software.amazon.awssdk.services.licensemanager.model.CheckoutType;
@@ -37,16 +36,17 @@ import software.amazon.awssdk.services.marketplaceentitlement.model.Entitlement;
  * contract with an end, their license through the SDK's LicenseManagerClient 2.40.2 (tier
  * selection, the Unit rules, expiry at the contract's end, amend and renew), GetEntitlements
  * through the MarketplaceEntitlementClient, the invoice's CONTRACT lines and the {@code
- * entitlement-updated} notifications.
+ * entitlement-updated} notifications; on each store (the subclasses).
  */
-class ContractProductsTest {
-  @RegisterExtension static final ServerExtension server = ServerExtension.withDefaults();
+abstract class ContractProductsTest {
+  /** The server the tests run against: on SQLite or on PostgreSQL. */
+  abstract ServerExtension server();
 
   private static final String FINGERPRINT = "aws:294406891311:AWS/Marketplace:issuer-fingerprint";
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  private static AdminClient admin() {
-    return server.admin();
+  private AdminClient admin() {
+    return server().admin();
   }
 
   /** A CONTRACT product of seats at 10 a month and two tiers, Basic (free) and Premium (50). */
@@ -55,7 +55,7 @@ class ContractProductsTest {
   /** A buyer's contract and the License Manager client of the buyer's task. */
   private record Buyer(String account, String subscriptionId, LicenseManagerClient lm) {}
 
-  private static Product product() {
+  private Product product() {
     String seller = ServerExtension.newAccountId();
     JsonNode p =
         admin()
@@ -64,18 +64,20 @@ class ContractProductsTest {
     return new Product(p.get("productCode").asText(), p.get("productId").asText(), seller);
   }
 
-  private static Buyer buyer(Product p, Instant endsAt, Object... contract) {
-    String account = server.buyer();
+  private Buyer buyer(Product p, Instant endsAt, Object... contract) {
+    String account = server().buyer();
     JsonNode s = admin().subscribeContract(p.code(), account, endsAt, contract);
     JsonNode task = admin().task(account, "us-east-1", "FARGATE");
     return new Buyer(
         account,
         s.get("subscriptionId").asText(),
-        server.track(
-            ServiceClients.licenseManager(server.endpoint(), TestServer.taskCredentials(task))));
+        server()
+            .track(
+                ServiceClients.licenseManager(
+                    server().endpoint(), TestServer.taskCredentials(task))));
   }
 
-  private static CheckoutLicenseResponse checkout(Buyer b, Product p, EntitlementData... wanted) {
+  private CheckoutLicenseResponse checkout(Buyer b, Product p, EntitlementData... wanted) {
     return b.lm()
         .checkoutLicense(
             r ->
@@ -86,7 +88,7 @@ class ContractProductsTest {
                     .clientToken(UUID.randomUUID().toString()));
   }
 
-  private static EntitlementData seat() {
+  private EntitlementData seat() {
     return EntitlementData.builder()
         .name("Seats")
         .value("1")
@@ -94,26 +96,27 @@ class ContractProductsTest {
         .build();
   }
 
-  private static EntitlementData tier(String name) {
+  private EntitlementData tier(String name) {
     return EntitlementData.builder().name(name).unit(EntitlementDataUnit.NONE).build();
   }
 
-  private static NoEntitlementsAllowedException refused(Buyer b, Product p, EntitlementData... w) {
+  private NoEntitlementsAllowedException refused(Buyer b, Product p, EntitlementData... w) {
     return catchThrowableOfType(() -> checkout(b, p, w), NoEntitlementsAllowedException.class);
   }
 
-  private static GrantedLicense license(Buyer b) {
+  private GrantedLicense license(Buyer b) {
     List<GrantedLicense> licenses = b.lm().listReceivedLicenses(r -> {}).licenses();
     assertThat(licenses).hasSize(1);
     return licenses.get(0);
   }
 
-  private static List<Entitlement> entitlements(Product p, String buyer) {
+  private List<Entitlement> entitlements(Product p, String buyer) {
     MarketplaceEntitlementClient client =
-        server.track(
-            ServiceClients.entitlements(
-                server.endpoint(),
-                TestServer.keyCredentials(admin().accessKey(p.seller(), "SELLER"))));
+        server()
+            .track(
+                ServiceClients.entitlements(
+                    server().endpoint(),
+                    TestServer.keyCredentials(admin().accessKey(p.seller(), "SELLER"))));
     return client.getEntitlements(r -> r.productCode(p.code())).entitlements().stream()
         .filter(e -> e.customerAWSAccountId().equals(buyer))
         .toList();
@@ -235,7 +238,7 @@ class ContractProductsTest {
         .containsExactlyInAnyOrder("Seats 5 10 50", "Basic 1 0 0", "Premium 1 50 50");
   }
 
-  private static List<String> contractLines(String buyer, YearMonth month) {
+  private List<String> contractLines(String buyer, YearMonth month) {
     JsonNode invoice = admin().get("/invoices?awsAccountId=" + buyer + "&month=" + month);
     List<String> lines = new ArrayList<>();
     for (JsonNode l : invoice.get("lines")) {
@@ -288,7 +291,7 @@ class ContractProductsTest {
     }
   }
 
-  private static List<String> actions(HookReceiver hook, int count) throws Exception {
+  private List<String> actions(HookReceiver hook, int count) throws Exception {
     List<String> actions = new ArrayList<>();
     for (int i = 0; i < count; i++) {
       JsonNode envelope = JSON.readTree(hook.next(Duration.ofSeconds(10)).body());
@@ -347,7 +350,7 @@ class ContractProductsTest {
                 409))
         .isEqualTo("productId");
 
-    String buyer = server.buyer();
+    String buyer = server().buyer();
     Instant ends = admin().now().plus(Duration.ofDays(1));
     assertThat(subscribeField(p, buyer, List.of(line("Seats", 1)), null)).isEqualTo("endsAt");
     assertThat(subscribeField(p, buyer, List.of(), ends)).isEqualTo("contract");
@@ -385,11 +388,11 @@ class ContractProductsTest {
         .isEqualTo(admin().now().toString());
   }
 
-  private static Map<String, Object> line(String dimension, long quantity) {
+  private Map<String, Object> line(String dimension, long quantity) {
     return Map.of("dimension", dimension, "quantity", quantity);
   }
 
-  private static String subscribeField(
+  private String subscribeField(
       Product p, String buyer, List<Map<String, Object>> contract, Instant endsAt) {
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("productCode", p.code());
@@ -401,7 +404,7 @@ class ContractProductsTest {
     return field("POST", "/subscriptions", body, 400);
   }
 
-  private static String field(String method, String path, Object body, int status) {
+  private String field(String method, String path, Object body, int status) {
     return admin().send(method, path, body).expect(status).get("field").asText();
   }
 }

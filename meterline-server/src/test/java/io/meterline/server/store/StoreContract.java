@@ -197,6 +197,27 @@ abstract class StoreContract {
     assertThat(byToken.entitlements()).containsExactly(perpetual.entitlements().get(0));
   }
 
+  @Test
+  void notifications_ofASubscription_dueLater_areCancelled_andThoseDueNowStay() {
+    Notification atStart = notification("e-1", "entitlement-updated", T0);
+    Notification atEnd = notification("e-2", "entitlement-updated", T0.plusSeconds(86_400));
+    Notification other = notification("e-3", "unsubscribe-success", T0.plusSeconds(86_400));
+    write(
+        c -> {
+          tables.notifications().insert(c, atStart);
+          tables.notifications().insert(c, atEnd);
+          tables.notifications().insert(c, other);
+          return null;
+        });
+    int cancelled =
+        write(c -> tables.notifications().cancelDueAfter(c, "sub-1", "entitlement-updated", T0));
+    assertThat(cancelled).isEqualTo(1);
+    List<Notification> latest = db.read(c -> tables.notifications().latest(c, "prodcode1", 10));
+    assertThat(latest)
+        .extracting(n -> n.notificationId() + " " + n.status())
+        .containsExactlyInAnyOrder("e-1 PENDING", "e-2 CANCELLED", "e-3 PENDING");
+  }
+
   private static Notification notification(String id, String action, Instant due) {
     return new Notification(
         id,
