@@ -33,7 +33,13 @@ public final class DataPlane implements Handler {
   }
 
   /** A service beside metering: its target prefix, the signing name it checks, its handler. */
-  private record Service(String targetPrefix, Authenticator authenticator, ServiceCall call) {}
+  /**
+   * A service beside metering on the port.
+   *
+   * @param messageMember the name of its errors' message member
+   */
+  private record Service(
+      String targetPrefix, Authenticator authenticator, ServiceCall call, String messageMember) {}
 
   private final Authenticator authenticator;
   private final MeteringService metering;
@@ -58,11 +64,13 @@ public final class DataPlane implements Handler {
             new Service(
                 GetEntitlements.TARGET_PREFIX,
                 authenticator,
-                (op, caller, body, call) -> entitlements.handle(op, caller, body, call)),
+                (op, caller, body, call) -> entitlements.handle(op, caller, body, call),
+                "message"),
             new Service(
                 LicenseManager.TARGET_PREFIX,
                 licenseAuthenticator,
-                (op, caller, body, call) -> licenses.handle(op, caller, body, call)));
+                (op, caller, body, call) -> licenses.handle(op, caller, body, call),
+                "Message")); // contracts-facts §2.8
     this.calls = calls;
   }
 
@@ -102,7 +110,12 @@ public final class DataPlane implements Handler {
             call.productCode(productCodeIn(request.body()));
           }
           call.failed(error.code().wireName(), error.message());
-          return ErrorReplies.of(error.code(), error.message(), requestId);
+          Service other = serviceOf(request.header("x-amz-target"));
+          return ErrorReplies.of(
+              error.code(),
+              error.message(),
+              requestId,
+              other == null ? "message" : other.messageMember());
         });
   }
 

@@ -58,6 +58,12 @@ public final class ErrorReplies {
 
   /** The reply for an error of this kind. */
   public static HttpReply of(ErrorCode code, String message, String requestId) {
+    return of(code, message, requestId, "message");
+  }
+
+  /** The reply for an error of this kind, its message under {@code messageMember}. */
+  public static HttpReply of(
+      ErrorCode code, String message, String requestId, String messageMember) {
     Map<String, String> headers =
         code == ErrorCode.THROTTLING
             // Both SDKs honour Retry-After (GOLDEN §5.1): a throttled client backs off a second.
@@ -66,7 +72,7 @@ public final class ErrorReplies {
     return new HttpReply(
         code.httpStatus(),
         HttpReply.AMZ_JSON,
-        ResponseWriter.error(code, message),
+        ResponseWriter.error(code, message, messageMember),
         headers,
         requestId);
   }

@@ -136,5 +136,9 @@ class LicenseManagerTest {
     assertThat(reply.status()).isEqualTo(403);
     assertThat(reply.json().get("__type").asText()).isEqualTo("InvalidSignatureException");
     assertThat(reply.body()).contains("license-manager");
+    assertThat(reply.json().has("Message"))
+        .as("License Manager's errors carry Message, capitalised (facts §2.8)")
+        .isTrue();
+    assertThat(reply.json().has("message")).isFalse();
   }
 }

@@ -98,11 +98,19 @@ public final class ResponseWriter {
 
   /** An error body: {@code {"__type":"<Name>","message":"…"}} (GOLDEN §4.1). */
   public static byte[] error(ErrorCode code, String message) {
+    return error(code, message, "message");
+  }
+
+  /**
+   * An error body whose message member has this name: {@code Message} for License Manager, whose
+   * errors carry it capitalised (contracts-facts §2.8), {@code message} for the others.
+   */
+  public static byte[] error(ErrorCode code, String message, String messageMember) {
     return write(
         g -> {
           g.writeStartObject();
           g.writeStringField("__type", code.wireName());
-          g.writeStringField("message", message);
+          g.writeStringField(messageMember, message);
           g.writeEndObject();
         });
   }
