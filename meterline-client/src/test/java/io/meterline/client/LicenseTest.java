@@ -336,9 +336,11 @@ class LicenseTest {
     EntitlementException e = refusal(license(c, copy(c)).trust(proOnly));
 
     assertThat(e.reason()).isEqualTo(EntitlementException.Reason.NO_ENTITLEMENTS_ALLOWED);
-    assertThat(e.getMessage()).contains("allows none of the tiers Pro");
+    // Refused by the service (tiers asked, none bought) or, where a service answers the seat
+    // alone, by the library, which then checks the seat in.
+    assertThat(e.getMessage()).contains("none of the tiers");
     assertThat(open(license(c, copy(c))).state().mode())
-        .as("the only seat was checked in")
+        .as("the only seat is free")
         .isEqualTo(EntitlementState.Mode.ENTITLED);
   }
 

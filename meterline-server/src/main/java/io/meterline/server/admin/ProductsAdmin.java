@@ -123,6 +123,10 @@ final class ProductsAdmin {
             return null;
           });
     } catch (StoreException e) {
+      if (e.isUniqueViolation() && namesProductId(e)) {
+        throw AdminException.conflict(
+            "productId", "a product with the id " + product.productId() + " exists already");
+      }
       if (e.isUniqueViolation()) {
         throw AdminException.conflict(
             "productCode", "a product with the code " + product.productCode() + " exists already");
@@ -285,6 +289,12 @@ final class ProductsAdmin {
     Map<String, Object> view = Views.key(rotated.currentKey());
     view.put("productCode", code);
     return view;
+  }
+
+  // Which unique index refused the row: both stores name the index or its column.
+  private static boolean namesProductId(StoreException e) {
+    String message = String.valueOf(e.sqlCause() == null ? null : e.sqlCause().getMessage());
+    return message.contains("product_id");
   }
 
   // A contract dimension's unit is one License Manager knows; Count unless said.

@@ -12,6 +12,8 @@ import io.meterline.server.store.StoreException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -34,8 +36,8 @@ final class SubscriptionsAdmin {
         body.string("awsAccountId", ProductsAdmin.ACCOUNT_ID, "a 12-digit account id");
     List<ContractLine> contract = contractLines(body);
     Instant now = ctx.clock().instant();
-    Instant startsAt = body.optionalInstant("startsAt");
-    Instant endsAt = body.optionalInstant("endsAt");
+    Instant startsAt = millis(body.optionalInstant("startsAt"));
+    Instant endsAt = millis(body.optionalInstant("endsAt"));
     try {
       return ctx.write(
           c -> {
@@ -52,6 +54,9 @@ final class SubscriptionsAdmin {
             checkContract(product, lines);
             Instant start = startsAt == null ? now : startsAt;
             checkTerm(product, start, endsAt, now, true);
+            if (startsAt != null) {
+              checkStart(c, code, accountId, start, now);
+            }
             String token = product.saas() ? Ids.registrationToken() : null;
             Subscription s =
                 new Subscription(
@@ -194,6 +199,46 @@ final class SubscriptionsAdmin {
     }
   }
 
+  /**
+   * A contract that began in the past (a backdated {@code startsAt}) starts within the current
+   * month of service time, whose invoice is still open, and after the buyer's earlier subscription
+   * to the product ended, so that no month is charged twice and no final invoice changes.
+   */
+  private void checkStart(
+      Connection c, String productCode, String accountId, Instant startsAt, Instant now)
+      throws SQLException {
+    Instant month =
+        now.atZone(ZoneOffset.UTC).withDayOfMonth(1).truncatedTo(ChronoUnit.DAYS).toInstant();
+    if (startsAt.isBefore(month)) {
+      throw AdminException.badField(
+          "startsAt",
+          "startsAt "
+              + startsAt
+              + " is before this month ("
+              + month
+              + "), whose invoices are open");
+    }
+    for (Subscription earlier :
+        ctx.tables().subscriptions().findAll(c, productCode, List.of(accountId))) {
+      if (earlier.endedAt() != null && startsAt.isBefore(earlier.endedAt())) {
+        throw AdminException.badField(
+            "startsAt",
+            "startsAt "
+                + startsAt
+                + " is before the end of the buyer's earlier subscription "
+                + earlier.subscriptionId()
+                + " ("
+                + earlier.endedAt()
+                + ")");
+      }
+    }
+  }
+
+  // Times are kept to the millisecond: one given finer is taken as its millisecond.
+  private static Instant millis(Instant instant) {
+    return instant == null ? null : instant.truncatedTo(ChronoUnit.MILLIS);
+  }
+
   private static List<ContractLine> contractLines(Body body) {
     return body.optionalList(
         "contract",
@@ -215,7 +260,7 @@ final class SubscriptionsAdmin {
   Map<String, Object> amendContract(String id, Body body) {
     body.only("contract", "endsAt");
     List<ContractLine> contract = contractLines(body);
-    Instant endsAt = body.optionalInstant("endsAt");
+    Instant endsAt = millis(body.optionalInstant("endsAt"));
     if (contract == null && endsAt == null) {
       throw AdminException.badRequest("give contract: [{dimension, quantity}], endsAt or both");
     }
@@ -223,6 +268,8 @@ final class SubscriptionsAdmin {
     return Views.subscription(
         ctx.write(
             c -> {
+              // Amendments of one subscription, and its end, take turns on its row.
+              ctx.tables().subscriptions().lock(c, id);
               Subscription s = existing(c, id);
               Product product = ctx.tables().products().find(c, s.productCode());
               if (product.pricing() != Pricing.CONTRACT) {
@@ -238,6 +285,25 @@ final class SubscriptionsAdmin {
               if (s.endedAt() != null) {
                 throw AdminException.conflict(
                     null, "subscription " + id + " ended at " + s.endedAt());
+              }
+              if (now.isBefore(s.contractSince())) {
+                throw AdminException.conflict(
+                    null,
+                    "the contract of "
+                        + id
+                        + " was last changed at "
+                        + s.contractSince()
+                        + ", after the service time "
+                        + now);
+              }
+              if (s.contractEndedAt(now) && (endsAt == null || !endsAt.isAfter(now))) {
+                throw AdminException.conflict(
+                    "endsAt",
+                    "the contract of "
+                        + id
+                        + " ended at "
+                        + s.contractEndsAt()
+                        + "; give a later endsAt to renew it");
               }
               List<ContractLine> lines = contract == null ? s.contract() : contract;
               checkContract(product, lines);

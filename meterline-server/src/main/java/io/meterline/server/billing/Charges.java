@@ -38,7 +38,9 @@ import java.util.function.Function;
  *       price in force at the end of the hour: the ledger keeps usage by the hour, and a price
  *       change made during an hour applies to the whole of it.
  *   <li>A contract per MONTH covers the month's first units, in the order of their hours; a
- *       contract per HOUR covers each hour's first units.
+ *       contract per HOUR covers each hour's first units. A CONTRACT product's contract (no period)
+ *       covers like one per MONTH: units metered beyond it are OVERAGE. Each hour is covered by the
+ *       version of the contract in force at its end, so an amendment leaves earlier hours alone.
  *   <li>Dimension usage is billed at the dimension's price whatever the product's pricing; a FREE
  *       product's usage appears at price 0, contracts aside.
  *   <li>Task time is counted in seconds and billed in task-hours: quantity seconds / 3600, amount
@@ -124,7 +126,7 @@ final class Charges {
       if (price == null) {
         price = BigDecimal.ZERO;
       }
-      ContractLine contract = free || s == null ? null : contractOf(s, dimension);
+      ContractLine contract = free || s == null ? null : contractOf(s, dimension, hour);
       Kind plain = taskTime ? Kind.HOURLY : Kind.USAGE;
       if (contract == null) {
         charges.add(new Charge(plain, dimension, unit, price, hour, used, used, taskTime));
@@ -293,8 +295,9 @@ final class Charges {
         field, f -> new PriceBook(product, s == null ? null : s.startedAt(), price));
   }
 
-  private static ContractLine contractOf(Subscription s, String dimension) {
-    for (ContractLine c : s.contract()) {
+  // The subscription's contract line of the dimension in force in that hour, if any.
+  private static ContractLine contractOf(Subscription s, String dimension, Instant hour) {
+    for (ContractLine c : s.contractForHour(hour)) {
       if (Objects.equals(c.dimension(), dimension)) {
         return c;
       }

@@ -23,9 +23,18 @@ public record ContractTerm(Instant since, Instant until, Instant endsAt, List<Co
     return endsAt == null || until.isBefore(endsAt) ? until : endsAt;
   }
 
-  /** Whether this version covered some moment of {@code [from, to)}. */
+  /**
+   * Whether this version covered some moment of {@code [from, to)}; a version replaced or ended at
+   * the instant it began covered none.
+   */
   public boolean overlaps(Instant from, Instant to) {
     Instant end = coversUntil();
-    return since.isBefore(to) && (end == null || end.isAfter(from));
+    return since.isBefore(to) && (end == null || end.isAfter(from) && end.isAfter(since));
+  }
+
+  /** Whether this version covered the instant {@code at}. */
+  public boolean covers(Instant at) {
+    Instant end = coversUntil();
+    return !at.isBefore(since) && (end == null || at.isBefore(end));
   }
 }

@@ -86,6 +86,39 @@ public record Subscription(
     return terms;
   }
 
+  /**
+   * The contract in force at the end of the hour starting at {@code hour}: the lines of the last
+   * version that began before the hour ended, empty when that version had ended by the hour's
+   * start.
+   */
+  public List<ContractLine> contractForHour(Instant hour) {
+    Instant hourEnd = hour.plus(Duration.ofHours(1));
+    ContractTerm found = null;
+    for (ContractTerm term : contractTerms()) {
+      if (term.since().isBefore(hourEnd)) {
+        found = term;
+      }
+    }
+    if (found == null) {
+      return contract; // the hour the subscription began in: its first contract
+    }
+    Instant end = found.coversUntil();
+    return end != null && !end.isAfter(hour) ? List.of() : found.lines();
+  }
+
+  /** Whether some version of the contract covered this instant (the license's activation). */
+  public boolean contractCovers(Instant at) {
+    if (endedAt != null && !at.isBefore(endedAt)) {
+      return false;
+    }
+    for (ContractTerm term : contractTerms()) {
+      if (term.covers(at)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** Whether the contract in force has reached its end at this instant of service time. */
   public boolean contractEndedAt(Instant instant) {
     return contractEndsAt != null && !instant.isBefore(contractEndsAt);

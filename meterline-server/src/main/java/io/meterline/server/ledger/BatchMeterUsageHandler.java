@@ -216,7 +216,7 @@ final class BatchMeterUsageHandler implements BatchHandler<BatchMeterJob> {
               !s.contract().isEmpty()
                   && Ids.licenseArn(s.subscriptionId()).equals(r.licenseArn())
                   && s.takesRecord(r.timestamp(), job.receivedAt)
-                  && !s.contractEndedAt(r.timestamp());
+                  && s.contractCovers(r.timestamp());
         }
       }
       if (!valid) {

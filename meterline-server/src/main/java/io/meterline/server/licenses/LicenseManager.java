@@ -12,7 +12,6 @@ import io.meterline.server.domain.LicenseConsumption;
 import io.meterline.server.domain.Product;
 import io.meterline.server.domain.Subscription;
 import io.meterline.server.store.Database;
-import io.meterline.server.store.Jdbc;
 import io.meterline.server.store.Tables;
 import io.meterline.wire.ErrorCode;
 import io.meterline.wire.ServiceException;
@@ -119,17 +118,15 @@ public final class LicenseManager {
       throw notFound(request);
     }
     Instant now = serviceClock.instant();
-    Subscription s = license.subscription();
+    // Concurrent checkouts and amendments of one license take turns on its row; it is read again
+    // under the lock, so a checkout sees the contract an amendment just committed.
+    tables.subscriptions().lock(c, license.subscription().subscriptionId());
+    Subscription s = tables.subscriptions().find(c, license.subscription().subscriptionId());
     String arn = Licenses.arn(s.subscriptionId());
     if (!"AVAILABLE".equals(Licenses.status(s, now))) {
       throw ErrorCode.NO_ENTITLEMENTS_ALLOWED.exception(
           "License %s is %s: nothing can be checked out of it", arn, Licenses.status(s, now));
     }
-    // Concurrent checkouts of one license take turns: the first to write this row holds it.
-    Jdbc.update(
-        c,
-        "UPDATE subscriptions SET subscription_id = subscription_id WHERE subscription_id = ?",
-        s.subscriptionId());
     Map<String, Long> inUse = new HashMap<>();
     for (LicenseConsumption held : tables.licenseConsumptions().holding(c, arn, now)) {
       for (LicenseConsumption.Taken t : held.entitlements()) {
@@ -137,6 +134,8 @@ public final class LicenseManager {
       }
     }
     List<LicenseConsumption.Taken> allowed = new ArrayList<>();
+    boolean tiersAsked = false;
+    boolean tierAllowed = false;
     for (LicenseConsumption.Taken wanted : request.entitlements()) {
       ContractLine line =
           s.contract().stream()
@@ -145,6 +144,7 @@ public final class LicenseManager {
               .orElse(null);
       String unit = line == null ? null : Licenses.unit(license.product(), line);
       if (wanted.unit().equals(Licenses.FEATURE)) {
+        tiersAsked = true;
         if (line == null) {
           continue; // a tier the buyer did not buy (facts §3: every tier is asked for)
         }
@@ -155,6 +155,7 @@ public final class LicenseManager {
               wanted.name(), arn, unit);
         }
         allowed.add(wanted);
+        tierAllowed = true;
         continue;
       }
       if (line == null) {
@@ -166,15 +167,17 @@ public final class LicenseManager {
             "Entitlement %s of license %s has Unit %s; it cannot be checked out with Unit %s",
             wanted.name(), arn, unit, wanted.unit());
       }
+      // One request naming an entitlement twice takes both amounts.
       long available = line.quantity() - inUse.getOrDefault(wanted.name(), 0L);
       if (wanted.value() > available) {
         throw ErrorCode.NO_ENTITLEMENTS_ALLOWED.exception(
             "The maximum count of entitlement %s of license %s is reached: %d asked, %d left",
             wanted.name(), arn, wanted.value(), Math.max(0, available));
       }
+      inUse.merge(wanted.name(), wanted.value(), Long::sum);
       allowed.add(wanted);
     }
-    if (allowed.isEmpty()) {
+    if (tiersAsked && !tierAllowed) {
       throw ErrorCode.NO_ENTITLEMENTS_ALLOWED.exception(
           "License %s has none of the tiers asked for", arn);
     }
@@ -245,6 +248,14 @@ public final class LicenseManager {
       throw ErrorCode.RESOURCE_NOT_FOUND.exception(
           "Checkout %s holds nothing any more: it was checked in or expired", l.consumptionToken());
     }
+    String status = statusOf(c, account, l.licenseArn(), now);
+    if (!"AVAILABLE".equals(status)) {
+      // ExtendLicenseConsumption models no NoEntitlementsAllowed: the hold is gone with the
+      // license.
+      throw ErrorCode.RESOURCE_NOT_FOUND.exception(
+          "Checkout %s cannot be extended: license %s is %s",
+          l.consumptionToken(), l.licenseArn(), status);
+    }
     Instant expires = now.plus(Duration.ofMinutes(Licenses.PROVISIONAL_MINUTES));
     JsonNode dryRun = request.get("DryRun");
     if (dryRun == null || !dryRun.asBoolean(false)) {
@@ -254,6 +265,17 @@ public final class LicenseManager {
     out.put("LicenseConsumptionToken", l.consumptionToken());
     out.put("Expiration", expires.toString());
     return out;
+  }
+
+  // The status of one of the account's licenses; DELETED when it is no license of the account.
+  private String statusOf(Connection c, String account, String arn, Instant now)
+      throws SQLException {
+    for (Licensed l : licensesOf(c, account)) {
+      if (Licenses.arn(l.subscription().subscriptionId()).equals(arn)) {
+        return Licenses.status(l.subscription(), now);
+      }
+    }
+    return "DELETED";
   }
 
   private LicenseConsumption consumption(Connection c, String account, JsonNode request)

@@ -103,8 +103,11 @@ public final class Licenses {
    * was ended early.
    */
   static String status(Subscription s, Instant now) {
-    if (s.endedAt() != null && !now.isBefore(s.endedAt())) {
-      return "DEACTIVATED";
+    Instant ended = s.endedAt();
+    if (ended != null
+        && !now.isBefore(ended)
+        && (s.contractEndsAt() == null || ended.isBefore(s.contractEndsAt()))) {
+      return "DEACTIVATED"; // ended before its contract did
     }
     return s.contractEndedAt(now) ? "EXPIRED" : "AVAILABLE";
   }
@@ -134,7 +137,12 @@ public final class Licenses {
     l.put("Status", status(s, now));
     ObjectNode validity = l.putObject("Validity");
     validity.put("Begin", s.startedAt().toString());
-    Instant end = s.endedAt() != null ? s.endedAt() : s.contractEndsAt();
+    Instant end =
+        s.endedAt() == null
+            ? s.contractEndsAt()
+            : s.contractEndsAt() == null || s.endedAt().isBefore(s.contractEndsAt())
+                ? s.endedAt()
+                : s.contractEndsAt();
     if (end != null) {
       validity.put("End", end.toString());
     }

@@ -77,7 +77,9 @@ final class Messages {
   // facts §5.2: a license provisioned or updated, or revoked at the contract's end.
   private static String licenseEvent(
       Product product, Subscription subscription, Account buyer, Instant at) {
-    boolean ended = subscription.contractEndedAt(at);
+    boolean ended =
+        subscription.contractEndedAt(at)
+            || subscription.endedAt() != null && !at.isBefore(subscription.endedAt());
     Map<String, Object> detail = new LinkedHashMap<>();
     detail.put("requestId", Ids.uuid());
     detail.put("catalog", "AWSMarketplace");

@@ -207,6 +207,17 @@ public final class SubscriptionsTable {
   }
 
   /**
+   * Takes the subscription's row lock for the transaction: amendments, checkouts and the end of one
+   * subscription take turns.
+   */
+  public void lock(Connection c, String subscriptionId) throws SQLException {
+    Jdbc.update(
+        c,
+        "UPDATE subscriptions SET subscription_id = subscription_id WHERE subscription_id = ?",
+        subscriptionId);
+  }
+
+  /**
    * Stores a subscription's amended contract: the version in force, its end and the earlier
    * versions.
    */

@@ -28,6 +28,7 @@ import software.amazon.awssdk.services.licensemanager.model.EntitlementData;
 import software.amazon.awssdk.services.licensemanager.model.EntitlementDataUnit;
 import software.amazon.awssdk.services.licensemanager.model.GrantedLicense;
 import software.amazon.awssdk.services.licensemanager.model.NoEntitlementsAllowedException;
+import software.amazon.awssdk.services.licensemanager.model.ResourceNotFoundException;
 import software.amazon.awssdk.services.marketplaceentitlement.MarketplaceEntitlementClient;
 import software.amazon.awssdk.services.marketplaceentitlement.model.Entitlement;
 
@@ -274,9 +275,10 @@ abstract class ContractProductsTest {
       assertThat(actions(hook, 1)).containsExactly("entitlement-updated");
 
       admin().advanceClock("PT3H");
-      assertThat(hook.poll(Duration.ofSeconds(1)))
+      assertThat(admin().get("/notifications/deliveries?productCode=" + p.code()).get("items"))
+          .extracting(n -> n.get("dueAt").asText() + " " + n.get("status").asText())
           .as("the end announced before the renewal is cancelled")
-          .isNull();
+          .contains(ends + " CANCELLED");
       admin().advanceClock("PT1H");
       HookReceiver.Received end = hook.next(Duration.ofSeconds(10));
       JsonNode envelope = JSON.readTree(end.body());
@@ -298,6 +300,119 @@ abstract class ContractProductsTest {
       actions.add(JSON.readTree(envelope.get("Message").asText()).get("action").asText());
     }
     return actions;
+  }
+
+  @Test
+  void anEarlyUnsubscribe_deactivatesTheLicense_andAnEndedOrExpiredContractIsNotAmended()
+      throws Exception {
+    Product p = product();
+    try (HookReceiver hook = new HookReceiver()) {
+      admin()
+          .send(
+              "PUT",
+              "/products/" + p.code() + "/notifications",
+              Map.of("url", hook.url(), "format", "EVENTBRIDGE"))
+          .expect(200);
+      Instant ends = admin().now().plus(Duration.ofDays(30));
+      Buyer early = buyer(p, ends, "Seats", 1);
+      hook.next(Duration.ofSeconds(10)); // Purchase Agreement Created
+      hook.next(Duration.ofSeconds(10)); // License Updated
+      admin().advanceClock("PT1H");
+      Instant endedAt = admin().now();
+      admin().unsubscribe(early.subscriptionId());
+      List<String> types = new ArrayList<>();
+      for (int i = 0; i < 2; i++) {
+        types.add(
+            JSON.readTree(hook.next(Duration.ofSeconds(10)).body()).get("detail-type").asText());
+      }
+      assertThat(types)
+          .containsExactlyInAnyOrder(
+              "Purchase Agreement Ended - Manufacturer", "License Deprovisioned - Manufacturer");
+      GrantedLicense deactivated = license(early);
+      assertThat(deactivated.statusAsString()).isEqualTo("DEACTIVATED");
+      assertThat(Instant.parse(deactivated.validity().end())).isEqualTo(endedAt);
+      admin()
+          .send(
+              "PUT",
+              "/subscriptions/" + early.subscriptionId() + "/contract",
+              Map.of("endsAt", ends.plus(Duration.ofDays(1)).toString()))
+          .expect(409);
+    }
+
+    Buyer expired = buyer(p, admin().now().plus(Duration.ofHours(1)), "Seats", 1);
+    admin().advanceClock("PT2H");
+    assertThat(
+            field(
+                "PUT",
+                "/subscriptions/" + expired.subscriptionId() + "/contract",
+                Map.of("contract", List.of(line("Seats", 2))),
+                409))
+        .as("an expired contract is renewed with a later end, not amended")
+        .isEqualTo("endsAt");
+    admin().unsubscribe(expired.subscriptionId());
+    assertThat(license(expired).statusAsString())
+        .as("a license whose contract had ended stays EXPIRED when the subscription ends")
+        .isEqualTo("EXPIRED");
+
+    String custom = admin().customProduct(p.seller(), "Seats").get("productCode").asText();
+    JsonNode other = admin().subscribe(custom, server().buyer(), "Seats", 1);
+    admin()
+        .send(
+            "PUT",
+            "/subscriptions/" + other.get("subscriptionId").asText() + "/contract",
+            Map.of("contract", List.of(line("Seats", 2))))
+        .expect(400);
+  }
+
+  @Test
+  void aCorrectionAtTheSameInstant_isWhatTheMonthPays() {
+    Product p = product();
+    Instant start = admin().now();
+    Buyer b = buyer(p, start.plus(Duration.ofDays(400)), "Seats", 50);
+    admin().amendContract(b.subscriptionId(), null, "Seats", 5);
+    assertThat(contractLines(b.account(), YearMonth.from(start.atZone(ZoneOffset.UTC))))
+        .containsExactly("Seats 5 10 50");
+  }
+
+  @Test
+  void checkouts_takeBothAmountsOfANameGivenTwice_andAskedTiersMustIncludeABoughtOne() {
+    Product p = product();
+    Buyer b = buyer(p, admin().now().plus(Duration.ofDays(10)), "Seats", 1, "Basic", 1);
+    assertThat(refused(b, p, seat(), seat())).hasMessageContaining("maximum count");
+    assertThat(refused(b, p, seat(), tier("Premium")))
+        .as("a seat with a tier the buyer did not buy")
+        .hasMessageContaining("none of the tiers");
+    String token = checkout(b, p, seat(), tier("Basic")).licenseConsumptionToken();
+
+    admin().amendContract(b.subscriptionId(), admin().now().plus(Duration.ofMinutes(1)));
+    admin().advanceClock("PT2M");
+    assertThat(
+            catchThrowableOfType(
+                () -> b.lm().extendLicenseConsumption(r -> r.licenseConsumptionToken(token)),
+                ResourceNotFoundException.class))
+        .hasMessageContaining("EXPIRED");
+  }
+
+  @Test
+  void aBackdatedStart_staysInTheOpenMonth_andAfterTheBuyersEarlierSubscription() {
+    Product p = product();
+    String buyer = server().buyer();
+    Instant now = admin().now();
+    JsonNode first =
+        admin().subscribeContract(p.code(), buyer, now.plus(Duration.ofDays(5)), "Seats", 1);
+    admin().advanceClock("PT2H");
+    admin().unsubscribe(first.get("subscriptionId").asText());
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("productCode", p.code());
+    body.put("awsAccountId", buyer);
+    body.put("contract", List.of(line("Seats", 1)));
+    body.put("endsAt", now.plus(Duration.ofDays(30)).toString());
+    body.put("startsAt", now.plus(Duration.ofHours(1)).toString());
+    assertThat(field("POST", "/subscriptions", body, 400)).isEqualTo("startsAt");
+    body.put("startsAt", now.minus(Duration.ofDays(40)).toString());
+    assertThat(field("POST", "/subscriptions", body, 400)).isEqualTo("startsAt");
+    body.put("startsAt", admin().now().toString());
+    admin().send("POST", "/subscriptions", body).expect(201);
   }
 
   @Test
