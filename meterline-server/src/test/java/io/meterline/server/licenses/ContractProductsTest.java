@@ -260,12 +260,7 @@ abstract class ContractProductsTest {
   void entitlementUpdated_isSentAtTheStart_atAnAmendment_andAtTheEnd() throws Exception {
     Product p = product();
     try (HookReceiver hook = new HookReceiver()) {
-      admin()
-          .send(
-              "PUT",
-              "/products/" + p.code() + "/notifications",
-              Map.of("url", hook.url(), "format", "SNS"))
-          .expect(200);
+      notifyTo(p, hook, "SNS");
       Instant ends = admin().now().plus(Duration.ofHours(3));
       Buyer b = buyer(p, ends, "Seats", 1, "Basic", 1);
       assertThat(actions(hook, 2))
@@ -293,6 +288,15 @@ abstract class ContractProductsTest {
     }
   }
 
+  private void notifyTo(Product p, HookReceiver hook, String format) {
+    admin()
+        .send(
+            "PUT",
+            "/products/" + p.code() + "/notifications",
+            Map.of("url", hook.url(), "format", format))
+        .expect(200);
+  }
+
   private List<String> actions(HookReceiver hook, int count) throws Exception {
     List<String> actions = new ArrayList<>();
     for (int i = 0; i < count; i++) {
@@ -307,12 +311,7 @@ abstract class ContractProductsTest {
       throws Exception {
     Product p = product();
     try (HookReceiver hook = new HookReceiver()) {
-      admin()
-          .send(
-              "PUT",
-              "/products/" + p.code() + "/notifications",
-              Map.of("url", hook.url(), "format", "EVENTBRIDGE"))
-          .expect(200);
+      notifyTo(p, hook, "EVENTBRIDGE");
       Instant ends = admin().now().plus(Duration.ofDays(30));
       Buyer early = buyer(p, ends, "Seats", 1);
       hook.next(Duration.ofSeconds(10)); // Purchase Agreement Created
