@@ -53,9 +53,20 @@ final class SubscriptionsAdmin {
             List<ContractLine> lines = contract == null ? List.of() : contract;
             checkContract(product, lines);
             Instant start = startsAt == null ? now : startsAt;
-            checkTerm(product, start, endsAt, now, true);
-            if (startsAt != null) {
-              checkStart(c, code, accountId, start, now);
+            if (product.pricing() != Pricing.CONTRACT) {
+              if (startsAt != null || endsAt != null) {
+                throw AdminException.badField(
+                    endsAt != null ? "endsAt" : "startsAt",
+                    "startsAt and endsAt apply only to CONTRACT products; "
+                        + code
+                        + " is "
+                        + product.pricing());
+              }
+            } else {
+              checkTerm(start, endsAt, now);
+              if (startsAt != null) {
+                checkStart(c, code, accountId, start, now);
+              }
             }
             String token = product.saas() ? Ids.registrationToken() : null;
             Subscription s =
@@ -167,21 +178,8 @@ final class SubscriptionsAdmin {
     }
   }
 
-  // The contract's term: only a CONTRACT product's contract has one, and it must end after it
-  // starts.
-  private static void checkTerm(
-      Product product, Instant startsAt, Instant endsAt, Instant now, boolean creating) {
-    if (product.pricing() != Pricing.CONTRACT) {
-      if (endsAt != null || (creating && !startsAt.equals(now))) {
-        throw AdminException.badField(
-            endsAt != null ? "endsAt" : "startsAt",
-            "startsAt and endsAt apply only to CONTRACT products; "
-                + product.productCode()
-                + " is "
-                + product.pricing());
-      }
-      return;
-    }
+  // A CONTRACT product's contract term: begun by now, ending after it began and not before now.
+  private static void checkTerm(Instant startsAt, Instant endsAt, Instant now) {
     if (startsAt.isAfter(now)) {
       throw AdminException.badField(
           "startsAt", "startsAt " + startsAt + " is after the service time " + now);
@@ -310,7 +308,7 @@ final class SubscriptionsAdmin {
               // An end given at or before now ends the contract now: the past is not rewritten.
               Instant ends =
                   endsAt == null ? s.contractEndsAt() : endsAt.isBefore(now) ? now : endsAt;
-              checkTerm(product, s.startedAt(), ends, now, false);
+              checkTerm(s.startedAt(), ends, now);
               Subscription amended = s.amended(lines, ends, now);
               ctx.tables().subscriptions().amend(c, amended);
               ctx.notifier().entitlementsChanged(c, product, amended);

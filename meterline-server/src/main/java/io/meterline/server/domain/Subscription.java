@@ -92,6 +92,9 @@ public record Subscription(
    * start.
    */
   public List<ContractLine> contractForHour(Instant hour) {
+    if (amendments.isEmpty() && contractEndsAt == null) {
+      return contract; // one version for ever: every subscription but a CONTRACT product's
+    }
     Instant hourEnd = hour.plus(Duration.ofHours(1));
     ContractTerm found = null;
     for (ContractTerm term : contractTerms()) {
@@ -100,7 +103,7 @@ public record Subscription(
       }
     }
     if (found == null) {
-      return contract; // the hour the subscription began in: its first contract
+      return List.of(); // an hour that ended before the subscription began
     }
     Instant end = found.coversUntil();
     return end != null && !end.isAfter(hour) ? List.of() : found.lines();
